@@ -1,0 +1,28 @@
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>The numbers that bound delivery. They come from configuration, as values.</summary>
+/// <param name="MaxBatchBytes">Line bytes per push (Promtail's default batch size is 1 MiB).</param>
+/// <param name="FlushBudgetMs">How long after <c>runtimeDone</c> the extension may hold the invocation to flush.</param>
+/// <param name="DeadlineMarginMs">Kept free before an invoke's deadline: flushing never runs into the function's timeout.</param>
+/// <param name="ShutdownMarginMs">Kept free before the SHUTDOWN deadline, for the process to exit before SIGKILL.</param>
+/// <param name="LingerMs">After SHUTDOWN, how long to wait for the platform's last telemetry delivery.</param>
+/// <param name="BackoffBaseMs">First retry delay; doubles per attempt, with full jitter.</param>
+/// <param name="BackoffMaxMs">Largest retry delay.</param>
+public sealed record DeliveryPolicy(
+    long MaxBatchBytes,
+    long FlushBudgetMs,
+    long DeadlineMarginMs,
+    long ShutdownMarginMs,
+    long LingerMs,
+    long BackoffBaseMs,
+    long BackoffMaxMs)
+{
+    public static DeliveryPolicy Default { get; } = new(
+        MaxBatchBytes: 1024 * 1024,
+        FlushBudgetMs: 1000,
+        DeadlineMarginMs: 100,
+        ShutdownMarginMs: 300,
+        LingerMs: 100,
+        BackoffBaseMs: 100,
+        BackoffMaxMs: 30_000);
+}

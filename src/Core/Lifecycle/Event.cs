@@ -1,0 +1,56 @@
+using LanguageExt;
+using LokiLambdaExtension.Core.Telemetry;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>Everything that changes the extension's state: what the shell observed, and what the core decided.
+/// The hierarchy is closed (private protected constructors): <see cref="Lifecycle.Evolve"/> handles every case.</summary>
+public abstract record Event
+{
+    private protected Event() { }
+}
+
+/// <summary>Something the shell saw happen, at <see cref="NowMs"/> (Unix milliseconds, the shell's clock).</summary>
+public abstract record Observation : Event
+{
+    private protected Observation(long nowMs) => NowMs = nowMs;
+
+    public long NowMs { get; }
+}
+
+/// <summary>Registered and subscribed: the extension is ready for its first <c>/event/next</c>.</summary>
+public sealed record Initialized(long NowMs) : Observation(NowMs);
+
+/// <summary><c>/event/next</c> returned INVOKE.</summary>
+public sealed record InvokeReceived(long NowMs, string RequestId, long DeadlineMs) : Observation(NowMs);
+
+/// <summary><c>/event/next</c> returned SHUTDOWN.</summary>
+public sealed record ShutdownReceived(long NowMs, long DeadlineMs, string Reason) : Observation(NowMs);
+
+/// <summary>The platform delivered a Telemetry API body; the listener has already answered it.</summary>
+public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records) : Observation(NowMs);
+
+/// <summary>A push ended. <paramref name="Jitter"/> is a uniform sample in [0, 1) for retry backoff: randomness
+/// comes from the shell so the core stays deterministic.</summary>
+public sealed record PushFinished(long NowMs, long BatchId, PushOutcome Outcome, double Jitter) : Observation(NowMs);
+
+/// <summary>The timer armed by <see cref="TimerArmed"/> went off.</summary>
+public sealed record TimerFired(long NowMs) : Observation(NowMs);
+
+/// <summary>A decision of the core: an effect the shell performs, folded into the state as it is decided.</summary>
+public abstract record Decision : Event
+{
+    private protected Decision() { }
+}
+
+/// <summary>Send this batch to Loki; give up on it at <paramref name="NotAfterMs"/>.</summary>
+public sealed record PushStarted(PushBatch Batch, long NotAfterMs) : Decision;
+
+/// <summary>Call <c>/event/next</c>: from here on the sandbox may freeze at any moment.</summary>
+public sealed record NextCalled : Decision;
+
+/// <summary>Wake the core at <paramref name="AtMs"/> with <see cref="TimerFired"/> (replaces any earlier timer).</summary>
+public sealed record TimerArmed(long AtMs) : Decision;
+
+/// <summary>Exit the process with <paramref name="ExitCode"/>, printing <paramref name="Summary"/>.</summary>
+public sealed record ExitRequested(int ExitCode, string Summary) : Decision;

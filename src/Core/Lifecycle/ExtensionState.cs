@@ -1,0 +1,31 @@
+using LanguageExt;
+using LokiLambdaExtension.Core.Loki;
+using static LanguageExt.Prelude;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>The whole state of the extension, immutable: each event yields a new one.</summary>
+/// <param name="Pending">Entries not yet delivered (nor in flight), oldest first.</param>
+/// <param name="InFlight">The push under way, if any: while it is, <c>/event/next</c> is never called.</param>
+/// <param name="RetryAtMs">No push before this time (backoff after a failure).</param>
+/// <param name="Attempt">Consecutive failed attempts of the oldest pending entries.</param>
+/// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
+public sealed record ExtensionState(
+    DeliveryPolicy Policy,
+    Phase Phase,
+    long NowMs,
+    Seq<LogEntry> Pending,
+    long PendingBytes,
+    Option<PushBatch> InFlight,
+    long NextBatchId,
+    long RetryAtMs,
+    int Attempt,
+    Option<long> TimerAtMs,
+    Seq<string> RecentRuntimeDone,
+    DeliveryCounters Counters)
+{
+    public static ExtensionState Initial(DeliveryPolicy policy) => new(
+        policy, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, None, Seq<string>(), DeliveryCounters.Zero);
+
+    public bool IsPushing => InFlight.IsSome;
+}

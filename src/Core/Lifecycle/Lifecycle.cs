@@ -1,0 +1,239 @@
+using System.Collections.Immutable;
+using LanguageExt;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+using static LanguageExt.Prelude;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>The extension's lifecycle as a Decider: <see cref="Evolve"/> folds an event into the state,
+/// <see cref="Decide"/> says what to do next from a state. <see cref="Step"/> runs one observation through both.
+/// Two rules carry the delivery guarantees: no push while waiting in <c>/event/next</c> (the sandbox may freeze
+/// mid-request, and a cut push is re-sent as a duplicate), and no <c>/event/next</c> while a push is in flight.</summary>
+public static class Lifecycle
+{
+    private const int RecentRuntimeDoneKept = 8;
+
+    /// <summary>Folds <paramref name="observation"/> into the state, then decides and folds each decision in turn.</summary>
+    public static (ExtensionState State, Seq<Decision> Decisions) Step(ExtensionState state, Observation observation)
+    {
+        state = Evolve(state, observation);
+        var decisions = Seq<Decision>();
+        // Each decision changes what can be decided next (a push makes /next impossible); stop when nothing is left.
+        while (Decide(state).HeadOrNone().Case is Decision decision)
+        {
+            state = Evolve(state, decision);
+            decisions = decisions.Add(decision);
+        }
+        return (state, decisions);
+    }
+
+    public static ExtensionState Evolve(ExtensionState state, Event e) => e switch
+    {
+        // The shell's clock is monotonic, but time never goes backwards inside the core either.
+        Observation o => Observe(state with { NowMs = Math.Max(state.NowMs, o.NowMs) }, o),
+        PushStarted d => state with
+        {
+            InFlight = d.Batch,
+            Pending = state.Pending.Skip(d.Batch.Entries.Length),
+            PendingBytes = state.PendingBytes - d.Batch.Bytes,
+            NextBatchId = d.Batch.Id + 1,
+            Counters = state.Counters with { Pushes = state.Counters.Pushes + 1 },
+        },
+        NextCalled => state with { Phase = new Phase.AwaitingEvent() },
+        TimerArmed d => state with { TimerAtMs = d.AtMs },
+        ExitRequested => state with { Phase = new Phase.Exited() },
+        _ => state,
+    };
+
+    private static ExtensionState Observe(ExtensionState state, Observation o) => o switch
+    {
+        InvokeReceived invoke => Invoked(state, invoke),
+        ShutdownReceived shutdown => state with
+        {
+            Phase = new Phase.ShuttingDown(
+                ExitByMs: shutdown.DeadlineMs - state.Policy.ShutdownMarginMs,
+                QuietUntilMs: Math.Min(state.NowMs + state.Policy.LingerMs, shutdown.DeadlineMs - state.Policy.ShutdownMarginMs)),
+        },
+        TelemetryReceived telemetry => Received(state, telemetry.Records),
+        PushFinished finished => Finished(state, finished),
+        TimerFired => state with { TimerAtMs = None },
+        _ => state, // Initialized: only the time moves
+    };
+
+    /// <summary>What to do now: at most one decision; <see cref="Step"/> asks again after folding it in.</summary>
+    public static Option<Decision> Decide(ExtensionState state) => state.Phase switch
+    {
+        Phase.Initializing => new NextCalled(),
+        Phase.Invoked invoked => DecideInvoked(state, invoked),
+        Phase.ShuttingDown shutdown => DecideShutdown(state, shutdown),
+        _ => None, // AwaitingEvent: never push while the sandbox may freeze. Exited: nothing.
+    };
+
+    private static Option<Decision> DecideInvoked(ExtensionState state, Phase.Invoked invoked)
+    {
+        long now = state.NowMs;
+        long flushUntil = invoked.FlushUntilMs.IfNone(invoked.GiveUpAtMs);
+        bool flushing = invoked.RuntimeDone || now >= invoked.GiveUpAtMs;
+        if (state.IsPushing)
+        {
+            return None;
+        }
+        bool mayPush = !state.Pending.IsEmpty && now >= state.RetryAtMs && now < flushUntil;
+        if (mayPush && (invoked.RuntimeDone || state.PendingBytes >= state.Policy.MaxBatchBytes))
+        {
+            return TakeBatch(state, notAfterMs: Math.Min(flushUntil, now + state.Policy.FlushBudgetMs));
+        }
+        if (flushing && (state.Pending.IsEmpty || now >= flushUntil || state.RetryAtMs >= flushUntil))
+        {
+            // Done, or out of budget: what is left stays buffered and goes out with a later invocation.
+            return new NextCalled();
+        }
+        return ArmTimer(state, flushing ? Math.Min(flushUntil, state.RetryAtMs) : WaitingWakeUp(state, invoked));
+    }
+
+    private static long WaitingWakeUp(ExtensionState state, Phase.Invoked invoked) =>
+        state.RetryAtMs > state.NowMs && state.PendingBytes >= state.Policy.MaxBatchBytes
+            ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
+            : invoked.GiveUpAtMs;
+
+    private static Option<Decision> DecideShutdown(ExtensionState state, Phase.ShuttingDown shutdown)
+    {
+        long now = state.NowMs;
+        if (state.IsPushing)
+        {
+            return None;
+        }
+        if (!state.Pending.IsEmpty && now >= state.RetryAtMs && now < shutdown.ExitByMs)
+        {
+            return TakeBatch(state, notAfterMs: shutdown.ExitByMs);
+        }
+        bool quiet = now >= shutdown.QuietUntilMs;
+        if ((quiet && state.Pending.IsEmpty) || now >= shutdown.ExitByMs || (quiet && state.RetryAtMs >= shutdown.ExitByMs))
+        {
+            return new ExitRequested(0, state.Counters.Summary(state.Pending.Count));
+        }
+        long wakeAt = state.Pending.IsEmpty ? shutdown.QuietUntilMs : Math.Min(state.RetryAtMs, shutdown.ExitByMs);
+        return ArmTimer(state, wakeAt);
+    }
+
+    private static Option<Decision> ArmTimer(ExtensionState state, long atMs) =>
+        atMs > state.NowMs && state.TimerAtMs != Some(atMs) ? new TimerArmed(atMs) : None;
+
+    private static Decision TakeBatch(ExtensionState state, long notAfterMs)
+    {
+        long bytes = 0;
+        int count = 0;
+        foreach (LogEntry entry in state.Pending)
+        {
+            if (count > 0 && bytes + entry.ApproximateBytes > state.Policy.MaxBatchBytes)
+            {
+                break;
+            }
+            bytes += entry.ApproximateBytes;
+            count++;
+        }
+        var entries = ImmutableArray.CreateRange(state.Pending.Take(count));
+        return new PushStarted(new PushBatch(state.NextBatchId, entries, bytes), notAfterMs);
+    }
+
+    private static ExtensionState Invoked(ExtensionState state, InvokeReceived invoke)
+    {
+        long giveUpAt = invoke.DeadlineMs - state.Policy.DeadlineMarginMs;
+        bool alreadyDone = state.RecentRuntimeDone.Exists(id => id == invoke.RequestId);
+        return state with
+        {
+            Phase = new Phase.Invoked(invoke.RequestId, invoke.DeadlineMs, giveUpAt,
+                alreadyDone ? FlushUntil(state, invoke.DeadlineMs) : None),
+        };
+    }
+
+    private static long FlushUntil(ExtensionState state, long deadlineMs) =>
+        Math.Min(state.NowMs + state.Policy.FlushBudgetMs, deadlineMs - state.Policy.DeadlineMarginMs);
+
+    private static ExtensionState Received(ExtensionState state, Seq<TelemetryRecord> records)
+    {
+        var pending = state.Pending;
+        long bytes = state.PendingBytes;
+        foreach (TelemetryRecord record in records)
+        {
+            LogEntry entry = LogEntries.From(in record);
+            pending = pending.Add(entry);
+            bytes += entry.ApproximateBytes;
+            if (record.Kind is TelemetryKind.RuntimeDone or TelemetryKind.End && record.RequestId is { } requestId)
+            {
+                state = RuntimeDone(state, requestId);
+            }
+        }
+        var phase = state.Phase is Phase.ShuttingDown s
+            ? s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + state.Policy.LingerMs), s.ExitByMs) }
+            : state.Phase;
+        return state with
+        {
+            Phase = phase,
+            Pending = pending,
+            PendingBytes = bytes,
+            Counters = state.Counters with { Received = state.Counters.Received + records.Count },
+        };
+    }
+
+    private static ExtensionState RuntimeDone(ExtensionState state, string requestId) => state.Phase switch
+    {
+        Phase.Invoked invoked when invoked.RequestId == requestId && !invoked.RuntimeDone =>
+            state with { Phase = invoked with { FlushUntilMs = FlushUntil(state, invoked.DeadlineMs) } },
+        Phase.Invoked invoked when invoked.RequestId == requestId => state,
+        _ => state with { RecentRuntimeDone = Remember(state.RecentRuntimeDone, requestId) },
+    };
+
+    private static Seq<string> Remember(Seq<string> recent, string requestId)
+    {
+        recent = recent.Add(requestId);
+        return recent.Count > RecentRuntimeDoneKept ? recent.Tail : recent;
+    }
+
+    private static ExtensionState Finished(ExtensionState state, PushFinished finished)
+    {
+        if (state.InFlight.Case is not PushBatch batch || batch.Id != finished.BatchId)
+        {
+            return state; // a stale answer: the batch was already settled
+        }
+        state = state with { InFlight = None };
+        int count = batch.Entries.Length;
+        DeliveryCounters c = state.Counters;
+        return finished.Outcome switch
+        {
+            PushOutcome.Delivered => state with { Attempt = 0, RetryAtMs = 0, Counters = c with { Sent = c.Sent + count } },
+            PushOutcome.Rejected => state with { Attempt = 0, Counters = c with { Rejected = c.Rejected + count } },
+            PushOutcome.Blocked => state with { Attempt = 0, Counters = c with { Dropped = c.Dropped + count } },
+            PushOutcome.TooLarge when count > 1 => Requeue(state, batch, retryAtMs: state.NowMs, maxBatchBytes: batch.Bytes / 2),
+            PushOutcome.TooLarge => state with { Counters = c with { Rejected = c.Rejected + 1 } },
+            PushOutcome.Retryable r => Requeue(
+                state with
+                {
+                    Attempt = state.Attempt + 1,
+                    Counters = c with { Retries = c.Retries + 1, MaybeDuplicated = c.MaybeDuplicated + (r.MayHaveBeenStored ? count : 0) },
+                },
+                batch,
+                retryAtMs: state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, r.RetryAfterMs),
+                maxBatchBytes: state.Policy.MaxBatchBytes),
+            _ => state,
+        };
+    }
+
+    /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
+    private static ExtensionState Requeue(ExtensionState state, PushBatch batch, long retryAtMs, long maxBatchBytes) => state with
+    {
+        Pending = toSeq(batch.Entries) + state.Pending,
+        PendingBytes = state.PendingBytes + batch.Bytes,
+        RetryAtMs = retryAtMs,
+        Policy = state.Policy with { MaxBatchBytes = Math.Max(1, Math.Min(state.Policy.MaxBatchBytes, maxBatchBytes)) },
+    };
+
+    /// <summary>Exponential backoff with full jitter; Loki's <c>Retry-After</c> wins when it asks for longer.</summary>
+    internal static long Backoff(DeliveryPolicy policy, int attempt, double jitter, long? retryAfterMs)
+    {
+        long ceiling = Math.Min(policy.BackoffMaxMs, policy.BackoffBaseMs << Math.Min(attempt, 20));
+        long delay = (long)(Math.Clamp(jitter, 0, 1) * ceiling);
+        return Math.Max(delay, Math.Min(retryAfterMs ?? 0, policy.BackoffMaxMs));
+    }
+}

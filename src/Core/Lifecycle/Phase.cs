@@ -1,0 +1,27 @@
+using LanguageExt;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>Where the extension is in the Lambda lifecycle.</summary>
+public abstract record Phase
+{
+    private protected Phase() { }
+
+    /// <summary>Registered, not yet in <c>/event/next</c>.</summary>
+    public sealed record Initializing : Phase;
+
+    /// <summary>Waiting in <c>/event/next</c>: the sandbox may be frozen, so nothing is pushed.</summary>
+    public sealed record AwaitingEvent : Phase;
+
+    /// <summary>Serving an invocation. Stop waiting for <c>runtimeDone</c> at <paramref name="GiveUpAtMs"/>;
+    /// once it came, flush until <paramref name="FlushUntilMs"/> at the latest.</summary>
+    public sealed record Invoked(string RequestId, long DeadlineMs, long GiveUpAtMs, Option<long> FlushUntilMs) : Phase
+    {
+        public bool RuntimeDone => FlushUntilMs.IsSome;
+    }
+
+    /// <summary>SHUTDOWN: gather late telemetry until <paramref name="QuietUntilMs"/>, push, exit by <paramref name="ExitByMs"/>.</summary>
+    public sealed record ShuttingDown(long ExitByMs, long QuietUntilMs) : Phase;
+
+    public sealed record Exited : Phase;
+}

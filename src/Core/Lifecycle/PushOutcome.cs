@@ -1,0 +1,32 @@
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>How Loki answered a push, as far as delivery is concerned (protocols.md §1, "Responses").</summary>
+public abstract record PushOutcome
+{
+    private protected PushOutcome() { }
+
+    /// <summary>2xx: stored.</summary>
+    public sealed record Delivered : PushOutcome;
+
+    /// <summary>400, 401, 403 and other 4xx: retrying cannot help (a 400 is a partial success: valid entries are stored).</summary>
+    public sealed record Rejected(int Status, string Message) : PushOutcome;
+
+    /// <summary>260: the tenant's ingestion is blocked; nothing was stored and nothing will be.</summary>
+    public sealed record Blocked(string Message) : PushOutcome;
+
+    /// <summary>413 from a proxy: the batch must be split.</summary>
+    public sealed record TooLarge : PushOutcome;
+
+    /// <summary>429, 5xx, connection errors, timeouts. <paramref name="MayHaveBeenStored"/> is true when the request
+    /// was sent and no answer came back: a retry may then duplicate.</summary>
+    public sealed record Retryable(string Reason, long? RetryAfterMs, bool MayHaveBeenStored) : PushOutcome;
+
+    public static PushOutcome FromStatus(int status, string body, long? retryAfterMs) => status switch
+    {
+        260 => new Blocked(body),
+        >= 200 and < 300 => new Delivered(),
+        413 => new TooLarge(),
+        429 or >= 500 => new Retryable($"HTTP {status}: {body}", retryAfterMs, MayHaveBeenStored: false),
+        _ => new Rejected(status, body),
+    };
+}

@@ -1,0 +1,28 @@
+using System.Text;
+
+namespace LokiLambdaExtension.Core.Loki.Protobuf;
+
+/// <summary>Sizes of protobuf fields, computed before writing so that nested messages get their length prefix first
+/// (as Google.Protobuf's <c>CodedOutputStream.Compute*Size</c> do).</summary>
+internal static class ProtobufSize
+{
+    public static int Varint(ulong value)
+    {
+        // Each byte carries 7 bits; a zero still takes one byte.
+        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(value | 1);
+        return (bits + 6) / 7;
+    }
+
+    public static int Tag(int fieldNumber) => Varint((ulong)(fieldNumber << 3));
+
+    /// <summary>A length-delimited field holding <paramref name="length"/> bytes, tag and prefix included.</summary>
+    public static int LengthDelimitedField(int fieldNumber, int length) => Tag(fieldNumber) + Varint((ulong)length) + length;
+
+    public static int StringField(int fieldNumber, string value) =>
+        value.Length == 0 ? 0 : LengthDelimitedField(fieldNumber, Utf8Length(value));
+
+    public static int VarintField(int fieldNumber, ulong value) => value == 0 ? 0 : Tag(fieldNumber) + Varint(value);
+
+    /// <summary>UTF-8 length as written: lone surrogates become U+FFFD (3 bytes), as <see cref="Encoding.UTF8"/> writes them.</summary>
+    public static int Utf8Length(string value) => Encoding.UTF8.GetByteCount(value);
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace LokiLambdaExtension.Core.Loki.Protobuf;
+
+/// <summary>Writes protobuf fields into a span that the caller sized with <see cref="ProtobufSize"/>.
+/// A ref struct like Google.Protobuf's <c>WriteContext</c>: the position is plain state, nothing is hidden or buffered,
+/// and strings are encoded to UTF-8 straight into the destination.</summary>
+internal ref struct ProtobufWriter
+{
+    private readonly Span<byte> _destination;
+    private int _position;
+
+    public ProtobufWriter(Span<byte> destination)
+    {
+        _destination = destination;
+        _position = 0;
+    }
+
+    public readonly int Position => _position;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteVarint(ulong value)
+    {
+        if (value < 0x80)
+        {
+            _destination[_position++] = (byte)value;
+            return;
+        }
+        WriteVarintSlow(value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteVarintSlow(ulong value)
+    {
+        while (value >= 0x80)
+        {
+            _destination[_position++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        _destination[_position++] = (byte)value;
+    }
+
+    public void WriteTag(int fieldNumber, WireType wireType) => WriteVarint(((ulong)fieldNumber << 3) | (uint)wireType);
+
+    /// <summary>Starts a nested message whose encoded size the caller has already computed.</summary>
+    public void WriteMessageHeader(int fieldNumber, int length)
+    {
+        WriteTag(fieldNumber, WireType.LengthDelimited);
+        WriteVarint((ulong)length);
+    }
+
+    public void WriteVarintField(int fieldNumber, ulong value)
+    {
+        if (value == 0)
+        {
+            return; // proto3 omits default values
+        }
+        WriteTag(fieldNumber, WireType.Varint);
+        WriteVarint(value);
+    }
+
+    public void WriteStringField(int fieldNumber, string value)
+    {
+        if (value.Length == 0)
+        {
+            return;
+        }
+        int length = ProtobufSize.Utf8Length(value);
+        WriteMessageHeader(fieldNumber, length);
+        int written = Encoding.UTF8.GetBytes(value, _destination[_position..]);
+        Debug.Assert(written == length, "GetByteCount and GetBytes disagree");
+        _position += written;
+    }
+}

@@ -1,0 +1,31 @@
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>The fields of a <c>platform.*</c> record that lines and metadata are made of. Every field is optional:
+/// records of an unexpected shape still yield what they have.</summary>
+public sealed record PlatformFields
+{
+    public string? RequestId { get; init; }
+    public string? Version { get; init; }
+    public string? Status { get; init; }
+    public string? ErrorType { get; init; }
+    public string? TracingValue { get; init; }
+    public string? RuntimeVersion { get; init; }
+    public string? RuntimeVersionArn { get; init; }
+    public string? InitializationType { get; init; }
+    public string? Phase { get; init; }
+    public string? FunctionName { get; init; }
+    public string? Name { get; init; }
+    public string? State { get; init; }
+    public string? Reason { get; init; }
+    public double? DurationMs { get; init; }
+    public double? BilledDurationMs { get; init; }
+    public double? MemorySizeMb { get; init; }
+    public double? MaxMemoryUsedMb { get; init; }
+    public double? InitDurationMs { get; init; }
+    public double? RestoreDurationMs { get; init; }
+    public double? ProducedBytes { get; init; }
+    public long? DroppedBytes { get; init; }
+    public long? DroppedRecords { get; init; }
+
+    public static PlatformFields None { get; } = new();
+}

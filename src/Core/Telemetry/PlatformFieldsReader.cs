@@ -1,0 +1,151 @@
+using System.Text.Json;
+
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>Picks the known fields out of a platform record object. Fields of an unexpected type are ignored
+/// rather than failing the record: the platform's schema grows, and the whole record is still shipped as JSON.</summary>
+internal static class PlatformFieldsReader
+{
+    public static PlatformFields Read(ReadOnlySpan<byte> recordJson)
+    {
+        var reader = new Utf8JsonReader(recordJson);
+        var fields = new PlatformFields();
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("metrics"u8))
+            {
+                reader.Read();
+                fields = ReadMetrics(ref reader, fields);
+                continue;
+            }
+            if (reader.ValueTextEquals("tracing"u8))
+            {
+                reader.Read();
+                fields = fields with { TracingValue = ReadTracingValue(ref reader) };
+                continue;
+            }
+            fields = ReadScalar(ref reader, fields);
+        }
+        return fields;
+    }
+
+    private static PlatformFields ReadScalar(ref Utf8JsonReader reader, PlatformFields fields)
+    {
+        if (reader.ValueTextEquals("droppedBytes"u8)) { reader.Read(); return fields with { DroppedBytes = Int64(ref reader) }; }
+        if (reader.ValueTextEquals("droppedRecords"u8)) { reader.Read(); return fields with { DroppedRecords = Int64(ref reader) }; }
+
+        int property = PropertyIndex(ref reader);
+        reader.Read();
+        if (property < 0 || reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return fields;
+        }
+        string value = TelemetryBodyParser.ReadString(ref reader);
+        return property switch
+        {
+            0 => fields with { RequestId = value },
+            1 => fields with { Version = value },
+            2 => fields with { Status = value },
+            3 => fields with { ErrorType = value },
+            4 => fields with { RuntimeVersion = value },
+            5 => fields with { RuntimeVersionArn = value },
+            6 => fields with { InitializationType = value },
+            7 => fields with { Phase = value },
+            8 => fields with { FunctionName = value },
+            9 => fields with { Name = value },
+            10 => fields with { State = value },
+            _ => fields with { Reason = value },
+        };
+    }
+
+    private static int PropertyIndex(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("requestId"u8) ? 0
+        : reader.ValueTextEquals("version"u8) ? 1
+        : reader.ValueTextEquals("status"u8) ? 2
+        : reader.ValueTextEquals("errorType"u8) ? 3
+        : reader.ValueTextEquals("runtimeVersion"u8) ? 4
+        : reader.ValueTextEquals("runtimeVersionArn"u8) ? 5
+        : reader.ValueTextEquals("initializationType"u8) ? 6
+        : reader.ValueTextEquals("phase"u8) ? 7
+        : reader.ValueTextEquals("functionName"u8) ? 8
+        : reader.ValueTextEquals("name"u8) ? 9
+        : reader.ValueTextEquals("state"u8) ? 10
+        : reader.ValueTextEquals("reason"u8) ? 11
+        : -1;
+
+    private static PlatformFields ReadMetrics(ref Utf8JsonReader reader, PlatformFields fields)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return fields;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool duration = reader.ValueTextEquals("durationMs"u8);
+            bool billed = reader.ValueTextEquals("billedDurationMs"u8);
+            bool memory = reader.ValueTextEquals("memorySizeMB"u8);
+            bool maxMemory = reader.ValueTextEquals("maxMemoryUsedMB"u8);
+            bool init = reader.ValueTextEquals("initDurationMs"u8);
+            bool restore = reader.ValueTextEquals("restoreDurationMs"u8);
+            bool produced = reader.ValueTextEquals("producedBytes"u8);
+            reader.Read();
+            double? value = Double(ref reader);
+            fields = duration ? fields with { DurationMs = value }
+                : billed ? fields with { BilledDurationMs = value }
+                : memory ? fields with { MemorySizeMb = value }
+                : maxMemory ? fields with { MaxMemoryUsedMb = value }
+                : init ? fields with { InitDurationMs = value }
+                : restore ? fields with { RestoreDurationMs = value }
+                : produced ? fields with { ProducedBytes = value }
+                : fields;
+        }
+        return fields;
+    }
+
+    private static string? ReadTracingValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+        string? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isValue = reader.ValueTextEquals("value"u8);
+            reader.Read();
+            if (isValue && reader.TokenType == JsonTokenType.String)
+            {
+                value = TelemetryBodyParser.ReadString(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return value;
+    }
+
+    private static double? Double(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double value))
+        {
+            return value;
+        }
+        reader.Skip();
+        return null;
+    }
+
+    private static long? Int64(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value))
+        {
+            return value;
+        }
+        reader.Skip();
+        return null;
+    }
+}

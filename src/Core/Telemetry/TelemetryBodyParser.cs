@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>Reads a Telemetry API (or Logs API) body, a JSON array of <c>{"time","type","record"}</c>, with a
+/// <see cref="Utf8JsonReader"/>: no reflection, no DOM, text lines decoded once.</summary>
+public static class TelemetryBodyParser
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    /// <param name="body">The request body as received.</param>
+    /// <param name="receivedUnixNanos">Stands in for a record's time when its <c>time</c> is missing or unreadable.</param>
+    public static TelemetryParseResult Parse(ReadOnlySpan<byte> body, long receivedUnixNanos)
+    {
+        var records = Seq<TelemetryRecord>();
+        var problem = Option<string>.None;
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                return new TelemetryParseResult(records, "the body is not a JSON array");
+            }
+            int index = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    records = records.Add(ReadElement(ref reader, body, receivedUnixNanos));
+                }
+                else
+                {
+                    reader.Skip();
+                    problem = problem.IsSome ? problem : $"element {index} is a {reader.TokenType}, not an object; skipped";
+                }
+                index++;
+            }
+        }
+        catch (JsonException e)
+        {
+            problem = $"malformed JSON after {records.Count} records (byte {reader.BytesConsumed}): {e.Message}";
+        }
+        return new TelemetryParseResult(records, problem);
+    }
+
+    private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, long receivedUnixNanos)
+    {
+        long unixNanos = receivedUnixNanos;
+        string type = "";
+        string? text = null;
+        ReadOnlySpan<byte> recordJson = default;
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            bool isTime = reader.ValueTextEquals("time"u8);
+            bool isType = !isTime && reader.ValueTextEquals("type"u8);
+            bool isRecord = !isTime && !isType && reader.ValueTextEquals("record"u8);
+            reader.Read();
+            if (isTime && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
+                && Iso8601.TryParseUnixNanos(reader.ValueSpan, out long parsed))
+            {
+                unixNanos = parsed;
+            }
+            else if (isType && reader.TokenType == JsonTokenType.String)
+            {
+                type = KnownTypeOrCopy(ref reader);
+            }
+            else if (isRecord && reader.TokenType == JsonTokenType.String)
+            {
+                text = WithoutTrailingNewline(ReadString(ref reader));
+            }
+            else if (isRecord)
+            {
+                int start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                recordJson = body[start..(int)reader.BytesConsumed];
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        TelemetryKind kind = TelemetryKinds.FromType(type);
+        string? json = recordJson.IsEmpty ? null : JsonCompactor.ToCompactString(recordJson);
+        PlatformFields platform = !kind.IsLog() && recordJson.Length > 0 && recordJson[0] == '{'
+            ? PlatformFieldsReader.Read(recordJson)
+            : PlatformFields.None;
+        return new TelemetryRecord(unixNanos, type, kind, text, json, platform);
+    }
+
+    /// <summary>The types of every record are few: reuse one string for each instead of allocating per record.</summary>
+    private static string KnownTypeOrCopy(ref Utf8JsonReader reader)
+    {
+        ReadOnlySpan<byte> value = reader.ValueSpan;
+        return value switch
+        {
+            _ when value.SequenceEqual("function"u8) => "function",
+            _ when value.SequenceEqual("extension"u8) => "extension",
+            _ when value.SequenceEqual("platform.start"u8) => "platform.start",
+            _ when value.SequenceEqual("platform.runtimeDone"u8) => "platform.runtimeDone",
+            _ when value.SequenceEqual("platform.report"u8) => "platform.report",
+            _ => ReadString(ref reader),
+        };
+    }
+
+    /// <summary>Decodes a string token. Invalid UTF-8 becomes U+FFFD rather than an exception: the line is kept.</summary>
+    internal static string ReadString(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Encoding.UTF8.GetString(reader.ValueSpan);
+        }
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            int length = reader.CopyString(buffer);
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string WithoutTrailingNewline(string text)
+    {
+        int end = text.Length;
+        if (end > 0 && text[end - 1] == '\n')
+        {
+            end--;
+            if (end > 0 && text[end - 1] == '\r')
+            {
+                end--;
+            }
+        }
+        return end == text.Length ? text : text[..end];
+    }
+}
