@@ -4,6 +4,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="MaxBatchBytes">Line bytes per push (Promtail's default batch size is 1 MiB).</param>
 /// <param name="FlushBudgetMs">How long after <c>runtimeDone</c> the extension may hold the invocation to flush.</param>
 /// <param name="DeadlineMarginMs">Kept free before an invoke's deadline: flushing never runs into the function's timeout.</param>
+/// <param name="TimeoutFlushReserveMs">When the runtime is not done this long before the deadline margin, stop waiting
+/// for it and flush what there is: a function that times out still gets its lines into Loki before the freeze.</param>
 /// <param name="ShutdownMarginMs">Kept free before the SHUTDOWN deadline, for the process to exit before SIGKILL.</param>
 /// <param name="LingerMs">After SHUTDOWN, how long to wait for the platform's last telemetry delivery.</param>
 /// <param name="BackoffBaseMs">First retry delay; doubles per attempt, with full jitter.</param>
@@ -12,6 +14,7 @@ public sealed record DeliveryPolicy(
     long MaxBatchBytes,
     long FlushBudgetMs,
     long DeadlineMarginMs,
+    long TimeoutFlushReserveMs,
     long ShutdownMarginMs,
     long LingerMs,
     long BackoffBaseMs,
@@ -21,6 +24,7 @@ public sealed record DeliveryPolicy(
         MaxBatchBytes: 1024 * 1024,
         FlushBudgetMs: 1000,
         DeadlineMarginMs: 100,
+        TimeoutFlushReserveMs: 250,
         ShutdownMarginMs: 300,
         LingerMs: 100,
         BackoffBaseMs: 100,

@@ -72,15 +72,15 @@ public static class Lifecycle
 
     private static Option<Decision> DecideInvoked(ExtensionState state, Phase.Invoked invoked)
     {
-        long now = state.NowMs;
-        long flushUntil = invoked.FlushUntilMs.IfNone(invoked.GiveUpAtMs);
-        bool flushing = invoked.RuntimeDone || now >= invoked.GiveUpAtMs;
         if (state.IsPushing)
         {
             return None;
         }
+        long now = state.NowMs;
+        long flushUntil = invoked.FlushUntilMs.IfNone(invoked.DeadlineMs - state.Policy.DeadlineMarginMs);
+        bool flushing = invoked.RuntimeDone || now >= invoked.GiveUpAtMs;
         bool mayPush = !state.Pending.IsEmpty && now >= state.RetryAtMs && now < flushUntil;
-        if (mayPush && (invoked.RuntimeDone || state.PendingBytes >= state.Policy.MaxBatchBytes))
+        if (mayPush && (flushing || state.PendingBytes >= state.Policy.MaxBatchBytes))
         {
             return TakeBatch(state, notAfterMs: Math.Min(flushUntil, now + state.Policy.FlushBudgetMs));
         }
@@ -89,13 +89,11 @@ public static class Lifecycle
             // Done, or out of budget: what is left stays buffered and goes out with a later invocation.
             return new NextCalled();
         }
-        return ArmTimer(state, flushing ? Math.Min(flushUntil, state.RetryAtMs) : WaitingWakeUp(state, invoked));
-    }
-
-    private static long WaitingWakeUp(ExtensionState state, Phase.Invoked invoked) =>
-        state.RetryAtMs > state.NowMs && state.PendingBytes >= state.Policy.MaxBatchBytes
-            ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
+        long wakeAt = flushing ? Math.Min(flushUntil, state.RetryAtMs)
+            : state.RetryAtMs > now && state.PendingBytes >= state.Policy.MaxBatchBytes ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
             : invoked.GiveUpAtMs;
+        return ArmTimer(state, wakeAt);
+    }
 
     private static Option<Decision> DecideShutdown(ExtensionState state, Phase.ShuttingDown shutdown)
     {
@@ -139,7 +137,7 @@ public static class Lifecycle
 
     private static ExtensionState Invoked(ExtensionState state, InvokeReceived invoke)
     {
-        long giveUpAt = invoke.DeadlineMs - state.Policy.DeadlineMarginMs;
+        long giveUpAt = invoke.DeadlineMs - state.Policy.DeadlineMarginMs - state.Policy.TimeoutFlushReserveMs;
         bool alreadyDone = state.RecentRuntimeDone.Exists(id => id == invoke.RequestId);
         return state with
         {
@@ -223,11 +221,25 @@ public static class Lifecycle
     /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
     private static ExtensionState Requeue(ExtensionState state, PushBatch batch, long retryAtMs, long maxBatchBytes) => state with
     {
-        Pending = toSeq(batch.Entries) + state.Pending,
+        Pending = Prepend(batch.Entries, state.Pending),
         PendingBytes = state.PendingBytes + batch.Bytes,
         RetryAtMs = retryAtMs,
         Policy = state.Policy with { MaxBatchBytes = Math.Max(1, Math.Min(state.Policy.MaxBatchBytes, maxBatchBytes)) },
     };
+
+    /// <summary>A fresh sequence rather than <c>Seq</c> concatenation, whose nested generic types Native AOT cannot
+    /// compile. Only failed pushes pay for the copy.</summary>
+    private static Seq<LogEntry> Prepend(ImmutableArray<LogEntry> head, Seq<LogEntry> tail)
+    {
+        var entries = new LogEntry[head.Length + tail.Count];
+        head.CopyTo(entries);
+        int index = head.Length;
+        foreach (LogEntry entry in tail)
+        {
+            entries[index++] = entry;
+        }
+        return LanguageExt.Seq.create(entries);
+    }
 
     /// <summary>Exponential backoff with full jitter; Loki's <c>Retry-After</c> wins when it asks for longer.</summary>
     internal static long Backoff(DeliveryPolicy policy, int attempt, double jitter, long? retryAfterMs)

@@ -13,8 +13,8 @@ public abstract record Phase
     /// <summary>Waiting in <c>/event/next</c>: the sandbox may be frozen, so nothing is pushed.</summary>
     public sealed record AwaitingEvent : Phase;
 
-    /// <summary>Serving an invocation. Stop waiting for <c>runtimeDone</c> at <paramref name="GiveUpAtMs"/>;
-    /// once it came, flush until <paramref name="FlushUntilMs"/> at the latest.</summary>
+    /// <summary>Serving an invocation. Once <c>runtimeDone</c> came, flush until <paramref name="FlushUntilMs"/> at the
+    /// latest. Without it, stop waiting at <paramref name="GiveUpAtMs"/> and flush until the deadline's margin.</summary>
     public sealed record Invoked(string RequestId, long DeadlineMs, long GiveUpAtMs, Option<long> FlushUntilMs) : Phase
     {
         public bool RuntimeDone => FlushUntilMs.IsSome;

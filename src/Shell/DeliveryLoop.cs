@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using LanguageExt;
+using LokiLambdaExtension.Core.Configuration;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+using LokiLambdaExtension.Shell.LambdaApi;
+using LokiLambdaExtension.Shell.Loki;
+
+namespace LokiLambdaExtension.Shell;
+
+/// <summary>The shell's loop around the Decider: read an observation (an event from <c>/event/next</c>, a telemetry
+/// body, a push result, a timer), fold it into the state, perform the decisions, feed their results back.</summary>
+internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, ExtensionConfig config)
+{
+    private readonly Channel<Observation> _observations =
+        Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly System.Collections.Generic.HashSet<string> _reportedRejections = [];
+    private CancellationTokenSource? _timer;
+
+    public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Called by the telemetry listener for every body, on its own thread.</summary>
+    public void OnTelemetryBody(ReadOnlyMemory<byte> body)
+    {
+        long now = NowMs;
+        TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, now * 1_000_000);
+        result.Problem.IfSome(problem => ExtensionLog.Error($"telemetry body of {body.Length} bytes: {problem}"));
+        if (!result.Records.IsEmpty)
+        {
+            _observations.Writer.TryWrite(new TelemetryReceived(now, result.Records));
+        }
+    }
+
+    public async Task<int> RunAsync(CancellationToken cancellation)
+    {
+        var state = ExtensionState.Initial(config.Delivery);
+        _observations.Writer.TryWrite(new Initialized(NowMs));
+        await foreach (Observation observation in _observations.Reader.ReadAllAsync(cancellation))
+        {
+            (state, Seq<Decision> decisions) = Lifecycle.Step(state, observation);
+            foreach (Decision decision in decisions)
+            {
+                if (Perform(decision, cancellation) is { } exitCode)
+                {
+                    return exitCode;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private int? Perform(Decision decision, CancellationToken cancellation)
+    {
+        switch (decision)
+        {
+            case PushStarted push:
+                _ = PushAsync(push.Batch, push.NotAfterMs, cancellation);
+                return null;
+            case NextCalled:
+                _ = NextAsync(cancellation);
+                return null;
+            case TimerArmed timer:
+                Arm(timer.AtMs);
+                return null;
+            case ExitRequested exit:
+                ExtensionLog.Info($"shutdown: {exit.Summary}");
+                return exit.ExitCode;
+            default:
+                return null;
+        }
+    }
+
+    private async Task NextAsync(CancellationToken cancellation)
+    {
+        Observation observation;
+        try
+        {
+            NextEvent next = await lambda.NextAsync(cancellation);
+            observation = next.EventType == "INVOKE"
+                ? new InvokeReceived(NowMs, next.RequestId ?? "", next.DeadlineMs)
+                : new ShutdownReceived(NowMs, next.DeadlineMs, next.ShutdownReason ?? next.EventType ?? "unknown");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // Without /event/next there is no lifecycle left to serve: flush what can be flushed, then exit.
+            ExtensionLog.Error($"event/next failed ({e.Message}); flushing and exiting");
+            observation = new ShutdownReceived(NowMs, NowMs + 1000, "event/next failed");
+        }
+        _observations.Writer.TryWrite(observation);
+    }
+
+    private async Task PushAsync(PushBatch batch, long notAfterMs, CancellationToken cancellation)
+    {
+        PushOutcome outcome;
+        try
+        {
+            using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - NowMs)));
+            (outcome, _) = await loki.PushAsync(body, timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // A bug must not leave the batch in flight forever: that would hold /event/next, and the function with it.
+            outcome = new PushOutcome.Rejected(0, $"internal error while pushing: {e.GetType().Name}: {e.Message}");
+        }
+        Report(batch, outcome);
+        _observations.Writer.TryWrite(new PushFinished(NowMs, batch.Id, outcome, Random.Shared.NextDouble()));
+    }
+
+    private void Report(PushBatch batch, PushOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case PushOutcome.Rejected rejected when _reportedRejections.Add($"{rejected.Status} {rejected.Message}"):
+                ExtensionLog.Error($"Loki at {loki.PushUri} rejected a push of {batch.Entries.Length} entries " +
+                                   $"(HTTP {rejected.Status}, not retried): {rejected.Message}");
+                break;
+            case PushOutcome.Blocked blocked:
+                ExtensionLog.Error($"Loki's ingestion is blocked for this tenant (HTTP 260); {batch.Entries.Length} entries dropped: {blocked.Message}");
+                break;
+            case PushOutcome.Retryable retryable:
+                ExtensionLog.Info($"push of {batch.Entries.Length} entries failed ({retryable.Reason}); will retry");
+                break;
+        }
+    }
+
+    private void Arm(long atMs)
+    {
+        _timer?.Cancel();
+        _timer?.Dispose();
+        var timer = _timer = new CancellationTokenSource();
+        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, atMs - NowMs)), timer.Token).ContinueWith(
+            t => { if (!t.IsCanceled) _observations.Writer.TryWrite(new TimerFired(NowMs)); },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+}

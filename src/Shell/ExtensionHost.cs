@@ -1,0 +1,114 @@
+using LokiLambdaExtension.Core.Configuration;
+using LokiLambdaExtension.Shell.LambdaApi;
+using LokiLambdaExtension.Shell.Loki;
+
+namespace LokiLambdaExtension.Shell;
+
+/// <summary>Start-up: register, listen, subscribe, then hand over to the <see cref="DeliveryLoop"/>. When shipping
+/// is off (a configuration problem), only the lifecycle is served, so the function is never affected.</summary>
+internal static class ExtensionHost
+{
+    private const string TelemetryApiPath = "2022-07-01/telemetry";
+    private const string LogsApiPath = "2020-08-15/logs";
+
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellation)
+    {
+        if (!environment.TryGetValue("AWS_LAMBDA_RUNTIME_API", out string? runtimeApi) || runtimeApi.Length == 0)
+        {
+            ExtensionLog.Error("AWS_LAMBDA_RUNTIME_API is not set: this binary runs as a Lambda extension " +
+                               "(see --help; --check tests a Loki configuration)");
+            return 2;
+        }
+        var (config, problems) = ConfigReader.Read(environment);
+        foreach (string problem in problems)
+        {
+            ExtensionLog.Error(problem);
+        }
+
+        // No timeout: /event/next is a long poll that the freeze between invocations suspends.
+        using var lambdaHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        var lambda = new ExtensionsApiClient(lambdaHttp, runtimeApi);
+        string name = Path.GetFileName(Environment.ProcessPath) ?? "loki-lambda-extension";
+        try
+        {
+            await lambda.RegisterAsync(name, cancellation);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            ExtensionLog.Error($"cannot register with the Extensions API at {runtimeApi}: {e.Message}");
+            return 1;
+        }
+
+        if (config.PushUri.Case is not Uri pushUri)
+        {
+            return await ServeLifecycleOnlyAsync(lambda, cancellation);
+        }
+        try
+        {
+            return await ShipAsync(lambda, config, pushUri, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // Whatever went wrong, the function must not pay for it: keep serving the lifecycle, ship nothing.
+            ExtensionLog.Error($"shipping stopped after an unexpected error ({e.GetType().Name}: {e.Message}); " +
+                               "the function is unaffected, logs are not shipped");
+            return await ServeLifecycleOnlyAsync(lambda, cancellation);
+        }
+    }
+
+    private static async Task<int> ShipAsync(ExtensionsApiClient lambda, ExtensionConfig config, Uri pushUri, CancellationToken cancellation)
+    {
+        using var lokiHttp = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            // Connections idle across a freeze are likely dead on the server's side: do not reuse old ones.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
+        }) { Timeout = Timeout.InfiniteTimeSpan };
+        var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Authorization.Case as string), config);
+        using var listener = TelemetryListener.Start(config.ListenerPort, loop.OnTelemetryBody, ExtensionLog.Info);
+        _ = listener.RunAsync(cancellation);
+
+        if (!await SubscribeAsync(lambda, config, listener.Port, cancellation))
+        {
+            return await ServeLifecycleOnlyAsync(lambda, cancellation);
+        }
+        return await loop.RunAsync(cancellation);
+    }
+
+    /// <summary>The Telemetry API first; the Logs API (the original Go extension's) when the platform refuses it.</summary>
+    private static async Task<bool> SubscribeAsync(ExtensionsApiClient lambda, ExtensionConfig config, int port, CancellationToken cancellation)
+    {
+        var buffering = new SubscriptionBuffering(config.Buffering.MaxItems, config.Buffering.MaxBytes, config.Buffering.TimeoutMs);
+        var destination = new SubscriptionDestination("HTTP", $"http://sandbox.localdomain:{port}");
+        string[] types = [.. config.TelemetryTypes];
+        var (accepted, answer) = await lambda.SubscribeAsync(TelemetryApiPath,
+            new SubscriptionRequest("2022-12-13", types, buffering, destination), cancellation);
+        if (accepted)
+        {
+            return true;
+        }
+        ExtensionLog.Info($"Telemetry API subscription refused ({answer}); subscribing to the Logs API instead");
+        (accepted, answer) = await lambda.SubscribeAsync(LogsApiPath, new SubscriptionRequest(null, types, buffering, destination), cancellation);
+        if (!accepted)
+        {
+            ExtensionLog.Error($"Logs API subscription refused too ({answer}); nothing will be shipped");
+        }
+        return accepted;
+    }
+
+    private static async Task<int> ServeLifecycleOnlyAsync(ExtensionsApiClient lambda, CancellationToken cancellation)
+    {
+        try
+        {
+            while ((await lambda.NextAsync(cancellation)).EventType == "INVOKE")
+            {
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            ExtensionLog.Error($"event/next failed: {e.Message}");
+            return 1;
+        }
+    }
+}

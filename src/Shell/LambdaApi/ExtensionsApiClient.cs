@@ -1,0 +1,86 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace LokiLambdaExtension.Shell.LambdaApi;
+
+/// <summary>The Extensions API: register, wait for the next event, report errors. One method per call, as
+/// Amazon.Lambda.RuntimeSupport's <c>RuntimeApiClient</c> does.</summary>
+internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
+{
+    private const string IdentifierHeader = "Lambda-Extension-Identifier";
+    private readonly string _baseUrl = $"http://{runtimeApi}/2020-01-01/extension";
+    private string _identifier = "";
+
+    public string RuntimeApi => runtimeApi;
+
+    public string Identifier => _identifier;
+
+    public async Task<RegisterResponse> RegisterAsync(string extensionName, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/register")
+        {
+            Content = JsonContent.Create(new RegisterRequest(["INVOKE", "SHUTDOWN"]), LambdaApiJson.Default.RegisterRequest),
+        };
+        request.Headers.Add("Lambda-Extension-Name", extensionName);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellation);
+        await EnsureSuccessAsync(response, "register", cancellation);
+        _identifier = response.Headers.TryGetValues(IdentifierHeader, out var values) ? values.First() : "";
+        if (_identifier.Length == 0)
+        {
+            throw new InvalidOperationException("register answered without a Lambda-Extension-Identifier header");
+        }
+        return await response.Content.ReadFromJsonAsync(LambdaApiJson.Default.RegisterResponse, cancellation)
+               ?? new RegisterResponse(null, null, null);
+    }
+
+    /// <summary>Blocks until the next event. The HttpClient has no timeout: the process is frozen in the middle of
+    /// this call between invocations, for as long as the platform likes.</summary>
+    public async Task<NextEvent> NextAsync(CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_baseUrl}/event/next");
+        request.Headers.Add(IdentifierHeader, _identifier);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellation);
+        await EnsureSuccessAsync(response, "event/next", cancellation);
+        return await response.Content.ReadFromJsonAsync(LambdaApiJson.Default.NextEvent, cancellation)
+               ?? throw new InvalidOperationException("event/next answered an empty body");
+    }
+
+    public Task ReportInitErrorAsync(string errorType, string message, CancellationToken cancellation) =>
+        ReportErrorAsync("init/error", errorType, message, cancellation);
+
+    public Task ReportExitErrorAsync(string errorType, string message, CancellationToken cancellation) =>
+        ReportErrorAsync("exit/error", errorType, message, cancellation);
+
+    /// <summary>PUTs a subscription (Telemetry or Logs API) and says whether it was accepted, with the platform's answer.</summary>
+    public async Task<(bool Accepted, string Answer)> SubscribeAsync(string path, SubscriptionRequest subscription, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"http://{runtimeApi}/{path}")
+        {
+            Content = JsonContent.Create(subscription, LambdaApiJson.Default.SubscriptionRequest),
+        };
+        request.Headers.Add(IdentifierHeader, _identifier);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellation);
+        string answer = await response.Content.ReadAsStringAsync(cancellation);
+        return (response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode} {answer}".Trim());
+    }
+
+    private async Task ReportErrorAsync(string path, string errorType, string message, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/{path}")
+        {
+            Content = JsonContent.Create(new ErrorRequest(message, errorType), LambdaApiJson.Default.ErrorRequest),
+        };
+        request.Headers.Add(IdentifierHeader, _identifier);
+        request.Headers.Add("Lambda-Extension-Function-Error-Type", errorType);
+        using HttpResponseMessage response = await http.SendAsync(request, cancellation);
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string call, CancellationToken cancellation)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            string body = await response.Content.ReadAsStringAsync(cancellation);
+            throw new InvalidOperationException($"{call} answered HTTP {(int)response.StatusCode}: {body}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+
+namespace LokiLambdaExtension.Shell.Loki;
+
+/// <summary>Sends push requests to Loki and turns whatever happens into a <see cref="PushOutcome"/>: an HTTP answer,
+/// a refused connection, a cut connection or a timeout. It never throws for a failed push.</summary>
+internal sealed class LokiClient(HttpClient http, Uri pushUri, string? authorization)
+{
+    private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
+    private const int MaxMessageChars = 1024;
+
+    public Uri PushUri => pushUri;
+
+    public async Task<(PushOutcome Outcome, int? Status)> PushAsync(PooledBuffer body, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body.Memory) };
+        request.Content.Headers.ContentType = Protobuf;
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+        try
+        {
+            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+            int status = (int)response.StatusCode;
+            string message = status is >= 200 and < 300 and not 260 ? "" : await ReadMessageAsync(response, cancellation);
+            return (PushOutcome.FromStatus(status, message, RetryAfterMs(response)), status);
+        }
+        catch (HttpRequestException e)
+        {
+            // A refused connection or a failed name lookup sent nothing; anything later may have been stored.
+            bool sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
+            return (new PushOutcome.Retryable($"{e.HttpRequestError}: {e.Message}", null, MayHaveBeenStored: sent), null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (new PushOutcome.Retryable("no answer in time", null, MayHaveBeenStored: true), null);
+        }
+    }
+
+    private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellation)
+    {
+        string text = (await response.Content.ReadAsStringAsync(cancellation)).Trim();
+        return text.Length > MaxMessageChars ? text[..MaxMessageChars] + "…" : text;
+    }
+
+    private static long? RetryAfterMs(HttpResponseMessage response)
+    {
+        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return (long)delta.TotalMilliseconds;
+        }
+        if (retryAfter?.Date is { } date)
+        {
+            return Math.Max(0, (long)(date - DateTimeOffset.UtcNow).TotalMilliseconds);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+
+namespace LokiLambdaExtension.Tools.Emulator;
+
+/// <summary>Finds the AOT-published extension binary, publishing it first when it is missing or older than the
+/// sources. Tests, the local sandbox and the bench all run the real binary, never the managed build.</summary>
+public static class ExtensionBinary
+{
+    public const string Name = "loki-lambda-extension";
+
+    /// <summary>The binary to run: <c>LOKI_EXTENSION_BINARY</c> when set (e.g. an arm64 build), else the x86_64
+    /// publish output under artifacts/, rebuilt when stale.</summary>
+    public static string Locate()
+    {
+        if (Environment.GetEnvironmentVariable("LOKI_EXTENSION_BINARY") is { Length: > 0 } given)
+        {
+            return File.Exists(given) ? Path.GetFullPath(given) : throw new FileNotFoundException($"LOKI_EXTENSION_BINARY={given} does not exist");
+        }
+        string root = RepositoryRoot();
+        string output = Path.Combine(root, "artifacts", "publish", "linux-x64");
+        string binary = Path.Combine(output, Name);
+        using FileStream publishLock = AcquireLock(Path.Combine(root, "artifacts", ".publish.lock"));
+        if (!File.Exists(binary) || File.GetLastWriteTimeUtc(binary) < NewestSource(root))
+        {
+            Publish(root, output);
+        }
+        return binary;
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Extension.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no Extension.sln above {AppContext.BaseDirectory}");
+    }
+
+    private static DateTime NewestSource(string root) =>
+        new[] { "src/Core", "src/Shell" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories))
+            .Where(file => !file.Contains("/obj/") && !file.Contains("/bin/"))
+            .Append(Path.Combine(root, "Directory.Build.props"))
+            .Append(Path.Combine(root, "Directory.Packages.props"))
+            .Max(File.GetLastWriteTimeUtc);
+
+    private static void Publish(string root, string output)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "publish", Path.Combine(root, "src", "Shell", "Shell.csproj"), "-c", "Release", "-r", "linux-x64", "-o", output, "--nologo" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        using Process process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        }
+    }
+
+    /// <summary>Test assemblies run in parallel: one publish at a time.</summary>
+    private static FileStream AcquireLock(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 3000)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+}

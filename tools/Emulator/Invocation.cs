@@ -1,0 +1,52 @@
+namespace LokiLambdaExtension.Tools.Emulator;
+
+/// <summary>A log record the function (or another extension) produces during an invocation.</summary>
+public abstract record TelemetryLine
+{
+    private TelemetryLine() { }
+
+    /// <summary>A text-format line as Node, .NET and others print it: <c>time \t requestId \t LEVEL \t message</c>.</summary>
+    public sealed record Text(string Message, string Level = "INFO") : TelemetryLine;
+
+    /// <summary>A JSON-format record: <c>{"timestamp","level","requestId","message"}</c>.</summary>
+    public sealed record Json(string Message, string Level = "INFO") : TelemetryLine;
+
+    /// <summary>A record delivered exactly as given: <paramref name="RecordJson"/> is the JSON value of <c>record</c>.</summary>
+    public sealed record Raw(string Type, string RecordJson) : TelemetryLine;
+}
+
+/// <summary>How the function's run ends.</summary>
+public enum InvocationOutcome
+{
+    Success,
+    Error,
+    Timeout,
+}
+
+/// <summary>One invocation for the emulator to play.</summary>
+public sealed record Invocation(string RequestId, IReadOnlyList<TelemetryLine> Lines)
+{
+    public int TimeoutMs { get; init; } = 3000;
+    public int RuntimeDurationMs { get; init; } = 5;
+    public InvocationOutcome Outcome { get; init; } = InvocationOutcome.Success;
+    public string? TraceHeader { get; init; } = "Root=1-62e900b2-710d76f009d6e7785905449a;Parent=0efbd19962d95b05;Sampled=1";
+}
+
+/// <summary>What happened during an invocation, as the platform saw it.</summary>
+/// <param name="RuntimeDoneAt">When the runtime finished (platform.runtimeDone was produced).</param>
+/// <param name="ExtensionReadyAt">When the extension called <c>/event/next</c> again; null when it never did.</param>
+/// <param name="FrozenAt">When the sandbox was frozen after the invocation.</param>
+public sealed record InvocationResult(
+    string RequestId,
+    DateTimeOffset InvokedAt,
+    DateTimeOffset RuntimeDoneAt,
+    DateTimeOffset? ExtensionReadyAt,
+    DateTimeOffset FrozenAt)
+{
+    /// <summary>How long the extension held the invocation after the runtime was done (billed as
+    /// PostRuntimeExtensionsDuration).</summary>
+    public TimeSpan HeldAfterRuntimeDone => (ExtensionReadyAt ?? FrozenAt) - RuntimeDoneAt;
+}
+
+/// <summary>How the extension ended.</summary>
+public sealed record ShutdownResult(int? ExitCode, bool Killed, TimeSpan Duration, long PeakRssKb, TimeSpan CpuTime);

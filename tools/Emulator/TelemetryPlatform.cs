@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LokiLambdaExtension.Tools.Emulator;
+
+/// <summary>The platform's side of the Telemetry API: buffers records as the subscription asks (maxItems, maxBytes,
+/// timeoutMs), POSTs them as JSON arrays to the subscriber, retries when the subscriber fails, and delivers nothing
+/// while the sandbox is frozen. Records produced before the subscription are kept and delivered once it exists,
+/// as the platform does with the init phase's records.</summary>
+internal sealed class TelemetryPlatform : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly List<(string Type, string Json, DateTimeOffset At)> _buffer = [];
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HttpClient _http;
+    private readonly Func<bool> _isFrozen;
+    private readonly List<string> _protocolErrors;
+    private TelemetrySubscription? _subscription;
+    private Task? _dispatching;
+
+    public TelemetryPlatform(Func<bool> isFrozen, List<string> protocolErrors)
+    {
+        _isFrozen = isFrozen;
+        _protocolErrors = protocolErrors;
+        // sandbox.localdomain does not resolve here: connect to loopback on the subscriber's port, as Lambda's
+        // network namespace does.
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellation);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        }) { Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public TelemetrySubscription? Subscription { get { lock (_gate) { return _subscription; } } }
+
+    public int DeliveredBodies { get; private set; }
+
+    public void Subscribe(TelemetrySubscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscription = subscription;
+            _buffer.RemoveAll(r => !subscription.Wants(r.Type));
+        }
+        _dispatching ??= Task.Run(DispatchAsync);
+        Emit("platform.telemetrySubscription",
+            $$"""{"name":"loki-lambda-extension","state":"Subscribed","types":[{{string.Join(",", subscription.Types.Select(t => $"\"{t}\""))}}]}""");
+    }
+
+    /// <summary>Produces a record now; <paramref name="recordJson"/> is the JSON value of its <c>record</c> field.</summary>
+    public DateTimeOffset Emit(string type, string recordJson)
+    {
+        var now = DateTimeOffset.UtcNow;
+        lock (_gate)
+        {
+            if (_subscription is null || _subscription.Wants(type))
+            {
+                _buffer.Add((type, $$"""{"time":"{{Iso(now)}}","type":"{{type}}","record":{{recordJson}}}""", now));
+            }
+        }
+        _changed.Release();
+        return now;
+    }
+
+    /// <summary>Wakes the dispatcher after a thaw.</summary>
+    public void Nudge() => _changed.Release();
+
+    public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+
+    public static string JsonString(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+
+    private async Task DispatchAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TimeSpan wait = Timeout.InfiniteTimeSpan;
+            List<(string Type, string Json, DateTimeOffset At)>? batch = null;
+            TelemetrySubscription? subscription;
+            lock (_gate)
+            {
+                subscription = _subscription;
+                if (subscription is not null && _buffer.Count > 0 && !_isFrozen())
+                {
+                    int bytes = _buffer.Sum(r => r.Json.Length);
+                    TimeSpan age = DateTimeOffset.UtcNow - _buffer[0].At;
+                    if (_buffer.Count >= subscription.MaxItems || bytes >= subscription.MaxBytes || age.TotalMilliseconds >= subscription.TimeoutMs)
+                    {
+                        batch = TakeBatch(subscription);
+                    }
+                    else
+                    {
+                        wait = TimeSpan.FromMilliseconds(subscription.TimeoutMs) - age;
+                    }
+                }
+            }
+            if (batch is null)
+            {
+                try
+                {
+                    await _changed.WaitAsync(wait, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            await DeliverAsync(subscription!, batch);
+        }
+    }
+
+    private List<(string Type, string Json, DateTimeOffset At)> TakeBatch(TelemetrySubscription subscription)
+    {
+        int count = 0;
+        int bytes = 0;
+        while (count < _buffer.Count && count < subscription.MaxItems && (count == 0 || bytes + _buffer[count].Json.Length <= subscription.MaxBytes))
+        {
+            bytes += _buffer[count].Json.Length;
+            count++;
+        }
+        var batch = _buffer.GetRange(0, count);
+        _buffer.RemoveRange(0, count);
+        return batch;
+    }
+
+    /// <summary>Delivers one batch, retrying until the subscriber answers 2xx (the platform retries too).</summary>
+    private async Task DeliverAsync(TelemetrySubscription subscription, List<(string Type, string Json, DateTimeOffset At)> batch)
+    {
+        string body = "[" + string.Join(",", batch.Select(r => r.Json)) + "]";
+        for (int attempt = 0; !_stop.IsCancellationRequested; attempt++)
+        {
+            while (_isFrozen() && !_stop.IsCancellationRequested)
+            {
+                await Task.Delay(5);
+            }
+            try
+            {
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using HttpResponseMessage response = await _http.PostAsync(subscription.Destination, content, _stop.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    DeliveredBodies++;
+                    return;
+                }
+                lock (_protocolErrors)
+                {
+                    _protocolErrors.Add($"telemetry listener answered HTTP {(int)response.StatusCode}");
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // Listener not up or gone: retry, as the platform does.
+            }
+            await Task.Delay(Math.Min(1000, 20 * (attempt + 1)));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        if (_dispatching is not null)
+        {
+            await _dispatching;
+        }
+        _http.Dispose();
+    }
+}

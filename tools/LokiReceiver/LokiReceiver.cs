@@ -1,0 +1,369 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Google.Protobuf;
+using LokiLambdaExtension.Tools.Receiver.Proto;
+using Snappier;
+
+namespace LokiLambdaExtension.Tools.Receiver;
+
+/// <summary>A strict Loki push endpoint on loopback for tests and the local sandbox. It answers as Loki's distributor
+/// does: 204 when stored; 400 with the reasons when an entry is invalid (storing the valid ones, a partial success);
+/// 401 without the expected credentials or tenant; 415/400 for a body that is not snappy-compressed protobuf.</summary>
+public sealed class LokiReceiver : IAsyncDisposable
+{
+    private readonly HttpListener _listener;
+    private readonly ReceiverOptions _options;
+    private readonly object _gate = new();
+    private readonly List<ReceivedEntry> _entries = [];
+    private readonly List<ReceivedPush> _pushes = [];
+    private readonly Queue<Fault> _faults = new();
+    private readonly Dictionary<string, (long UnixNanos, string Line)> _lastEntryOfStream = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _serving;
+    private Fault? _persistentFault;
+    private int _duplicatesDropped;
+
+    private LokiReceiver(HttpListener listener, int port, ReceiverOptions options)
+    {
+        _listener = listener;
+        _options = options;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}");
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public Uri BaseUrl { get; }
+
+    public static LokiReceiver Start(ReceiverOptions? options = null)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = FreeLoopbackPort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return new LokiReceiver(listener, port, options ?? new ReceiverOptions());
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    public IReadOnlyList<ReceivedEntry> Entries { get { lock (_gate) { return [.. _entries]; } } }
+
+    public IReadOnlyList<ReceivedPush> Pushes { get { lock (_gate) { return [.. _pushes]; } } }
+
+    /// <summary>Entries Loki would have dropped silently: same timestamp and line as the stream's previous entry.</summary>
+    public int DuplicatesDropped { get { lock (_gate) { return _duplicatesDropped; } } }
+
+    /// <summary>Faults applied to the next pushes, one each, in order.</summary>
+    public void EnqueueFaults(params Fault[] faults)
+    {
+        lock (_gate)
+        {
+            foreach (Fault fault in faults)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+    }
+
+    /// <summary>A fault applied to every push until cleared with null (an outage).</summary>
+    public void SetPersistentFault(Fault? fault)
+    {
+        lock (_gate)
+        {
+            _persistentFault = fault;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Close();
+        try
+        {
+            await _serving;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or HttpListenerException or OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or HttpListenerException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        HttpListenerRequest request = context.Request;
+        HttpListenerResponse response = context.Response;
+        try
+        {
+            if (request.HttpMethod != "POST" || request.Url?.AbsolutePath != "/loki/api/v1/push")
+            {
+                Answer(response, 404, "404 page not found");
+                return;
+            }
+            using var body = new MemoryStream();
+            await request.InputStream.CopyToAsync(body);
+            Fault? fault;
+            int index;
+            lock (_gate)
+            {
+                fault = _persistentFault ?? (_faults.Count > 0 ? _faults.Dequeue() : null);
+                index = _pushes.Count;
+            }
+            if (fault is Fault.Delay delay)
+            {
+                await Task.Delay(delay.Milliseconds);
+                fault = null;
+            }
+            var arrivedAt = DateTimeOffset.UtcNow;
+            switch (fault)
+            {
+                case Fault.Status status:
+                    Record(index, arrivedAt, request, status.Code, status.Body, 0, 0, 0, (int)body.Length);
+                    if (status.RetryAfterSeconds is { } seconds)
+                    {
+                        response.Headers["Retry-After"] = seconds.ToString();
+                    }
+                    Answer(response, status.Code, status.Body);
+                    return;
+                case Fault.DropConnection:
+                    Record(index, arrivedAt, request, 0, "connection dropped", 0, 0, 0, (int)body.Length);
+                    response.Abort();
+                    return;
+            }
+            var (code, answer) = Validate(index, arrivedAt, request, body.ToArray());
+            if (fault is Fault.StoreThenDrop)
+            {
+                response.Abort();
+                return;
+            }
+            Answer(response, code, answer);
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // The client went away; nothing to answer.
+        }
+    }
+
+    private (int Code, string Answer) Validate(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, byte[] body)
+    {
+        string? authorization = request.Headers["Authorization"];
+        string? tenant = request.Headers["X-Scope-OrgID"];
+        (int, string) Refuse(int code, string answer)
+        {
+            Record(index, arrivedAt, request, code, answer, 0, 0, 0, body.Length);
+            return (code, answer);
+        }
+
+        if (_options.RequiredAuthorization is { } requiredAuth && authorization != requiredAuth)
+        {
+            return Refuse(401, authorization is null ? "no credentials" : "invalid credentials");
+        }
+        if (_options.RequiredTenant is { } requiredTenant && tenant != requiredTenant)
+        {
+            return Refuse(401, "no org id");
+        }
+        string? contentType = request.ContentType;
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return Refuse(400, "missing Content-Type header");
+        }
+        if (!contentType.StartsWith("application/x-protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(415, $"this receiver takes application/x-protobuf, not {contentType}");
+        }
+        string? encoding = request.Headers["Content-Encoding"];
+        if (encoding is not (null or "" or "snappy"))
+        {
+            return Refuse(415, $"unsupported Content-Encoding {encoding}");
+        }
+        PushRequest push;
+        try
+        {
+            push = PushRequest.Parser.ParseFrom(Snappy.DecompressToArray(body));
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException or ArgumentException)
+        {
+            return Refuse(400, $"cannot decode snappy-compressed protobuf: {e.Message}");
+        }
+        return Store(index, arrivedAt, request, push, body.Length);
+    }
+
+    private (int Code, string Answer) Store(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, PushRequest push, int bodyBytes)
+    {
+        var errors = new List<string>();
+        var accepted = new List<ReceivedEntry>();
+        int rejected = 0;
+        long now = arrivedAt.ToUnixTimeMilliseconds() * 1_000_000;
+        long oldest = now - (long)_options.RejectOlderThan.TotalMilliseconds * 1_000_000;
+        long newest = now + (long)_options.CreationGracePeriod.TotalMilliseconds * 1_000_000;
+
+        foreach (StreamAdapter stream in push.Streams)
+        {
+            string? labelError = ValidateLabels(stream.Labels, out var labelMap);
+            if (labelError is not null)
+            {
+                errors.Add($"stream '{stream.Labels}': {labelError}");
+                rejected += stream.Entries.Count;
+                continue;
+            }
+            foreach (EntryAdapter entry in stream.Entries)
+            {
+                string? entryError = ValidateEntry(entry, oldest, newest);
+                if (entryError is not null)
+                {
+                    errors.Add($"stream '{stream.Labels}': {entryError}");
+                    rejected++;
+                    continue;
+                }
+                long unixNanos = entry.Timestamp.Seconds * 1_000_000_000 + entry.Timestamp.Nanos;
+                accepted.Add(new ReceivedEntry(index, arrivedAt, stream.Labels, labelMap!, unixNanos, entry.Line,
+                    [.. entry.StructuredMetadata.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))]));
+            }
+        }
+
+        int code = errors.Count == 0 ? 204 : 400;
+        string answer = errors.Count == 0 ? "" : string.Join("\n", errors.Take(10));
+        lock (_gate)
+        {
+            foreach (ReceivedEntry entry in accepted)
+            {
+                // Loki drops an entry equal (time and line) to its stream's previous one; mimic it so tests see it.
+                if (_lastEntryOfStream.TryGetValue(entry.Labels, out var last) && last.UnixNanos == entry.UnixNanos && last.Line == entry.Line)
+                {
+                    _duplicatesDropped++;
+                    continue;
+                }
+                _lastEntryOfStream[entry.Labels] = (entry.UnixNanos, entry.Line);
+                _entries.Add(entry);
+            }
+            _pushes.Add(new ReceivedPush(index, arrivedAt, code, answer, request.Headers["Authorization"], request.Headers["X-Scope-OrgID"],
+                request.ContentType, push.Streams.Count, accepted.Count, rejected, bodyBytes));
+        }
+        return (code, answer);
+    }
+
+    private string? ValidateLabels(string labels, out Dictionary<string, string>? labelMap)
+    {
+        labelMap = null;
+        if (!PromLabelParser.TryParse(labels, out var pairs, out string error))
+        {
+            return $"error parsing labels: {error}";
+        }
+        pairs.RemoveAll(p => p.Value.Length == 0);
+        if (pairs.Count == 0)
+        {
+            return "error at least one label pair is required per stream";
+        }
+        if (pairs.Count > _options.MaxLabelNames)
+        {
+            return $"entry has {pairs.Count} label names; limit {_options.MaxLabelNames}";
+        }
+        labelMap = [];
+        foreach (var (name, value) in pairs)
+        {
+            if (!labelMap.TryAdd(name, value))
+            {
+                return $"duplicate label name {name}";
+            }
+            if (name.Length > 1024 || Encoding.UTF8.GetByteCount(value) > 2048)
+            {
+                return $"label {name} is too long";
+            }
+            if (value.Contains('\uFFFD'))
+            {
+                return $"label {name} has invalid UTF-8";
+            }
+        }
+        return null;
+    }
+
+    private string? ValidateEntry(EntryAdapter entry, long oldestNanos, long newestNanos)
+    {
+        if (entry.Timestamp is null)
+        {
+            return "entry without a timestamp";
+        }
+        if (entry.Parsed.Count > 0)
+        {
+            return "entry carries 'parsed' labels, which clients must not send";
+        }
+        int lineBytes = Encoding.UTF8.GetByteCount(entry.Line);
+        if (lineBytes > _options.MaxLineBytes)
+        {
+            return $"max entry size '{_options.MaxLineBytes}' bytes exceeded: line of {lineBytes} bytes";
+        }
+        long unixNanos = entry.Timestamp.Seconds * 1_000_000_000 + entry.Timestamp.Nanos;
+        if (unixNanos < oldestNanos)
+        {
+            return $"entry too far behind: {DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000):O}";
+        }
+        if (unixNanos > newestNanos)
+        {
+            return $"entry too far in the future: {DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000):O}";
+        }
+        if (entry.StructuredMetadata.Count > _options.MaxStructuredMetadataPairs)
+        {
+            return "too many structured metadata pairs";
+        }
+        int metadataBytes = entry.StructuredMetadata.Sum(p => p.Name.Length + p.Value.Length);
+        if (metadataBytes > _options.MaxStructuredMetadataBytes)
+        {
+            return "structured metadata too large";
+        }
+        return entry.StructuredMetadata.Any(p => p.Name.Length == 0 || p.Value.Length == 0)
+            ? "structured metadata with an empty name or value"
+            : null;
+    }
+
+    private void Record(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, int status, string answer,
+        int streams, int stored, int rejected, int bodyBytes)
+    {
+        lock (_gate)
+        {
+            _pushes.Add(new ReceivedPush(index, arrivedAt, status, answer, request.Headers["Authorization"],
+                request.Headers["X-Scope-OrgID"], request.ContentType, streams, stored, rejected, bodyBytes));
+        }
+    }
+
+    private static void Answer(HttpListenerResponse response, int code, string body)
+    {
+        response.StatusCode = code;
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        response.ContentLength64 = bytes.Length;
+        if (bytes.Length > 0)
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            response.OutputStream.Write(bytes);
+        }
+        response.Close();
+    }
+
+    internal static int FreeLoopbackPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

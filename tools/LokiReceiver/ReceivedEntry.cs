@@ -1,0 +1,59 @@
+namespace LokiLambdaExtension.Tools.Receiver;
+
+/// <summary>An entry Loki stored, with the push it came in and when that push arrived.</summary>
+public sealed record ReceivedEntry(
+    int PushIndex,
+    DateTimeOffset ArrivedAt,
+    string Labels,
+    IReadOnlyDictionary<string, string> LabelMap,
+    long UnixNanos,
+    string Line,
+    IReadOnlyList<KeyValuePair<string, string>> Metadata)
+{
+    public string? MetadataValue(string name) => Metadata.FirstOrDefault(p => p.Key == name).Value;
+}
+
+/// <summary>One push as the receiver saw it: headers, what it answered, what it stored.</summary>
+public sealed record ReceivedPush(
+    int Index,
+    DateTimeOffset ArrivedAt,
+    int Status,
+    string Answer,
+    string? Authorization,
+    string? Tenant,
+    string? ContentType,
+    int Streams,
+    int EntriesStored,
+    int EntriesRejected,
+    int BodyBytes);
+
+/// <summary>What the receiver does instead of (or before) storing a push.</summary>
+public abstract record Fault
+{
+    private Fault() { }
+
+    /// <summary>Answer with this status and body and store nothing; <paramref name="RetryAfterSeconds"/> sets Retry-After.</summary>
+    public sealed record Status(int Code, string Body = "", int? RetryAfterSeconds = null) : Fault;
+
+    /// <summary>Cut the connection without an answer, storing nothing.</summary>
+    public sealed record DropConnection : Fault;
+
+    /// <summary>Store the push, then cut the connection: the client cannot know it was stored.</summary>
+    public sealed record StoreThenDrop : Fault;
+
+    /// <summary>Wait, then handle the push normally.</summary>
+    public sealed record Delay(int Milliseconds) : Fault;
+}
+
+/// <summary>The rules the receiver enforces, with Loki's defaults (pkg/validation/limits.go).</summary>
+public sealed record ReceiverOptions
+{
+    public string? RequiredAuthorization { get; init; }
+    public string? RequiredTenant { get; init; }
+    public int MaxLineBytes { get; init; } = 256 * 1024;
+    public int MaxLabelNames { get; init; } = 15;
+    public TimeSpan RejectOlderThan { get; init; } = TimeSpan.FromDays(7);
+    public TimeSpan CreationGracePeriod { get; init; } = TimeSpan.FromMinutes(10);
+    public int MaxStructuredMetadataBytes { get; init; } = 64 * 1024;
+    public int MaxStructuredMetadataPairs { get; init; } = 128;
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.Receiver;
+using LokiLambdaExtension.Tools.Sandbox;
+
+// Runs the real AOT extension in the emulated Lambda sandbox and reports what reached Loki.
+var options = SandboxArguments.Parse(args);
+if (options is null)
+{
+    Console.WriteLine("""
+        usage: dotnet run --project tools/Sandbox [-- options]
+          --invocations N   invocations in the default scenario (default 5)
+          --replay FILE     replay Telemetry API bodies from FILE (a JSON array of bodies), one invocation each
+          --loki URL        ship to a real Loki instead of the embedded receiver (auth from LOKI_AUTH_TOKEN)
+          --quiet           do not echo the extension's own output
+        """);
+    return 2;
+}
+
+Console.WriteLine("building the extension (Native AOT) if needed...");
+string binary = ExtensionBinary.Locate();
+await using LokiReceiver? receiver = options.LokiUrl is null ? LokiReceiver.Start() : null;
+string lokiUrl = options.LokiUrl ?? receiver!.BaseUrl.ToString();
+var environment = new Dictionary<string, string> { ["LOKI_PUSH_URL"] = lokiUrl };
+foreach (string name in new[] { "LOKI_AUTH_TOKEN" })
+{
+    if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+    {
+        environment[name] = value;
+    }
+}
+
+Console.WriteLine($"extension: {binary} ({new FileInfo(binary).Length / 1024.0 / 1024.0:F1} MB)");
+Console.WriteLine($"loki:      {(receiver is null ? lokiUrl : $"embedded strict receiver at {lokiUrl}")}");
+await using var sandbox = await LambdaSandbox.StartAsync(new SandboxOptions(binary)
+{
+    Environment = environment,
+    OnOutput = options.Quiet ? null : line => Console.WriteLine($"  | {line}"),
+});
+Console.WriteLine($"init: start -> first /event/next in {sandbox.StartToFirstNext.TotalMilliseconds:F1} ms");
+
+var invocations = options.ReplayFile is { } file ? Scenario.Replay(file).ToList() : Scenario.Default(options.Invocations).ToList();
+var results = new List<InvocationResult>();
+foreach (Invocation invocation in invocations)
+{
+    InvocationResult result = await sandbox.InvokeAsync(invocation);
+    results.Add(result);
+    Console.WriteLine($"invoke {invocation.RequestId}: {invocation.Lines.Count} lines, {invocation.Outcome.ToString().ToLowerInvariant()}, " +
+                      $"held {result.HeldAfterRuntimeDone.TotalMilliseconds:F1} ms after runtimeDone" +
+                      (receiver is null ? "" : $", Loki has {receiver.Entries.Count} entries"));
+}
+ShutdownResult shutdown = await sandbox.ShutdownAsync();
+Console.WriteLine($"shutdown: exit code {shutdown.ExitCode?.ToString() ?? "none (SIGKILLed)"} after {shutdown.Duration.TotalMilliseconds:F0} ms");
+
+Report.Print(receiver, sandbox, results, shutdown);
+return sandbox.ProtocolErrors.Count == 0 && !shutdown.Killed ? 0 : 1;
+
+internal sealed record SandboxArguments(int Invocations, string? ReplayFile, string? LokiUrl, bool Quiet)
+{
+    public static SandboxArguments? Parse(string[] args)
+    {
+        var result = new SandboxArguments(5, null, null, false);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string? Value() => i + 1 < args.Length ? args[++i] : null;
+            switch (args[i])
+            {
+                case "--invocations" when int.TryParse(Value(), CultureInfo.InvariantCulture, out int n) && n > 0:
+                    result = result with { Invocations = n };
+                    break;
+                case "--replay" when Value() is { } path && File.Exists(path):
+                    result = result with { ReplayFile = path };
+                    break;
+                case "--loki" when Value() is { } url:
+                    result = result with { LokiUrl = url };
+                    break;
+                case "--quiet":
+                    result = result with { Quiet = true };
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return result;
+    }
+}
