@@ -209,18 +209,20 @@ public sealed class LambdaSandbox : IAsyncDisposable
 
     private void EmitLine(string requestId, TelemetryLine line)
     {
-        string now = TelemetryPlatform.Iso(DateTimeOffset.UtcNow);
+        // The record's time and the time printed in the line are the same instant, as with a real runtime.
+        var at = DateTimeOffset.UtcNow;
+        string now = TelemetryPlatform.Iso(at);
         switch (line)
         {
             case TelemetryLine.Text text:
-                _telemetry.Emit("function", TelemetryPlatform.JsonString($"{now}\t{requestId}\t{text.Level}\t{text.Message}\n"));
+                _telemetry.Emit("function", TelemetryPlatform.JsonString($"{now}\t{requestId}\t{text.Level}\t{text.Message}\n"), at);
                 break;
             case TelemetryLine.Json json:
                 _telemetry.Emit("function",
-                    $$"""{"timestamp":"{{now}}","level":"{{json.Level}}","requestId":"{{requestId}}","message":{{TelemetryPlatform.JsonString(json.Message)}}}""");
+                    $$"""{"timestamp":"{{now}}","level":"{{json.Level}}","requestId":"{{requestId}}","message":{{TelemetryPlatform.JsonString(json.Message)}}}""", at);
                 break;
             case TelemetryLine.Raw raw:
-                _telemetry.Emit(raw.Type, raw.RecordJson);
+                _telemetry.Emit(raw.Type, raw.RecordJson, at);
                 break;
         }
     }

@@ -55,9 +55,9 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
     }
 
     /// <summary>Produces a record now; <paramref name="recordJson"/> is the JSON value of its <c>record</c> field.</summary>
-    public DateTimeOffset Emit(string type, string recordJson)
+    public DateTimeOffset Emit(string type, string recordJson, DateTimeOffset? at = null)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = at ?? DateTimeOffset.UtcNow;
         lock (_gate)
         {
             if (_subscription is null || _subscription.Wants(type))

@@ -1,0 +1,85 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Tools.Receiver.Proto;
+using Snappier;
+
+namespace LokiLambdaExtension.Properties;
+
+public sealed class EncoderProperties
+{
+    private static readonly StreamLabels Labels = StreamLabels.Create([new("service_name", "orders-api")]);
+
+    [Property(MaxTest = 300)]
+    public Property Encode_AnyEntries_DecodesToTheSameStreamsEntriesAndMetadata() => Prop.ForAll(Generators.Entries, entries =>
+    {
+        byte[] buffer = new byte[PushRequestEncoder.GetEncodedLength(entries, Labels)];
+        int written = PushRequestEncoder.Encode(entries, Labels, buffer);
+        PushRequest decoded = Decoded.Parse(buffer.AsSpan(0, written));
+
+        var expected = Decoded.Expected(entries).ToList();
+        Assert.Equal(buffer.Length, written);
+        Assert.Equal(expected.Count, decoded.Streams.Count);
+        for (int s = 0; s < expected.Count; s++)
+        {
+            StreamAdapter stream = decoded.Streams[s];
+            Assert.Equal(Labels.For(expected[s].Stream), stream.Labels);
+            Assert.Equal(expected[s].Entries.Count, stream.Entries.Count);
+            for (int e = 0; e < stream.Entries.Count; e++)
+            {
+                LogEntry input = expected[s].Entries[e];
+                EntryAdapter output = stream.Entries[e];
+                Assert.Equal(input.UnixNanos, Decoded.UnixNanos(output));
+                Assert.InRange(output.Timestamp.Nanos, 0, 999_999_999);
+                Assert.Equal(Utf8.RoundTrip(input.Line), output.Line);
+                Assert.Equal(
+                    input.Metadata.Span.ToArray().Select(p => (Utf8.RoundTrip(p.Name), Utf8.RoundTrip(p.Value))),
+                    output.StructuredMetadata.Select(p => (p.Name, p.Value)));
+            }
+        }
+    });
+
+    [Property(MaxTest = 100)]
+    public Property PushRequestBody_AnyEntries_IsSnappyBlockOfTheEncodedRequest() => Prop.ForAll(Generators.Entries, entries =>
+    {
+        byte[] encoded = new byte[PushRequestEncoder.GetEncodedLength(entries, Labels)];
+        PushRequestEncoder.Encode(entries, Labels, encoded);
+        using PooledBuffer body = PushRequestBody.Create(entries, Labels);
+
+        byte[] decompressed = Snappy.DecompressToArray(body.Memory.Span);
+        Assert.Equal(encoded, decompressed);
+    });
+
+    [Property(MaxTest = 200)]
+    public Property Snappy_AnyBytes_RoundTrips() => Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes =>
+    {
+        bytes ??= [];
+        byte[] compressed = new byte[Snappy.GetMaxCompressedLength(bytes.Length)];
+        int length = Snappy.Compress(bytes, compressed);
+        Assert.Equal(bytes, Snappy.DecompressToArray(compressed.AsSpan(0, length)));
+    });
+
+    [Fact]
+    public void Encode_NoEntries_WritesAnEmptyRequest()
+    {
+        Assert.Equal(0, PushRequestEncoder.GetEncodedLength([], Labels));
+        Assert.Empty(Decoded.Parse([]).Streams);
+    }
+
+    [Fact]
+    public void Encode_EntryBeforeTheEpoch_KeepsNanosNonNegative()
+    {
+        LogEntry[] entries = [new(-1, "x", StreamKind.Function)];
+        byte[] buffer = new byte[PushRequestEncoder.GetEncodedLength(entries, Labels)];
+        PushRequestEncoder.Encode(entries, Labels, buffer);
+        Timestamp(Decoded.Parse(buffer), out long seconds, out int nanos);
+        Assert.Equal((-1L, 999_999_999), (seconds, nanos));
+    }
+
+    private static void Timestamp(PushRequest request, out long seconds, out int nanos)
+    {
+        var timestamp = request.Streams[0].Entries[0].Timestamp;
+        (seconds, nanos) = (timestamp.Seconds, timestamp.Nanos);
+    }
+}

@@ -1,0 +1,64 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using LokiLambdaExtension.Core.Lifecycle;
+
+namespace LokiLambdaExtension.Properties;
+
+public sealed class LifecycleProperties
+{
+    private static readonly Arbitrary<int> Seeds = Gen.Choose(0, int.MaxValue).ToArbitrary();
+
+    [Property(MaxTest = 400)]
+    public Property AnyRun_KeepsTheDeliveryRules() => Prop.ForAll(Seeds, seed =>
+    {
+        var run = new LifecycleSimulation(seed, DeliveryPolicy.Default with { MaxBatchBytes = 200 });
+        run.Run(steps: 300);
+
+        Assert.True(run.Violations.Count == 0, $"seed {seed}: {string.Join("; ", run.Violations.Take(5))}");
+        Assert.True(run.Exited, $"seed {seed}: never exited");
+    });
+
+    [Property(MaxTest = 400)]
+    public Property AnyRun_StoresEveryLineOnceInOrderOrAccountsForIt() => Prop.ForAll(Seeds, seed =>
+    {
+        var run = new LifecycleSimulation(seed, DeliveryPolicy.Default with { MaxBatchBytes = 200 });
+        run.Run(steps: 300);
+
+        var stored = run.Stored;
+        var counts = stored.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        var pending = run.PendingLines;
+        DeliveryCounters c = run.State.Counters;
+        for (int id = 1; id <= run.ReceivedLines; id++)
+        {
+            int times = counts.GetValueOrDefault(id);
+            Assert.True(times > 0 || run.Settled.Contains(id) || pending.Contains(id),
+                $"seed {seed}: line {id} neither stored, rejected, dropped nor still buffered");
+            Assert.True(times <= 1 || run.MayDuplicate, $"seed {seed}: line {id} stored {times} times without an unknown outcome");
+        }
+        if (!run.MayDuplicate)
+        {
+            Assert.Equal(stored.Order(), stored); // order kept, retries included
+        }
+        Assert.True(run.State.Pending.IsEmpty || c.Summary(run.State.Pending.Count).Contains($"unsent={run.State.Pending.Count}"));
+    });
+
+    [Property(MaxTest = 300)]
+    public Property AnyRun_HoldsAnInvocationNoLongerThanTheFlushBudget() => Prop.ForAll(Seeds, seed =>
+    {
+        var policy = DeliveryPolicy.Default with { MaxBatchBytes = 200, FlushBudgetMs = 300 };
+        var run = new LifecycleSimulation(seed, policy);
+        run.Run(steps: 300);
+
+        Assert.InRange(run.MaxHeldAfterRuntimeDoneMs, 0, policy.FlushBudgetMs);
+    });
+
+    [Fact]
+    public void Backoff_RetryAfterLongerThanTheJitteredDelay_Wins()
+    {
+        var policy = DeliveryPolicy.Default;
+        Assert.Equal(2000, Lifecycle.Backoff(policy, attempt: 0, jitter: 0.5, retryAfterMs: 2000));
+        Assert.Equal(400, Lifecycle.Backoff(policy, attempt: 3, jitter: 0.5, retryAfterMs: null));
+        Assert.Equal(policy.BackoffMaxMs, Lifecycle.Backoff(policy, attempt: 60, jitter: 1, retryAfterMs: long.MaxValue));
+    }
+}

@@ -1,0 +1,250 @@
+using LanguageExt;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Telemetry;
+using static LanguageExt.Prelude;
+
+namespace LokiLambdaExtension.Properties;
+
+/// <summary>Drives the pure lifecycle through a random but plausible world: invocations with deadlines, telemetry
+/// arriving only while the sandbox is thawed, timers firing when armed, pushes answered in every way Loki can answer
+/// (stored, rate limited with and without Retry-After, 5xx, 400, 413, 260, timeouts, stored-then-cut), and SHUTDOWN.
+/// It checks the delivery rules at every decision and keeps a ledger of what Loki stored.</summary>
+internal sealed class LifecycleSimulation
+{
+    private readonly Random _random;
+    private readonly DeliveryPolicy _policy;
+    private readonly List<string> _violations = [];
+    private ExtensionState _state;
+    private long _now = 1_700_000_000_000;
+    private int _nextLine;
+    private int _nextRequest;
+    private string? _currentRequest;
+    private bool _runtimeDoneSent;
+    private long _runtimeDoneAt;
+    private long _pushNotAfter;
+
+    public LifecycleSimulation(int seed, DeliveryPolicy policy)
+    {
+        _random = new Random(seed);
+        _policy = policy;
+        _state = ExtensionState.Initial(policy);
+    }
+
+    public List<int> Stored { get; } = [];
+    public System.Collections.Generic.HashSet<int> Settled { get; } = [];
+    public int ReceivedLines { get; private set; }
+    public bool MayDuplicate { get; private set; }
+    public bool Exited { get; private set; }
+    public IReadOnlyList<string> Violations => _violations;
+    public ExtensionState State => _state;
+    public long MaxHeldAfterRuntimeDoneMs { get; private set; }
+
+    public void Run(int steps)
+    {
+        Apply(new Initialized(_now));
+        for (int step = 0; step < steps && !Exited; step++)
+        {
+            Advance(step == steps - 1);
+        }
+        // Drain: Loki answers everything, the runtime finishes, then SHUTDOWN, until the extension exits.
+        for (int guard = 0; guard < 10_000 && !Exited; guard++)
+        {
+            if (_state.Phase is Phase.AwaitingEvent)
+            {
+                _currentRequest = null;
+                Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
+            }
+            else if (_state.InFlight.Case is PushBatch batch)
+            {
+                _now = Math.Min(_pushNotAfter, _now + _random.Next(0, 30));
+                Store(batch);
+                Apply(new PushFinished(_now, batch.Id, new PushOutcome.Delivered(), _random.NextDouble()));
+            }
+            else if (_state.TimerAtMs.Case is long at)
+            {
+                _now = Math.Max(_now, at);
+                Apply(new TimerFired(_now));
+            }
+            else
+            {
+                _violations.Add($"stuck in {_state.Phase} with nothing in flight and no timer");
+                return;
+            }
+        }
+    }
+
+    private void Advance(bool last)
+    {
+        long delta = _random.Next(0, 60);
+        if (_state.TimerAtMs.Case is long timerAt && _now + delta >= timerAt)
+        {
+            _now = Math.Max(_now, timerAt);
+            Apply(new TimerFired(_now));
+            return;
+        }
+        _now += delta;
+        bool thawed = _state.Phase is not Phase.AwaitingEvent;
+        int choice = _random.Next(100);
+        if (_state.InFlight.Case is PushBatch batch && (choice < 45 || _now >= _pushNotAfter))
+        {
+            _now = Math.Min(_now, _pushNotAfter);
+            Apply(new PushFinished(_now, batch.Id, RandomOutcome(batch), _random.NextDouble()));
+        }
+        else if (_state.Phase is Phase.AwaitingEvent && choice < 70)
+        {
+            if (last || _random.Next(40) == 0)
+            {
+                _currentRequest = null;
+                Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
+            }
+            else
+            {
+                _currentRequest = $"req-{++_nextRequest}";
+                _runtimeDoneSent = false;
+                Apply(new InvokeReceived(_now, _currentRequest, _now + _random.Next(300, 5000)));
+            }
+        }
+        else if (thawed)
+        {
+            Apply(new TelemetryReceived(_now, RandomTelemetry()));
+        }
+    }
+
+    private Seq<TelemetryRecord> RandomTelemetry()
+    {
+        var records = Seq<TelemetryRecord>();
+        int lines = _random.Next(0, 6);
+        for (int i = 0; i < lines; i++)
+        {
+            int id = ++_nextLine;
+            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function, $"line {id}", null, PlatformFields.None));
+        }
+        ReceivedLines += lines;
+        if (_currentRequest is not null && !_runtimeDoneSent && _random.Next(3) == 0)
+        {
+            _runtimeDoneSent = true;
+            _runtimeDoneAt = _now;
+            records = records.Add(new TelemetryRecord(_now * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null,
+                "{}", new PlatformFields { RequestId = _currentRequest, Status = "success" }));
+        }
+        return records;
+    }
+
+    private PushOutcome RandomOutcome(PushBatch batch) => _random.Next(12) switch
+    {
+        0 => new PushOutcome.Retryable("HTTP 429", RetryAfterMs: _random.Next(0, 3000), MayHaveBeenStored: false),
+        1 => new PushOutcome.Retryable("HTTP 429", RetryAfterMs: null, MayHaveBeenStored: false),
+        2 => new PushOutcome.Retryable("HTTP 503", null, MayHaveBeenStored: false),
+        3 => new PushOutcome.Retryable("connection refused", null, MayHaveBeenStored: false),
+        4 => StoredThenCut(batch),
+        5 => Settle(batch, new PushOutcome.Rejected(400, "line too long")),
+        6 => batch.Entries.Length == 1 ? Settle(batch, new PushOutcome.TooLarge()) : new PushOutcome.TooLarge(),
+        7 => Settle(batch, new PushOutcome.Blocked("ingestion blocked")),
+        _ => StoredOutcome(batch),
+    };
+
+    private PushOutcome StoredOutcome(PushBatch batch)
+    {
+        Store(batch);
+        return new PushOutcome.Delivered();
+    }
+
+    /// <summary>Loki stored the push, but the answer never arrived (a timeout or a cut connection).</summary>
+    private PushOutcome StoredThenCut(PushBatch batch)
+    {
+        Store(batch);
+        MayDuplicate = true;
+        return new PushOutcome.Retryable("timeout", null, MayHaveBeenStored: true);
+    }
+
+    private PushOutcome Settle(PushBatch batch, PushOutcome outcome)
+    {
+        // A single-entry 413 is rejected too; which lines the core gave up on is all that matters here.
+        foreach (var entry in batch.Entries)
+        {
+            Settled.Add(LineId(entry.Line));
+        }
+        return outcome;
+    }
+
+    private void Store(PushBatch batch)
+    {
+        foreach (var entry in batch.Entries)
+        {
+            if (entry.Line.StartsWith("line ", StringComparison.Ordinal))
+            {
+                Stored.Add(LineId(entry.Line));
+            }
+        }
+    }
+
+    public System.Collections.Generic.HashSet<int> PendingLines =>
+        [.. _state.Pending.Select(e => LineId(e.Line)).Where(id => id > 0)];
+
+    private static int LineId(string line) => line.StartsWith("line ", StringComparison.Ordinal) ? int.Parse(line[5..]) : -1;
+
+    private void Apply(Observation observation)
+    {
+        ExtensionState state = Lifecycle.Evolve(_state, observation);
+        var (next, decisions) = Lifecycle.Step(_state, observation);
+        foreach (Decision decision in decisions)
+        {
+            Check(state, decision);
+            state = Lifecycle.Evolve(state, decision);
+        }
+        _state = next;
+        CheckConservation();
+    }
+
+    private void Check(ExtensionState before, Decision decision)
+    {
+        switch (decision)
+        {
+            case PushStarted push:
+                if (before.Phase is Phase.AwaitingEvent or Phase.Exited)
+                {
+                    _violations.Add($"push {push.Batch.Id} started while {before.Phase}");
+                }
+                if (before.InFlight.IsSome)
+                {
+                    _violations.Add($"push {push.Batch.Id} started while another push is in flight");
+                }
+                if (push.Batch.Bytes > Math.Max(_policy.MaxBatchBytes, push.Batch.Entries.Max(e => e.ApproximateBytes)))
+                {
+                    _violations.Add($"push {push.Batch.Id} of {push.Batch.Bytes} bytes exceeds the batch cap");
+                }
+                _pushNotAfter = push.NotAfterMs;
+                break;
+            case NextCalled:
+                if (before.InFlight.IsSome)
+                {
+                    _violations.Add("/event/next called with a push in flight");
+                }
+                if (before.Phase is Phase.Invoked { RuntimeDone: true })
+                {
+                    long held = before.NowMs - _runtimeDoneAt;
+                    MaxHeldAfterRuntimeDoneMs = Math.Max(MaxHeldAfterRuntimeDoneMs, held);
+                }
+                break;
+            case ExitRequested:
+                Exited = true;
+                if (before.InFlight.IsSome)
+                {
+                    _violations.Add("exit with a push in flight");
+                }
+                break;
+        }
+    }
+
+    private void CheckConservation()
+    {
+        DeliveryCounters c = _state.Counters;
+        int inFlight = _state.InFlight.Case is PushBatch b ? b.Entries.Length : 0;
+        long accounted = c.Sent + c.Rejected + c.Dropped + _state.Pending.Count + inFlight;
+        if (accounted != c.Received)
+        {
+            _violations.Add($"received {c.Received} but accounted {accounted} (sent {c.Sent}, rejected {c.Rejected}, " +
+                            $"dropped {c.Dropped}, pending {_state.Pending.Count}, in flight {inFlight})");
+        }
+    }
+}
