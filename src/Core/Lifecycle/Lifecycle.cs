@@ -116,7 +116,7 @@ public static class Lifecycle
     }
 
     private static Option<Decision> ArmTimer(ExtensionState state, long atMs) =>
-        atMs > state.NowMs && state.TimerAtMs != Some(atMs) ? new TimerArmed(atMs) : None;
+        atMs > state.NowMs && !(state.TimerAtMs.Case is long armed && armed == atMs) ? new TimerArmed(atMs) : None;
 
     private static Decision TakeBatch(ExtensionState state, long notAfterMs)
     {

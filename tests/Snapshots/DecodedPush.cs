@@ -1,0 +1,62 @@
+using System.Globalization;
+using LanguageExt;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+using LokiLambdaExtension.Tools.Receiver.Proto;
+using Snappier;
+
+namespace LokiLambdaExtension.Snapshots;
+
+/// <summary>A push request as a reader wants to see it: streams, entries with their time to the nanosecond, lines
+/// and structured metadata. Made by decoding the real body with the generated Google.Protobuf types.</summary>
+public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
+{
+    private static readonly StreamLabels Labels = StreamLabels.Create([new("service_name", "orders-api")]);
+
+    /// <summary>Runs a Telemetry API body through the core as the extension does at SHUTDOWN (parse, buffer, batch,
+    /// encode, compress) and decodes every push it decides.</summary>
+    public static IReadOnlyList<DecodedPush> FromTelemetryBody(byte[] body)
+    {
+        const long now = 1_795_000_000_000;
+        TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000);
+        Assert.True(parsed.Problem.IsNone, parsed.Problem.IfNone(""));
+
+        var state = ExtensionState.Initial(DeliveryPolicy.Default);
+        var pushes = new List<DecodedPush>();
+        var observations = new Observation[]
+        {
+            new Initialized(now),
+            new ShutdownReceived(now, now + 2000, "spindown"),
+            new TelemetryReceived(now, parsed.Records),
+        };
+        foreach (Observation observation in observations)
+        {
+            (state, Seq<Decision> decisions) = Lifecycle.Step(state, observation);
+            foreach (PushStarted push in decisions.OfType<PushStarted>())
+            {
+                pushes.Add(Decode(push.Batch));
+                (state, _) = Lifecycle.Step(state, new PushFinished(now, push.Batch.Id, new PushOutcome.Delivered(), 0));
+            }
+        }
+        return pushes;
+    }
+
+    private static DecodedPush Decode(PushBatch batch)
+    {
+        using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), Labels);
+        PushRequest request = PushRequest.Parser.ParseFrom(Snappy.DecompressToArray(body.Memory.Span));
+        return new DecodedPush([.. request.Streams.Select(s => new DecodedStream(s.Labels, [.. s.Entries.Select(DecodedEntry.From)]))]);
+    }
+}
+
+public sealed record DecodedStream(string Labels, IReadOnlyList<DecodedEntry> Entries);
+
+public sealed record DecodedEntry(string Time, string Line, IReadOnlyDictionary<string, string> Metadata)
+{
+    public static DecodedEntry From(EntryAdapter entry) => new(
+        DateTimeOffset.FromUnixTimeSeconds(entry.Timestamp.Seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)
+            + "." + entry.Timestamp.Nanos.ToString("D9", CultureInfo.InvariantCulture) + "Z",
+        entry.Line,
+        entry.StructuredMetadata.ToDictionary(p => p.Name, p => p.Value));
+}

@@ -1,0 +1,22 @@
+using Snapshooter;
+using Snapshooter.Xunit;
+
+namespace LokiLambdaExtension.Snapshots;
+
+/// <summary>What Loki receives for each sample body: the decoded push requests, reviewed once and pinned.</summary>
+public sealed class TelemetrySampleSnapshots
+{
+    [Theory]
+    [InlineData("init-and-invoke")]
+    [InlineData("json-logs")]
+    [InlineData("report-and-edge")]
+    public void Sample_ShippedAtShutdown_DecodesToThePinnedPushRequest(string sample)
+    {
+        byte[] body = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", $"{sample}.json"));
+
+        var pushes = DecodedPush.FromTelemetryBody(body);
+
+        Assert.Single(pushes);
+        Snapshot.Match(pushes[0], SnapshotNameExtension.Create(sample));
+    }
+}
