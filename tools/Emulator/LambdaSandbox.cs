@@ -59,8 +59,48 @@ public sealed class LambdaSandbox : IAsyncDisposable
 
     public long PeakRssKb => _peakRssKb;
 
+    private static readonly Lazy<Task> WarmedUp = new(WarmUpAsync);
+
     /// <summary>Starts the extension and waits for its init phase to end (its first <c>/event/next</c>).</summary>
     public static async Task<LambdaSandbox> StartAsync(SandboxOptions options)
+    {
+        await WarmedUp.Value;
+        LambdaSandbox sandbox = await CreateAsync(options);
+        await sandbox.InitAsync();
+        return sandbox;
+    }
+
+    /// <summary>Runs the emulator's own request path once (register, subscribe, next) and starts a trivial process, so
+    /// that the timings of the first extension measure the extension, not the emulator's just-in-time compilation.</summary>
+    private static async Task WarmUpAsync()
+    {
+        await using LambdaSandbox sandbox = await CreateAsync(new SandboxOptions("/bin/true"));
+        using var http = new HttpClient();
+        string api = $"http://{sandbox.RuntimeApi}";
+        using var register = new HttpRequestMessage(HttpMethod.Post, $"{api}/2020-01-01/extension/register")
+        {
+            Content = new StringContent("""{"events":["INVOKE","SHUTDOWN"]}"""),
+        };
+        register.Headers.Add("Lambda-Extension-Name", "true");
+        using HttpResponseMessage registered = await http.SendAsync(register);
+        string identifier = registered.Headers.GetValues("Lambda-Extension-Identifier").First();
+        using var subscribe = new HttpRequestMessage(HttpMethod.Put, $"{api}/2022-07-01/telemetry")
+        {
+            Content = new StringContent("""{"schemaVersion":"2022-12-13","types":["platform"],"buffering":{"maxItems":1000,"maxBytes":262144,"timeoutMs":25},"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:1"}}"""),
+        };
+        subscribe.Headers.Add("Lambda-Extension-Identifier", identifier);
+        (await http.SendAsync(subscribe)).Dispose();
+        using var next = new HttpRequestMessage(HttpMethod.Get, $"{api}/2020-01-01/extension/event/next");
+        next.Headers.Add("Lambda-Extension-Identifier", identifier);
+        Task<HttpResponseMessage> answer = http.SendAsync(next);
+        sandbox.RespondJson(await sandbox._nextCall.Task, 200, """{"eventType":"SHUTDOWN","deadlineMs":0}""");
+        (await answer).Dispose();
+        using var trivial = Process.Start(new ProcessStartInfo("/bin/true") { RedirectStandardOutput = true, RedirectStandardError = true });
+        await trivial!.WaitForExitAsync();
+    }
+
+    /// <summary>Binds the API on a free loopback port; the process is not started yet.</summary>
+    private static Task<LambdaSandbox> CreateAsync(SandboxOptions options)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -70,15 +110,12 @@ public sealed class LambdaSandbox : IAsyncDisposable
             try
             {
                 api.Start();
+                return Task.FromResult(new LambdaSandbox(options, api, port));
             }
             catch (HttpListenerException) when (attempt < 5)
             {
                 api.Close();
-                continue;
             }
-            var sandbox = new LambdaSandbox(options, api, port);
-            await sandbox.InitAsync();
-            return sandbox;
         }
     }
 
@@ -493,7 +530,7 @@ public sealed class LambdaSandbox : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (ProcessStartedAt != default && !_process.HasExited)
         {
             Signals.Thaw(_process.Id);
             Signals.KillNow(_process.Id);
