@@ -34,7 +34,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
-        var state = ExtensionState.Initial(config.Delivery);
+        var state = ExtensionState.Initial(config.Delivery, config.Shaping);
         _observations.Writer.TryWrite(new Initialized(NowMs));
         await foreach (Observation observation in _observations.Reader.ReadAllAsync(cancellation))
         {

@@ -75,19 +75,25 @@ internal sealed class LifecycleSimulation
 
     private void Advance(bool last)
     {
-        long delta = _random.Next(0, 60);
-        if (_state.TimerAtMs.Case is long timerAt && _now + delta >= timerAt)
+        long target = _now + _random.Next(0, 60);
+        if (_state.TimerAtMs.Case is long timerAt && target >= timerAt)
         {
             _now = Math.Max(_now, timerAt);
             Apply(new TimerFired(_now));
             return;
         }
-        _now += delta;
+        if (_state.InFlight.Case is PushBatch late && target >= _pushNotAfter)
+        {
+            // The shell cancels a push at its NotAfterMs: it ends then, stored or not.
+            _now = Math.Max(_now, _pushNotAfter);
+            Apply(new PushFinished(_now, late.Id, _random.Next(2) == 0 ? StoredThenCut(late) : new PushOutcome.Retryable("no answer in time", null, true), _random.NextDouble()));
+            return;
+        }
+        _now = target;
         bool thawed = _state.Phase is not Phase.AwaitingEvent;
         int choice = _random.Next(100);
-        if (_state.InFlight.Case is PushBatch batch && (choice < 45 || _now >= _pushNotAfter))
+        if (_state.InFlight.Case is PushBatch batch && choice < 45)
         {
-            _now = Math.Min(_now, _pushNotAfter);
             Apply(new PushFinished(_now, batch.Id, RandomOutcome(batch), _random.NextDouble()));
         }
         else if (_state.Phase is Phase.AwaitingEvent && choice < 70)
@@ -117,7 +123,7 @@ internal sealed class LifecycleSimulation
         for (int i = 0; i < lines; i++)
         {
             int id = ++_nextLine;
-            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function, $"line {id}", null, PlatformFields.None));
+            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function, $"line {id}", null, RecordFields.None));
         }
         ReceivedLines += lines;
         if (_currentRequest is not null && !_runtimeDoneSent && _random.Next(3) == 0)
@@ -125,7 +131,7 @@ internal sealed class LifecycleSimulation
             _runtimeDoneSent = true;
             _runtimeDoneAt = _now;
             records = records.Add(new TelemetryRecord(_now * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null,
-                "{}", new PlatformFields { RequestId = _currentRequest, Status = "success" }));
+                "{}", new RecordFields { RequestId = _currentRequest, Status = "success" }));
         }
         return records;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LanguageExt;
+using LokiLambdaExtension.Core.Configuration;
 using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
@@ -12,7 +13,17 @@ namespace LokiLambdaExtension.Snapshots;
 /// and structured metadata. Made by decoding the real body with the generated Google.Protobuf types.</summary>
 public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
 {
-    private static readonly StreamLabels Labels = StreamLabels.Create([new("service_name", "orders-api")]);
+    /// <summary>The environment of the sample function, read as the extension reads its own.</summary>
+    private static readonly ExtensionConfig Config = ConfigReader.Read(new Dictionary<string, string>
+    {
+        ["LOKI_PUSH_URL"] = "https://logs.example.com",
+        ["AWS_LAMBDA_FUNCTION_NAME"] = "orders-api",
+        ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
+        ["AWS_LAMBDA_LOG_STREAM_NAME"] = "2026/11/24/[$LATEST]8f5a2c3e4b6d4e0f9a1b2c3d4e5f6a7b",
+        ["AWS_REGION"] = "eu-west-1",
+        ["LOKI_LABELS"] = "env=prod,team=payments",
+        ["LOKI_MAX_LINE_BYTES"] = "1024",
+    }).Config;
 
     /// <summary>Runs a Telemetry API body through the core as the extension does at SHUTDOWN (parse, buffer, batch,
     /// encode, compress) and decodes every push it decides.</summary>
@@ -22,7 +33,7 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
         TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000);
         Assert.True(parsed.Problem.IsNone, parsed.Problem.IfNone(""));
 
-        var state = ExtensionState.Initial(DeliveryPolicy.Default);
+        var state = ExtensionState.Initial(DeliveryPolicy.Default, Config.Shaping);
         var pushes = new List<DecodedPush>();
         var observations = new Observation[]
         {
@@ -44,7 +55,7 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
 
     private static DecodedPush Decode(PushBatch batch)
     {
-        using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), Labels);
+        using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), Config.Labels);
         PushRequest request = PushRequest.Parser.ParseFrom(Snappy.DecompressToArray(body.Memory.Span));
         return new DecodedPush([.. request.Streams.Select(s => new DecodedStream(s.Labels, [.. s.Entries.Select(DecodedEntry.From)]))]);
     }

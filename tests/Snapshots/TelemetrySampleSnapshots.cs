@@ -10,6 +10,7 @@ public sealed class TelemetrySampleSnapshots
     [InlineData("init-and-invoke")]
     [InlineData("json-logs")]
     [InlineData("report-and-edge")]
+    [InlineData("runtime-formats")]
     public void Sample_ShippedAtShutdown_DecodesToThePinnedPushRequest(string sample)
     {
         byte[] body = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", $"{sample}.json"));

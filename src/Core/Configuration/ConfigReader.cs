@@ -1,6 +1,7 @@
 using LanguageExt;
 using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Configuration;
@@ -12,6 +13,8 @@ public static class ConfigReader
     public const string PushUrlVariable = "LOKI_PUSH_URL";
     public const string AuthTokenVariable = "LOKI_AUTH_TOKEN";
     public const string PortVariable = "LOKI_EXTENSION_PORT";
+    public const string ServiceNameVariable = "LOKI_SERVICE_NAME";
+    public const string MaxLineBytesVariable = "LOKI_MAX_LINE_BYTES";
     public const int DefaultPort = 1234;
     private const string PushPath = "/loki/api/v1/push";
 
@@ -24,6 +27,29 @@ public static class ConfigReader
         pushUri.IfLeft(problem => problems = problems.Add(problem));
 
         string functionName = Get("AWS_LAMBDA_FUNCTION_NAME") is { Length: > 0 } name ? name : "unknown_function";
+        string serviceName = Get(ServiceNameVariable) is { Length: > 0 } service ? service : functionName;
+        var common = new List<KeyValuePair<string, string>>
+        {
+            new("service_name", serviceName),
+            new("function_name", functionName),
+            new("cloud_region", Get("AWS_REGION")),
+        };
+        var (extra, labelProblems) = ExtraLabels.Parse(Get(ExtraLabels.Variable), ["service_name", "function_name", "cloud_region", "source"]);
+        // Element by element: Seq concatenation (+) builds nested generic types Native AOT cannot compile.
+        foreach (string problem in labelProblems)
+        {
+            problems = problems.Add(problem);
+        }
+        common.AddRange(extra);
+
+        int maxLineBytes = LineLimit.DefaultMaxBytes;
+        string maxLineText = Get(MaxLineBytesVariable);
+        if (maxLineText.Length > 0 && !(int.TryParse(maxLineText, out maxLineBytes) && maxLineBytes >= LineLimit.MinimumMaxBytes))
+        {
+            problems = problems.Add($"{MaxLineBytesVariable}='{maxLineText}' is not a number of bytes of at least " +
+                                    $"{LineLimit.MinimumMaxBytes}; using {LineLimit.DefaultMaxBytes} (Loki's default max_line_size)");
+            maxLineBytes = LineLimit.DefaultMaxBytes;
+        }
         int port = DefaultPort;
         string portText = Get(PortVariable);
         if (portText.Length > 0 && !(int.TryParse(portText, out port) && port is > 0 and < 65536 && port != 9001))
@@ -38,7 +64,8 @@ public static class ConfigReader
             Authorization: AuthorizationHeader(Get(AuthTokenVariable)),
             ListenerPort: port,
             FunctionName: functionName,
-            Labels: StreamLabels.Create([new("service_name", functionName)]),
+            Labels: StreamLabels.Create(common),
+            Shaping: new EntryShaping(maxLineBytes, Get("AWS_LAMBDA_FUNCTION_VERSION"), Get("AWS_LAMBDA_LOG_STREAM_NAME")),
             TelemetryTypes: Seq("platform", "function"),
             Buffering: new TelemetryBuffering(MaxItems: 1000, MaxBytes: 262_144, TimeoutMs: 25),
             Delivery: DeliveryPolicy.Default);

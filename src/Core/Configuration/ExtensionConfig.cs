@@ -1,6 +1,7 @@
 using LanguageExt;
 using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Core.Configuration;
 
@@ -13,6 +14,7 @@ public sealed record ExtensionConfig(
     int ListenerPort,
     string FunctionName,
     StreamLabels Labels,
+    EntryShaping Shaping,
     Seq<string> TelemetryTypes,
     TelemetryBuffering Buffering,
     DeliveryPolicy Delivery);

@@ -1,5 +1,6 @@
 using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
@@ -10,8 +11,11 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="RetryAtMs">No push before this time (backoff after a failure).</param>
 /// <param name="Attempt">Consecutive failed attempts of the oldest pending entries.</param>
 /// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
+/// <param name="Context">The invocation lines are being logged in, from its platform.start to its runtimeDone.</param>
+/// <param name="Tails">The last entry of each stream, to keep identical same-instant lines apart.</param>
 public sealed record ExtensionState(
     DeliveryPolicy Policy,
+    EntryShaping Shaping,
     Phase Phase,
     long NowMs,
     Seq<LogEntry> Pending,
@@ -22,10 +26,13 @@ public sealed record ExtensionState(
     int Attempt,
     Option<long> TimerAtMs,
     Seq<string> RecentRuntimeDone,
+    InvocationContext? Context,
+    StreamTails Tails,
     DeliveryCounters Counters)
 {
-    public static ExtensionState Initial(DeliveryPolicy policy) => new(
-        policy, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, None, Seq<string>(), DeliveryCounters.Zero);
+    public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null) => new(
+        policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, None, Seq<string>(),
+        null, default, DeliveryCounters.Zero);
 
     public bool IsPushing => InFlight.IsSome;
 }

@@ -153,14 +153,21 @@ public static class Lifecycle
     {
         var pending = state.Pending;
         long bytes = state.PendingBytes;
+        InvocationContext? context = state.Context;
+        StreamTails tails = state.Tails;
         foreach (TelemetryRecord record in records)
         {
-            LogEntry entry = LogEntries.From(in record);
+            if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
+            {
+                context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), state.Shaping);
+            }
+            (LogEntry entry, tails) = tails.Place(LogEntries.From(in record, state.Shaping, context));
             pending = pending.Add(entry);
             bytes += entry.ApproximateBytes;
             if (record.Kind is TelemetryKind.RuntimeDone or TelemetryKind.End && record.RequestId is { } requestId)
             {
                 state = RuntimeDone(state, requestId);
+                context = context?.RequestId == requestId ? null : context;
             }
         }
         var phase = state.Phase is Phase.ShuttingDown s
@@ -171,6 +178,8 @@ public static class Lifecycle
             Phase = phase,
             Pending = pending,
             PendingBytes = bytes,
+            Context = context,
+            Tails = tails,
             Counters = state.Counters with { Received = state.Counters.Received + records.Count },
         };
     }

@@ -1,18 +1,99 @@
+using System.Globalization;
+using System.Text;
 using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
-/// <summary>Maps telemetry records to the entries Loki stores: which stream, which line, which time.</summary>
+/// <summary>Maps telemetry records to the entries Loki stores: stream, line, time and structured metadata.</summary>
 public static class LogEntries
 {
-    public static LogEntry From(in TelemetryRecord record) => record.Kind switch
+    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context) => record.Kind switch
     {
-        TelemetryKind.Function => new LogEntry(record.UnixNanos, LogLine(in record), StreamKind.Function),
-        TelemetryKind.Extension => new LogEntry(record.UnixNanos, LogLine(in record), StreamKind.Extension),
-        _ => new LogEntry(record.UnixNanos, PlatformLine.For(in record), StreamKind.Platform),
+        TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context),
+        TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context),
+        _ => Platform(in record, shaping, context),
     };
 
-    /// <summary>A text record is the line; a JSON-format record is shipped as its compact JSON, so LogQL's
-    /// <c>| json</c> works on it.</summary>
-    private static string LogLine(in TelemetryRecord record) => record.Text ?? record.Json ?? "";
+    /// <summary>A text record is the line as printed; a JSON-format record is shipped as its compact JSON, so LogQL's
+    /// <c>| json</c> works on it. Level, request id and trace id come from the runtime's prefix or the JSON fields;
+    /// a line without a request id of its own gets the invocation's.</summary>
+    private static LogEntry Log(in TelemetryRecord record, StreamKind stream, EntryShaping shaping, InvocationContext? context)
+    {
+        LogLevel level;
+        string? requestId;
+        string? traceId = null;
+        if (record.Text is { } text)
+        {
+            if (text.StartsWith('{') && RecordFieldsReader.TryRead(Encoding.UTF8.GetBytes(text)) is { } fields)
+            {
+                (level, requestId, traceId) = (LogLevels.Parse(fields.Level), fields.RequestId, fields.TraceId);
+            }
+            else
+            {
+                level = TextLogPrefix.Read(text, out ReadOnlySpan<char> id);
+                requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestId) ? context.RequestId : id.ToString();
+            }
+        }
+        else
+        {
+            (level, requestId, traceId) = (LogLevels.Parse(record.Fields.Level), record.Fields.RequestId, record.Fields.TraceId);
+        }
+
+        bool sameInvocation = requestId is null || requestId == context?.RequestId;
+        MetadataPairs metadata = context is not null && sameInvocation && (traceId is null || traceId == context.TraceId)
+            ? context.For(level)
+            : context is null && requestId is null && traceId is null
+                ? shaping.OutsideInvocation(level)
+                : shaping.ForLine(requestId ?? context?.RequestId, traceId ?? (sameInvocation ? context?.TraceId : null), level);
+        string line = LineLimit.Truncate(record.Text ?? record.Json ?? "", shaping.MaxLineBytes);
+        return new LogEntry(record.UnixNanos, line, stream, metadata);
+    }
+
+    private static LogEntry Platform(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context)
+    {
+        RecordFields f = record.Fields;
+        string? traceId = InvocationContext.TraceIdFromHeader(f.TracingValue)
+                          ?? (context is not null && f.RequestId == context.RequestId ? context.TraceId : null);
+        MetadataPairs metadata = shaping.ForPlatform(record.Type.Length > 0 ? record.Type : "unknown", f.RequestId, traceId, Own(in record));
+        return new LogEntry(record.UnixNanos, LineLimit.Truncate(PlatformLine.For(in record), shaping.MaxLineBytes), StreamKind.Platform, metadata);
+    }
+
+    /// <summary>What a platform record adds to its metadata: REPORT's metrics as numbers LogQL can filter and
+    /// <c>unwrap</c> (<c>| billed_duration_ms > 100</c>), statuses, and platform.logsDropped's counts.</summary>
+    private static IEnumerable<MetadataPair> Own(in TelemetryRecord record)
+    {
+        RecordFields f = record.Fields;
+        var pairs = new List<MetadataPair>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                pairs.Add(new MetadataPair(name, value));
+            }
+        }
+        void Number(string name, double? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));
+
+        Add("status", f.Status);
+        Add("error_type", f.ErrorType);
+        switch (record.Kind)
+        {
+            case TelemetryKind.Report:
+                Number("duration_ms", f.DurationMs);
+                Number("billed_duration_ms", f.BilledDurationMs);
+                Number("memory_size_mb", f.MemorySizeMb);
+                Number("max_memory_used_mb", f.MaxMemoryUsedMb);
+                Number("init_duration_ms", f.InitDurationMs);
+                Number("restore_duration_ms", f.RestoreDurationMs);
+                break;
+            case TelemetryKind.RuntimeDone or TelemetryKind.InitReport or TelemetryKind.RestoreReport:
+                Number("duration_ms", f.DurationMs);
+                break;
+            case TelemetryKind.LogsDropped:
+                Number("dropped_records", f.DroppedRecords);
+                Number("dropped_bytes", f.DroppedBytes);
+                break;
+        }
+        Add("initialization_type", f.InitializationType);
+        return pairs;
+    }
 }

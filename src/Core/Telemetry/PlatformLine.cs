@@ -9,7 +9,7 @@ public static class PlatformLine
 {
     public static string For(in TelemetryRecord record)
     {
-        PlatformFields f = record.Platform;
+        RecordFields f = record.Fields;
         return record.Kind switch
         {
             TelemetryKind.Start => $"START RequestId: {f.RequestId} Version: {f.Version ?? "$LATEST"}",
@@ -22,7 +22,7 @@ public static class PlatformLine
         };
     }
 
-    private static string Report(PlatformFields f)
+    private static string Report(RecordFields f)
     {
         var line = new StringBuilder("REPORT RequestId: ").Append(f.RequestId);
         Append(line, "Duration", f.DurationMs, "F2", "ms");
@@ -42,7 +42,7 @@ public static class PlatformLine
         return line.ToString();
     }
 
-    private static string InitStart(PlatformFields f)
+    private static string InitStart(RecordFields f)
     {
         var line = new StringBuilder("INIT_START Runtime Version: ").Append(f.RuntimeVersion);
         if (f.RuntimeVersionArn is { } arn)

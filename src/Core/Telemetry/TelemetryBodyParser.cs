@@ -87,10 +87,8 @@ public static class TelemetryBodyParser
 
         TelemetryKind kind = TelemetryKinds.FromType(type);
         string? json = recordJson.IsEmpty ? null : JsonCompactor.ToCompactString(recordJson);
-        PlatformFields platform = !kind.IsLog() && recordJson.Length > 0 && recordJson[0] == '{'
-            ? PlatformFieldsReader.Read(recordJson)
-            : PlatformFields.None;
-        return new TelemetryRecord(unixNanos, type, kind, text, json, platform);
+        RecordFields fields = recordJson.Length > 0 && recordJson[0] == '{' ? RecordFieldsReader.Read(recordJson) : RecordFields.None;
+        return new TelemetryRecord(unixNanos, type, kind, text, json, fields);
     }
 
     /// <summary>The types of every record are few: reuse one string for each instead of allocating per record.</summary>
@@ -118,7 +116,7 @@ public static class TelemetryBodyParser
         byte[] buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         try
         {
-            int length = reader.CopyString(buffer);
+            int length = JsonStringUnescaper.Unescape(reader.ValueSpan, buffer);
             return Encoding.UTF8.GetString(buffer, 0, length);
         }
         finally

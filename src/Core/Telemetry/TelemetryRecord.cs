@@ -5,14 +5,14 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <param name="Type">The <c>type</c> as sent, kept for records of types this code does not know.</param>
 /// <param name="Text">The record when it is a string (text log lines), without its trailing newline.</param>
 /// <param name="Json">The record as compact JSON when it is not a string (JSON log lines, platform records).</param>
-/// <param name="Platform">Known fields of a platform record; <see cref="PlatformFields.None"/> otherwise.</param>
+/// <param name="Fields">Known fields of an object record; <see cref="RecordFields.None"/> for a string record.</param>
 public readonly record struct TelemetryRecord(
     long UnixNanos,
     string Type,
     TelemetryKind Kind,
     string? Text,
     string? Json,
-    PlatformFields Platform)
+    RecordFields Fields)
 {
-    public string? RequestId => Platform.RequestId;
+    public string? RequestId => Fields.RequestId;
 }

@@ -2,14 +2,33 @@ using System.Text.Json;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
-/// <summary>Picks the known fields out of a platform record object. Fields of an unexpected type are ignored
+/// <summary>Picks the known fields out of a record object (platform records, JSON-format log records). Fields of an unexpected type are ignored
 /// rather than failing the record: the platform's schema grows, and the whole record is still shipped as JSON.</summary>
-internal static class PlatformFieldsReader
+public static class RecordFieldsReader
 {
-    public static PlatformFields Read(ReadOnlySpan<byte> recordJson)
+    /// <summary>For text that may or may not be a JSON object (a line a function printed): null when it is not.</summary>
+    public static RecordFields? TryRead(ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            reader.Skip();
+            return reader.BytesConsumed == text.TrimEnd(" \t\r\n"u8).Length ? Read(text) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static RecordFields Read(ReadOnlySpan<byte> recordJson)
     {
         var reader = new Utf8JsonReader(recordJson);
-        var fields = new PlatformFields();
+        var fields = new RecordFields();
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -30,7 +49,7 @@ internal static class PlatformFieldsReader
         return fields;
     }
 
-    private static PlatformFields ReadScalar(ref Utf8JsonReader reader, PlatformFields fields)
+    private static RecordFields ReadScalar(ref Utf8JsonReader reader, RecordFields fields)
     {
         if (reader.ValueTextEquals("droppedBytes"u8)) { reader.Read(); return fields with { DroppedBytes = Int64(ref reader) }; }
         if (reader.ValueTextEquals("droppedRecords"u8)) { reader.Read(); return fields with { DroppedRecords = Int64(ref reader) }; }
@@ -56,7 +75,9 @@ internal static class PlatformFieldsReader
             8 => fields with { FunctionName = value },
             9 => fields with { Name = value },
             10 => fields with { State = value },
-            _ => fields with { Reason = value },
+            11 => fields with { Reason = value },
+            12 => fields with { Level = value },
+            _ => fields with { TraceId = value },
         };
     }
 
@@ -73,9 +94,12 @@ internal static class PlatformFieldsReader
         : reader.ValueTextEquals("name"u8) ? 9
         : reader.ValueTextEquals("state"u8) ? 10
         : reader.ValueTextEquals("reason"u8) ? 11
+        : reader.ValueTextEquals("level"u8) || reader.ValueTextEquals("severity"u8) ? 12
+        : reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("xrayTraceId"u8) || reader.ValueTextEquals("trace_id"u8) ? 13
+        : reader.ValueTextEquals("AWSRequestId"u8) || reader.ValueTextEquals("request_id"u8) || reader.ValueTextEquals("awsRequestId"u8) ? 0
         : -1;
 
-    private static PlatformFields ReadMetrics(ref Utf8JsonReader reader, PlatformFields fields)
+    private static RecordFields ReadMetrics(ref Utf8JsonReader reader, RecordFields fields)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {

@@ -1,10 +1,14 @@
 namespace LokiLambdaExtension.Core.Telemetry;
 
-/// <summary>The fields of a <c>platform.*</c> record that lines and metadata are made of. Every field is optional:
-/// records of an unexpected shape still yield what they have.</summary>
-public sealed record PlatformFields
+/// <summary>The fields of a record object that lines and metadata are made of: a <c>platform.*</c> record, or a
+/// function's JSON-format log record. Every field is optional: records of an unexpected shape yield what they have.</summary>
+public sealed record RecordFields
 {
     public string? RequestId { get; init; }
+    /// <summary>A JSON log record's <c>level</c> (or <c>severity</c>), as written.</summary>
+    public string? Level { get; init; }
+    /// <summary>A JSON log record's own trace id (<c>traceId</c>, <c>xrayTraceId</c>, <c>trace_id</c>).</summary>
+    public string? TraceId { get; init; }
     public string? Version { get; init; }
     public string? Status { get; init; }
     public string? ErrorType { get; init; }
@@ -27,5 +31,5 @@ public sealed record PlatformFields
     public long? DroppedBytes { get; init; }
     public long? DroppedRecords { get; init; }
 
-    public static PlatformFields None { get; } = new();
+    public static RecordFields None { get; } = new();
 }

@@ -1,0 +1,50 @@
+namespace LokiLambdaExtension.Core.Loki;
+
+/// <summary>A line's severity with Loki's names (what <c>detected_level</c> uses), so one query works across runtimes.</summary>
+public enum LogLevel : byte
+{
+    None,
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+}
+
+public static class LogLevels
+{
+    /// <summary>The name Loki uses; empty for <see cref="LogLevel.None"/>.</summary>
+    public static string Name(this LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trace",
+        LogLevel.Debug => "debug",
+        LogLevel.Info => "info",
+        LogLevel.Warn => "warn",
+        LogLevel.Error => "error",
+        LogLevel.Fatal => "fatal",
+        _ => "",
+    };
+
+    /// <summary>Normalises the level words runtimes and logging libraries print (Node's <c>INFO</c>, .NET's
+    /// <c>info</c>/<c>fail</c>/<c>crit</c>, Python's <c>WARNING</c>/<c>CRITICAL</c>, Ruby's single letters, ...).</summary>
+    public static LogLevel Parse(ReadOnlySpan<char> word)
+    {
+        Span<char> lower = stackalloc char[12];
+        if (word.Length is 0 or > 12)
+        {
+            return LogLevel.None;
+        }
+        int length = word.ToLowerInvariant(lower);
+        return lower[..length] switch
+        {
+            "trace" or "trce" or "verbose" or "finest" or "finer" => LogLevel.Trace,
+            "debug" or "dbug" or "fine" => LogLevel.Debug,
+            "info" or "information" or "notice" or "informational" => LogLevel.Info,
+            "warn" or "warning" => LogLevel.Warn,
+            "error" or "err" or "fail" or "failure" or "severe" => LogLevel.Error,
+            "fatal" or "crit" or "critical" or "panic" or "emerg" or "emergency" or "alert" => LogLevel.Fatal,
+            _ => LogLevel.None,
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using LokiLambdaExtension.Core.Loki;
+
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>How records become entries, from configuration: the line size limit and the metadata every entry
+/// carries (<c>function_version</c>, <c>log_stream</c>).</summary>
+public sealed class EntryShaping
+{
+    private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
+    private readonly MetadataPair[] _common;
+    private readonly MetadataPairs[] _outsideInvocation;
+
+    public EntryShaping(int maxLineBytes, string functionVersion, string logStream)
+    {
+        MaxLineBytes = maxLineBytes;
+        _common = [.. new[] { new MetadataPair("function_version", functionVersion), new MetadataPair("log_stream", logStream) }
+            .Where(p => p.Value.Length > 0)];
+        _outsideInvocation = MetadataByLevel(null, null);
+    }
+
+    public static EntryShaping Default { get; } = new(LineLimit.DefaultMaxBytes, "", "");
+
+    public int MaxLineBytes { get; }
+
+    /// <summary>Metadata of a line logged outside any invocation (the init phase).</summary>
+    public MetadataPairs OutsideInvocation(LogLevel level) => _outsideInvocation[(int)level];
+
+    /// <summary>The metadata of a line, in the order a reader scans it: request, trace, level, then the common pairs.</summary>
+    public MetadataPairs ForLine(string? requestId, string? traceId, LogLevel level)
+    {
+        var pairs = new List<MetadataPair>(5);
+        if (!string.IsNullOrEmpty(requestId))
+        {
+            pairs.Add(new("request_id", requestId));
+        }
+        if (!string.IsNullOrEmpty(traceId))
+        {
+            pairs.Add(new("trace_id", traceId));
+        }
+        if (level != LogLevel.None)
+        {
+            pairs.Add(new("level", level.Name()));
+        }
+        pairs.AddRange(_common);
+        return new MetadataPairs([.. pairs]);
+    }
+
+    /// <summary>Metadata for a platform record: its type and request, its own pairs (status, metrics), the common pairs.</summary>
+    public MetadataPairs ForPlatform(string type, string? requestId, string? traceId, IEnumerable<MetadataPair> own)
+    {
+        var pairs = new List<MetadataPair> { new("type", type) };
+        if (!string.IsNullOrEmpty(requestId))
+        {
+            pairs.Add(new("request_id", requestId));
+        }
+        if (!string.IsNullOrEmpty(traceId))
+        {
+            pairs.Add(new("trace_id", traceId));
+        }
+        pairs.AddRange(own);
+        pairs.AddRange(_common);
+        return new MetadataPairs([.. pairs]);
+    }
+
+    internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)
+    {
+        var byLevel = new MetadataPairs[LevelCount];
+        for (int level = 0; level < LevelCount; level++)
+        {
+            byLevel[level] = ForLine(requestId, traceId, (LogLevel)level);
+        }
+        return byLevel;
+    }
+}

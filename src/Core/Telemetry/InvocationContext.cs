@@ -1,0 +1,43 @@
+using LokiLambdaExtension.Core.Loki;
+
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>The invocation that lines are being logged in: between its <c>platform.start</c> and its
+/// <c>platform.runtimeDone</c>. Lines that carry no request id of their own get this one. The metadata of each level
+/// is built once per invocation, so lines share it instead of allocating their own.</summary>
+public sealed class InvocationContext
+{
+    private readonly MetadataPairs[] _byLevel;
+
+    public InvocationContext(string requestId, string? traceId, EntryShaping shaping)
+    {
+        RequestId = requestId;
+        TraceId = traceId;
+        _byLevel = shaping.MetadataByLevel(requestId, traceId);
+    }
+
+    public string RequestId { get; }
+
+    public string? TraceId { get; }
+
+    public MetadataPairs For(LogLevel level) => _byLevel[(int)level];
+
+    /// <summary>The <c>Root=</c> part of an X-Ray trace header (<c>Root=1-…;Parent=…;Sampled=1</c>), the trace id
+    /// users look up; a value without <c>Root=</c> is taken as the id itself.</summary>
+    public static string? TraceIdFromHeader(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+        int root = header.IndexOf("Root=", StringComparison.Ordinal);
+        if (root < 0)
+        {
+            return header.Contains('=') ? null : header;
+        }
+        int start = root + 5;
+        int end = header.IndexOf(';', start);
+        string id = end < 0 ? header[start..] : header[start..end];
+        return id.Length > 0 ? id : null;
+    }
+}
