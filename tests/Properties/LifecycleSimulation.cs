@@ -39,6 +39,8 @@ internal sealed class LifecycleSimulation
     public ExtensionState State => _state;
     public long MaxHeldAfterRuntimeDoneMs { get; private set; }
 
+    public Action<string>? Trace { get; init; }
+
     public void Run(int steps)
     {
         Apply(new Initialized(_now));
@@ -76,7 +78,8 @@ internal sealed class LifecycleSimulation
     private void Advance(bool last)
     {
         long target = _now + _random.Next(0, 60);
-        if (_state.TimerAtMs.Case is long timerAt && target >= timerAt)
+        long pushDeadline = _state.InFlight.IsSome ? _pushNotAfter : long.MaxValue;
+        if (_state.TimerAtMs.Case is long timerAt && target >= timerAt && timerAt <= pushDeadline)
         {
             _now = Math.Max(_now, timerAt);
             Apply(new TimerFired(_now));
@@ -191,10 +194,12 @@ internal sealed class LifecycleSimulation
 
     private void Apply(Observation observation)
     {
+        Trace?.Invoke($"{observation.GetType().Name} now={observation.NowMs} {(observation is TelemetryReceived t ? string.Join(",", t.Records.Select(r => r.Kind)) : observation is PushFinished f ? f.Outcome.ToString() : "")} phase={_state.Phase.GetType().Name} timer={_state.TimerAtMs} retryAt={_state.RetryAtMs} inflight={_state.InFlight.IsSome}");
         ExtensionState state = Lifecycle.Evolve(_state, observation);
         var (next, decisions) = Lifecycle.Step(_state, observation);
         foreach (Decision decision in decisions)
         {
+            Trace?.Invoke($"   -> {decision}");
             Check(state, decision);
             state = Lifecycle.Evolve(state, decision);
         }
@@ -229,6 +234,7 @@ internal sealed class LifecycleSimulation
                 if (before.Phase is Phase.Invoked { RuntimeDone: true })
                 {
                     long held = before.NowMs - _runtimeDoneAt;
+                    Trace?.Invoke($"   held {held} (runtimeDone at {_runtimeDoneAt}, phase {before.Phase})");
                     MaxHeldAfterRuntimeDoneMs = Math.Max(MaxHeldAfterRuntimeDoneMs, held);
                 }
                 break;
