@@ -40,7 +40,8 @@ public sealed class LifecycleProperties
         {
             Assert.Equal(stored.Order(), stored); // order kept, retries included
         }
-        Assert.True(run.State.Pending.IsEmpty || c.Summary(run.State.Pending.Count).Contains($"unsent={run.State.Pending.Count}"));
+        Assert.True(run.State.Pending.IsEmpty || !run.ShutdownWhileLokiHealthy || !run.ExitedBeforeDeadline,
+            $"seed {seed}: exited with {run.State.Pending.Count} entries unsent and time left, although Loki answered");
     });
 
     [Property(MaxTest = 300)]

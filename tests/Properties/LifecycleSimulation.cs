@@ -35,6 +35,12 @@ internal sealed class LifecycleSimulation
     public int ReceivedLines { get; private set; }
     public bool MayDuplicate { get; private set; }
     public bool Exited { get; private set; }
+
+    /// <summary>SHUTDOWN came during the drain, when Loki answers every push: nothing may be left unsent then.</summary>
+    public bool ShutdownWhileLokiHealthy { get; private set; }
+
+    /// <summary>The extension exited before its SHUTDOWN deadline (as opposed to running out of time).</summary>
+    public bool ExitedBeforeDeadline { get; private set; }
     public IReadOnlyList<string> Violations => _violations;
     public ExtensionState State => _state;
     public long MaxHeldAfterRuntimeDoneMs { get; private set; }
@@ -54,6 +60,7 @@ internal sealed class LifecycleSimulation
             if (_state.Phase is Phase.AwaitingEvent)
             {
                 _currentRequest = null;
+                ShutdownWhileLokiHealthy = true;
                 Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
             }
             else if (_state.InFlight.Case is PushBatch batch)
@@ -220,7 +227,7 @@ internal sealed class LifecycleSimulation
                 {
                     _violations.Add($"push {push.Batch.Id} started while another push is in flight");
                 }
-                if (push.Batch.Bytes > Math.Max(_policy.MaxBatchBytes, push.Batch.Entries.Max(e => e.ApproximateBytes)))
+                if (push.Batch.Bytes > Math.Max(before.BatchCap, push.Batch.Entries.Max(e => e.ApproximateBytes)) || before.BatchCap > _policy.MaxBatchBytes)
                 {
                     _violations.Add($"push {push.Batch.Id} of {push.Batch.Bytes} bytes exceeds the batch cap");
                 }
@@ -240,6 +247,7 @@ internal sealed class LifecycleSimulation
                 break;
             case ExitRequested:
                 Exited = true;
+                ExitedBeforeDeadline = before.Phase is Phase.ShuttingDown shutdown && before.NowMs < shutdown.ExitByMs;
                 if (before.InFlight.IsSome)
                 {
                     _violations.Add("exit with a push in flight");

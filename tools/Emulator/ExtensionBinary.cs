@@ -27,6 +27,19 @@ public static class ExtensionBinary
         return binary;
     }
 
+    /// <summary>The program that runs the binary, from <c>LOKI_EXTENSION_LAUNCHER</c> (e.g.
+    /// <c>qemu-aarch64-static -L /usr/aarch64-linux-gnu</c> for an arm64 build): program and arguments, or null.</summary>
+    public static (string Program, string[] Arguments)? Launcher() =>
+        Environment.GetEnvironmentVariable("LOKI_EXTENSION_LAUNCHER")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var program, .. var arguments]
+            ? (program, arguments)
+            : null;
+
+    /// <summary>Options to run the located binary (through its launcher, if any) with these variables.</summary>
+    public static SandboxOptions Options(string binary, IReadOnlyDictionary<string, string> environment) =>
+        Launcher() is var (program, arguments)
+            ? new SandboxOptions(binary) { Environment = environment, Launcher = program, LauncherArguments = arguments }
+            : new SandboxOptions(binary) { Environment = environment };
+
     public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -12,7 +12,10 @@ if (options is null)
           --invocations N   invocations in the default scenario (default 5)
           --replay FILE     replay Telemetry API bodies from FILE (a JSON array of bodies), one invocation each
           --loki URL        ship to a real Loki instead of the embedded receiver (auth from LOKI_AUTH_TOKEN)
+          --outage          the embedded receiver answers 503 during invocations 2 and 3, then recovers
           --quiet           do not echo the extension's own output
+        LOKI_EXTENSION_BINARY and LOKI_EXTENSION_LAUNCHER run another build, e.g. the arm64 one under
+        qemu-aarch64-static -L /usr/aarch64-linux-gnu.
         """);
     return 2;
 }
@@ -32,17 +35,22 @@ foreach (string name in new[] { "LOKI_AUTH_TOKEN" })
 
 Console.WriteLine($"extension: {binary} ({new FileInfo(binary).Length / 1024.0 / 1024.0:F1} MB)");
 Console.WriteLine($"loki:      {(receiver is null ? lokiUrl : $"embedded strict receiver at {lokiUrl}")}");
-await using var sandbox = await LambdaSandbox.StartAsync(new SandboxOptions(binary)
+await using var sandbox = await LambdaSandbox.StartAsync(ExtensionBinary.Options(binary, environment) with
 {
-    Environment = environment,
     OnOutput = options.Quiet ? null : line => Console.WriteLine($"  | {line}"),
 });
 Console.WriteLine($"init: start -> first /event/next in {sandbox.StartToFirstNext.TotalMilliseconds:F1} ms");
 
 var invocations = options.ReplayFile is { } file ? Scenario.Replay(file).ToList() : Scenario.Default(options.Invocations).ToList();
 var results = new List<InvocationResult>();
-foreach (Invocation invocation in invocations)
+foreach (var (invocation, number) in invocations.Select((invocation, index) => (invocation, index + 1)))
 {
+    if (options.Outage && receiver is not null && number is 2 or 4)
+    {
+        bool down = number == 2;
+        receiver.SetPersistentFault(down ? new Fault.Status(503, "ingester unavailable (simulated outage)") : null);
+        Console.WriteLine(down ? "-- Loki goes down (503) --" : "-- Loki is back --");
+    }
     InvocationResult result = await sandbox.InvokeAsync(invocation);
     results.Add(result);
     Console.WriteLine($"invoke {invocation.RequestId}: {invocation.Lines.Count} lines, {invocation.Outcome.ToString().ToLowerInvariant()}, " +
@@ -55,11 +63,11 @@ Console.WriteLine($"shutdown: exit code {shutdown.ExitCode?.ToString() ?? "none 
 Report.Print(receiver, sandbox, results, shutdown);
 return sandbox.ProtocolErrors.Count == 0 && !shutdown.Killed ? 0 : 1;
 
-internal sealed record SandboxArguments(int Invocations, string? ReplayFile, string? LokiUrl, bool Quiet)
+internal sealed record SandboxArguments(int Invocations, string? ReplayFile, string? LokiUrl, bool Quiet, bool Outage)
 {
     public static SandboxArguments? Parse(string[] args)
     {
-        var result = new SandboxArguments(5, null, null, false);
+        var result = new SandboxArguments(5, null, null, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -76,6 +84,9 @@ internal sealed record SandboxArguments(int Invocations, string? ReplayFile, str
                     break;
                 case "--quiet":
                     result = result with { Quiet = true };
+                    break;
+                case "--outage":
+                    result = result with { Outage = true };
                     break;
                 default:
                     return null;

@@ -10,6 +10,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="InFlight">The push under way, if any: while it is, <c>/event/next</c> is never called.</param>
 /// <param name="RetryAtMs">No push before this time (backoff after a failure).</param>
 /// <param name="Attempt">Consecutive failed attempts of the oldest pending entries.</param>
+/// <param name="BatchCap">Line bytes per push now: halved after a 413, grown back after each stored push.</param>
 /// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
 /// <param name="Context">The invocation lines are being logged in, from its platform.start to its runtimeDone.</param>
 /// <param name="Tails">The last entry of each stream, to keep identical same-instant lines apart.</param>
@@ -24,6 +25,7 @@ public sealed record ExtensionState(
     long NextBatchId,
     long RetryAtMs,
     int Attempt,
+    long BatchCap,
     Option<long> TimerAtMs,
     Seq<string> RecentRuntimeDone,
     InvocationContext? Context,
@@ -31,7 +33,7 @@ public sealed record ExtensionState(
     DeliveryCounters Counters)
 {
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null) => new(
-        policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, None, Seq<string>(),
+        policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
         null, default, DeliveryCounters.Zero);
 
     public bool IsPushing => InFlight.IsSome;

@@ -49,8 +49,10 @@ public static class Lifecycle
     private static ExtensionState Observe(ExtensionState state, Observation o) => o switch
     {
         InvokeReceived invoke => Invoked(state, invoke),
+        // The last chance outweighs backoff politeness: whatever is pending gets one more try before exit.
         ShutdownReceived shutdown => state with
         {
+            RetryAtMs = Math.Min(state.RetryAtMs, state.NowMs),
             Phase = new Phase.ShuttingDown(
                 ExitByMs: shutdown.DeadlineMs - state.Policy.ShutdownMarginMs,
                 QuietUntilMs: Math.Min(state.NowMs + state.Policy.LingerMs, shutdown.DeadlineMs - state.Policy.ShutdownMarginMs)),
@@ -80,7 +82,10 @@ public static class Lifecycle
         long flushUntil = invoked.FlushUntilMs.IfNone(invoked.DeadlineMs - state.Policy.DeadlineMarginMs);
         bool flushing = invoked.RuntimeDone || now >= invoked.GiveUpAtMs;
         bool mayPush = !state.Pending.IsEmpty && now >= state.RetryAtMs && now < flushUntil;
-        if (mayPush && (flushing || state.PendingBytes >= state.Policy.MaxBatchBytes))
+        // After failures, a push whose backoff has passed probes Loki while the runtime still runs: the sandbox is
+        // thawed, so nothing is cut by a freeze, and a recovered Loki is found without holding the invocation.
+        bool probe = state.Attempt > 0;
+        if (mayPush && (flushing || probe || state.PendingBytes >= state.BatchCap))
         {
             return TakeBatch(state, notAfterMs: Math.Min(flushUntil, now + state.Policy.FlushBudgetMs));
         }
@@ -90,8 +95,9 @@ public static class Lifecycle
             return new NextCalled();
         }
         long wakeAt = flushing ? Math.Min(flushUntil, state.RetryAtMs)
-            : state.RetryAtMs > now && state.PendingBytes >= state.Policy.MaxBatchBytes ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
-            : invoked.GiveUpAtMs;
+            : state.RetryAtMs > now && !state.Pending.IsEmpty && (probe || state.PendingBytes >= state.BatchCap)
+                ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
+                : invoked.GiveUpAtMs;
         return ArmTimer(state, wakeAt);
     }
 
@@ -124,7 +130,7 @@ public static class Lifecycle
         int count = 0;
         foreach (LogEntry entry in state.Pending)
         {
-            if (count > 0 && bytes + entry.ApproximateBytes > state.Policy.MaxBatchBytes)
+            if (count > 0 && bytes + entry.ApproximateBytes > state.BatchCap)
             {
                 break;
             }
@@ -209,10 +215,16 @@ public static class Lifecycle
         DeliveryCounters c = state.Counters;
         return finished.Outcome switch
         {
-            PushOutcome.Delivered => state with { Attempt = 0, RetryAtMs = 0, Counters = c with { Sent = c.Sent + count } },
+            PushOutcome.Delivered => state with
+            {
+                Attempt = 0,
+                RetryAtMs = 0,
+                BatchCap = Math.Min(state.Policy.MaxBatchBytes, state.BatchCap * 2),
+                Counters = c with { Sent = c.Sent + count },
+            },
             PushOutcome.Rejected => state with { Attempt = 0, Counters = c with { Rejected = c.Rejected + count } },
             PushOutcome.Blocked => state with { Attempt = 0, Counters = c with { Dropped = c.Dropped + count } },
-            PushOutcome.TooLarge when count > 1 => Requeue(state, batch, retryAtMs: state.NowMs, maxBatchBytes: batch.Bytes / 2),
+            PushOutcome.TooLarge when count > 1 => Requeue(state with { BatchCap = Math.Max(1, batch.Bytes / 2) }, batch, retryAtMs: state.NowMs),
             PushOutcome.TooLarge => state with { Counters = c with { Rejected = c.Rejected + 1 } },
             PushOutcome.Retryable r => Requeue(
                 state with
@@ -221,19 +233,17 @@ public static class Lifecycle
                     Counters = c with { Retries = c.Retries + 1, MaybeDuplicated = c.MaybeDuplicated + (r.MayHaveBeenStored ? count : 0) },
                 },
                 batch,
-                retryAtMs: state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, r.RetryAfterMs),
-                maxBatchBytes: state.Policy.MaxBatchBytes),
+                retryAtMs: state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, r.RetryAfterMs)),
             _ => state,
         };
     }
 
     /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
-    private static ExtensionState Requeue(ExtensionState state, PushBatch batch, long retryAtMs, long maxBatchBytes) => state with
+    private static ExtensionState Requeue(ExtensionState state, PushBatch batch, long retryAtMs) => state with
     {
         Pending = Prepend(batch.Entries, state.Pending),
         PendingBytes = state.PendingBytes + batch.Bytes,
         RetryAtMs = retryAtMs,
-        Policy = state.Policy with { MaxBatchBytes = Math.Max(1, Math.Min(state.Policy.MaxBatchBytes, maxBatchBytes)) },
     };
 
     /// <summary>A fresh sequence rather than <c>Seq</c> concatenation, whose nested generic types Native AOT cannot

@@ -1,0 +1,60 @@
+# Publishes the two layers built by `tools/build-layer.sh all` and shows how a function attaches one.
+#   tools/build-layer.sh all
+#   cd deploy/terraform && terraform init && terraform apply -var loki_push_url=https://logs.example.com
+
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+  }
+}
+
+variable "loki_push_url" {
+  type        = string
+  description = "Loki base URL, e.g. https://logs.example.com (/loki/api/v1/push is appended)"
+}
+
+variable "loki_auth_token" {
+  type        = string
+  default     = ""
+  sensitive   = true
+  description = "sent as 'Authorization: Bearer <token>'; empty for none"
+}
+
+locals {
+  layer_dir = "${path.module}/../../artifacts/layer"
+}
+
+resource "aws_lambda_layer_version" "loki_x86_64" {
+  layer_name               = "loki-lambda-extension-x86_64"
+  description              = "Ships Lambda logs and platform events to Grafana Loki (x86_64)"
+  filename                 = "${local.layer_dir}/loki-lambda-extension-x86_64.zip"
+  source_code_hash         = filebase64sha256("${local.layer_dir}/loki-lambda-extension-x86_64.zip")
+  compatible_architectures = ["x86_64"]
+}
+
+resource "aws_lambda_layer_version" "loki_arm64" {
+  layer_name               = "loki-lambda-extension-arm64"
+  description              = "Ships Lambda logs and platform events to Grafana Loki (arm64 / Graviton)"
+  filename                 = "${local.layer_dir}/loki-lambda-extension-arm64.zip"
+  source_code_hash         = filebase64sha256("${local.layer_dir}/loki-lambda-extension-arm64.zip")
+  compatible_architectures = ["arm64"]
+}
+
+output "layer_arn_x86_64" { value = aws_lambda_layer_version.loki_x86_64.arn }
+output "layer_arn_arm64" { value = aws_lambda_layer_version.loki_arm64.arn }
+
+# Attaching it to a function of yours (the layer must match the function's architecture):
+#
+# resource "aws_lambda_function" "orders_api" {
+#   function_name = "orders-api"
+#   architectures = ["arm64"]
+#   layers        = [aws_lambda_layer_version.loki_arm64.arn]
+#   # runtime, handler, role, filename ... as you have them
+#   environment {
+#     variables = {
+#       LOKI_PUSH_URL   = var.loki_push_url
+#       LOKI_AUTH_TOKEN = var.loki_auth_token
+#       LOKI_LABELS     = "env=prod,team=payments"
+#     }
+#   }
+# }
