@@ -11,7 +11,8 @@ if (options is null)
         usage: dotnet run --project tools/Sandbox [-- options]
           --invocations N   invocations in the default scenario (default 5)
           --replay FILE     replay Telemetry API bodies from FILE (a JSON array of bodies), one invocation each
-          --loki URL        ship to a real Loki instead of the embedded receiver (auth from LOKI_AUTH_TOKEN)
+          --loki URL        ship to a real Loki instead of the embedded receiver; LOKI_* variables (auth, tenant,
+                            labels, ...) are passed to the extension as they would be set on the function
           --outage          the embedded receiver answers 503 during invocations 2 and 3, then recovers
           --quiet           do not echo the extension's own output
         LOKI_EXTENSION_BINARY and LOKI_EXTENSION_LAUNCHER run another build, e.g. the arm64 one under
@@ -24,14 +25,11 @@ Console.WriteLine("building the extension (Native AOT) if needed...");
 string binary = ExtensionBinary.Locate();
 await using LokiReceiver? receiver = options.LokiUrl is null ? LokiReceiver.Start() : null;
 string lokiUrl = options.LokiUrl ?? receiver!.BaseUrl.ToString();
-var environment = new Dictionary<string, string> { ["LOKI_PUSH_URL"] = lokiUrl };
-foreach (string name in new[] { "LOKI_AUTH_TOKEN" })
-{
-    if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
-    {
-        environment[name] = value;
-    }
-}
+// The extension's own configuration passes through (auth, tenant, labels, ...), as it would be set on the function.
+var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+    .Where(v => ((string)v.Key).StartsWith("LOKI_", StringComparison.Ordinal) && (string)v.Key is not ("LOKI_EXTENSION_BINARY" or "LOKI_EXTENSION_LAUNCHER"))
+    .ToDictionary(v => (string)v.Key, v => (string?)v.Value ?? "");
+environment["LOKI_PUSH_URL"] = lokiUrl;
 
 Console.WriteLine($"extension: {binary} ({new FileInfo(binary).Length / 1024.0 / 1024.0:F1} MB)");
 Console.WriteLine($"loki:      {(receiver is null ? lokiUrl : $"embedded strict receiver at {lokiUrl}")}");
