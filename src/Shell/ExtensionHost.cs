@@ -20,6 +20,7 @@ internal static class ExtensionHost
             return 2;
         }
         var (config, problems) = ConfigReader.Read(environment);
+        ExtensionLog.Verbosity = config.Verbosity;
         foreach (string problem in problems)
         {
             ExtensionLog.Error(problem);
@@ -39,6 +40,13 @@ internal static class ExtensionHost
             return 1;
         }
 
+        if (!problems.IsEmpty && config.FailOnConfigError)
+        {
+            // Asked for: a configuration error fails the function's init, so a bad deploy is caught at once.
+            await lambda.ReportInitErrorAsync("Extension.ConfigError", string.Join("; ", problems), cancellation);
+            ExtensionLog.Error("LOKI_FAIL_ON_CONFIG_ERROR=true: reported the configuration error to Lambda (init fails)");
+            return 1;
+        }
         if (config.PushUri.Case is not Uri pushUri)
         {
             return await ServeLifecycleOnlyAsync(lambda, cancellation);
@@ -58,13 +66,8 @@ internal static class ExtensionHost
 
     private static async Task<int> ShipAsync(ExtensionsApiClient lambda, ExtensionConfig config, Uri pushUri, CancellationToken cancellation)
     {
-        using var lokiHttp = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            // Connections idle across a freeze are likely dead on the server's side: do not reuse old ones.
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
-        }) { Timeout = Timeout.InfiniteTimeSpan };
-        var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Authorization.Case as string), config);
+        using HttpClient lokiHttp = LokiHttp.Create();
+        var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Headers), config);
         using var listener = TelemetryListener.Start(config.ListenerPort, loop.OnTelemetryBody, ExtensionLog.Info);
         _ = listener.RunAsync(cancellation);
 

@@ -1,12 +1,29 @@
+using LokiLambdaExtension.Core.Configuration;
+
 namespace LokiLambdaExtension.Shell;
 
 /// <summary>The extension's own lines on stdout, where Lambda collects them. Kept few and plain: each says what
-/// happened and what to do about it. Secrets are never passed here.</summary>
+/// happened and what to do about it. Secrets are never passed here. <c>LOKI_LOG_LEVEL</c> sets how much is said;
+/// configuration problems are errors, so they are always said.</summary>
 internal static class ExtensionLog
 {
-    private const string Prefix = "[loki-lambda-extension]";
+    private const string Prefix = Core.Lifecycle.Lifecycle.OwnLinePrefix;
 
-    public static void Info(string message) => Console.Out.WriteLine($"{Prefix} {message}");
+    public static Verbosity Verbosity { get; set; } = Verbosity.Info;
 
-    public static void Error(string message) => Console.Out.WriteLine($"{Prefix} ERROR {message}");
+    public static void Debug(string message) => Write(Verbosity.Debug, "DEBUG ", message);
+
+    public static void Info(string message) => Write(Verbosity.Info, "", message);
+
+    public static void Warn(string message) => Write(Verbosity.Warn, "WARN ", message);
+
+    public static void Error(string message) => Write(Verbosity.Error, "ERROR ", message);
+
+    private static void Write(Verbosity level, string tag, string message)
+    {
+        if (level >= Verbosity)
+        {
+            Console.Out.WriteLine($"{Prefix} {tag}{message}");
+        }
+    }
 }

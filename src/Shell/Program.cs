@@ -9,13 +9,7 @@ if (args.Contains("--version"))
 }
 if (args.Contains("--help") || args.Contains("-h"))
 {
-    Console.WriteLine("""
-        loki-lambda-extension: an AWS Lambda extension that ships the function's logs and platform events to Grafana Loki.
-        It runs from a Lambda layer as /opt/extensions/loki-lambda-extension. Configuration is environment variables:
-          LOKI_PUSH_URL        Loki base URL, e.g. https://logs.example.com (required; /loki/api/v1/push is appended)
-          LOKI_AUTH_TOKEN      sent as 'Authorization: Bearer <token>' (as is when it names a scheme, e.g. 'Basic ...')
-          LOKI_EXTENSION_PORT  telemetry listener port (default 1234)
-        """);
+    Console.WriteLine(HelpText.Text);
     return 0;
 }
 
@@ -23,6 +17,15 @@ var environment = new Dictionary<string, string>(StringComparer.Ordinal);
 foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
 {
     environment[(string)variable.Key] = variable.Value as string ?? "";
+}
+if (args.Contains("--check"))
+{
+    return await CheckCommand.RunAsync(environment);
+}
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"unknown argument '{args[0]}': see --help");
+    return 2;
 }
 using var stop = new CancellationTokenSource();
 return await ExtensionHost.RunAsync(environment, stop.Token);

@@ -69,7 +69,7 @@ public sealed class WalkingSkeletonTests(ExtensionBinaryFixture extension)
         Assert.NotNull(sandbox.RegisteredAt);
         Assert.NotNull(sandbox.FirstNextAt);
         Assert.Empty(sandbox.ProtocolErrors);
-        Assert.Contains(sandbox.Output, line => line.Contains("LOKI_EXTENSION_PORT='0' is not a usable port"));
+        Assert.Contains(sandbox.Output, line => line.Contains("LOKI_EXTENSION_PORT='0' is not a port number from 1 to 65535; using 1234"));
     }
 
     [Fact]

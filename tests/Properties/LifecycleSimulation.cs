@@ -260,7 +260,7 @@ internal sealed class LifecycleSimulation
     {
         DeliveryCounters c = _state.Counters;
         int inFlight = _state.InFlight.Case is PushBatch b ? b.Entries.Length : 0;
-        long accounted = c.Sent + c.Rejected + c.Dropped + _state.Pending.Count + inFlight;
+        long accounted = c.Sent + c.Rejected + c.Dropped + c.Filtered + _state.Pending.Count + inFlight;
         if (accounted != c.Received)
         {
             _violations.Add($"received {c.Received} but accounted {accounted} (sent {c.Sent}, rejected {c.Rejected}, " +

@@ -40,6 +40,42 @@ public static class ExtensionBinary
             ? new SandboxOptions(binary) { Environment = environment, Launcher = program, LauncherArguments = arguments }
             : new SandboxOptions(binary) { Environment = environment };
 
+    /// <summary>Runs the binary as a command (e.g. <c>--check</c>) with exactly these variables, and returns its exit
+    /// code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string binary, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Launcher() is var (program, launcherArguments))
+        {
+            info.FileName = program;
+            foreach (string argument in launcherArguments.Append(binary))
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+        else
+        {
+            info.FileName = binary;
+        }
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment.Clear();
+        info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+        using Process process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -135,7 +135,8 @@ public sealed class LambdaSandbox : IAsyncDisposable
         if (first != _nextCall.Task)
         {
             string why = _process.HasExited ? $"exited with code {_process.ExitCode} during init" : "did not reach /event/next within the init timeout";
-            throw new InvalidOperationException($"the extension {why}. Output:\n{string.Join("\n", Output)}");
+            throw new InvalidOperationException($"the extension {why}. Error reports: [{string.Join("; ", ErrorReports)}]. " +
+                                                $"Output:\n{string.Join("\n", Output)}");
         }
         FirstNextAt ??= DateTimeOffset.UtcNow;
         _telemetry.Emit("platform.initRuntimeDone", """{"initializationType":"on-demand","phase":"init","status":"success"}""");
@@ -174,7 +175,10 @@ public sealed class LambdaSandbox : IAsyncDisposable
             _ => "success",
         };
         double durationMs = (DateTimeOffset.UtcNow - invokedAt).TotalMilliseconds;
-        DateTimeOffset runtimeDoneAt = _telemetry.Emit("platform.runtimeDone",
+        // The Logs API (2020-08-15) ends an invocation with platform.end; the Telemetry API with platform.runtimeDone.
+        DateTimeOffset runtimeDoneAt = _telemetry.Subscription?.Api == "logs"
+            ? _telemetry.Emit("platform.end", $$"""{"requestId":"{{rid}}"}""")
+            : _telemetry.Emit("platform.runtimeDone",
             $$"""{"requestId":"{{rid}}","status":"{{status}}","metrics":{"durationMs":{{durationMs:F2}},"producedBytes":0}{{tracing}}{{End}}""");
 
         // The extension may hold the invocation after the runtime is done, but not past the function's deadline
@@ -480,6 +484,8 @@ public sealed class LambdaSandbox : IAsyncDisposable
         {
             _output.Add((DateTimeOffset.UtcNow, line));
         }
+        // Lambda delivers what extensions print as "extension" records to subscribers of that type: this one too.
+        _telemetry.Emit("extension", TelemetryPlatform.JsonString(line + "\n"));
         _options.OnOutput?.Invoke(line);
     }
 

@@ -41,6 +41,7 @@ public sealed class LokiReceiver : IAsyncDisposable
             int port = FreeLoopbackPort();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add($"http://localhost:{port}/"); // HttpListener routes by the Host header
             try
             {
                 listener.Start();

@@ -8,16 +8,32 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// <summary>The extension's configuration, validated. <see cref="PushUri"/> is None when shipping is off
 /// (no or an invalid <c>LOKI_PUSH_URL</c>): the extension then still serves the lifecycle, so the function runs
 /// exactly as it would without the layer.</summary>
+/// <param name="Headers">Every header a push carries besides the content type: authorization, tenant, extras.
+/// Their values are secrets: never printed.</param>
 public sealed record ExtensionConfig(
     Option<Uri> PushUri,
-    Option<string> Authorization,
+    Seq<HttpHeader> Headers,
     int ListenerPort,
     string FunctionName,
     StreamLabels Labels,
     EntryShaping Shaping,
     Seq<string> TelemetryTypes,
     TelemetryBuffering Buffering,
-    DeliveryPolicy Delivery);
+    DeliveryPolicy Delivery,
+    Verbosity Verbosity,
+    bool FailOnConfigError);
 
 /// <summary>The buffering asked of the Telemetry API: sent explicitly, because AWS's pages disagree on the defaults.</summary>
 public sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutMs);
+
+/// <summary>A request header of the pushes to Loki.</summary>
+public sealed record HttpHeader(string Name, string Value);
+
+/// <summary>How much the extension says on stdout about itself.</summary>
+public enum Verbosity
+{
+    Debug,
+    Info,
+    Warn,
+    Error,
+}

@@ -14,6 +14,9 @@ public static class Lifecycle
 {
     private const int RecentRuntimeDoneKept = 8;
 
+    /// <summary>What every line the extension prints starts with (the shell's log prefix).</summary>
+    public const string OwnLinePrefix = "[loki-lambda-extension]";
+
     /// <summary>Folds <paramref name="observation"/> into the state, then decides and folds each decision in turn.</summary>
     public static (ExtensionState State, Seq<Decision> Decisions) Step(ExtensionState state, Observation observation)
     {
@@ -161,15 +164,34 @@ public static class Lifecycle
         long bytes = state.PendingBytes;
         InvocationContext? context = state.Context;
         StreamTails tails = state.Tails;
+        DeliveryCounters counters = state.Counters;
+        LineFilter filter = state.Shaping.Filter;
         foreach (TelemetryRecord record in records)
         {
+            if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefix, StringComparison.Ordinal) == true)
+            {
+                continue; // the extension's own stdout, coming back: shipping it would feed on itself
+            }
+            counters = counters with { Received = counters.Received + 1 };
             if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
             {
                 context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), state.Shaping);
             }
-            (LogEntry entry, tails) = tails.Place(LogEntries.From(in record, state.Shaping, context));
-            pending = pending.Add(entry);
-            bytes += entry.ApproximateBytes;
+            LogEntry entry = LogEntries.From(in record, state.Shaping, context);
+            FilterResult filtered = filter.IsNone ? new FilterResult(entry.Line, FilterOutcome.Kept) : filter.Apply(entry.Line);
+            if (filtered.Line is { } line)
+            {
+                entry = filtered.Outcome == FilterOutcome.Masked ? entry with { Line = LineLimit.Truncate(line, state.Shaping.MaxLineBytes) } : entry;
+                (entry, tails) = tails.Place(entry);
+                pending = pending.Add(entry);
+                bytes += entry.ApproximateBytes;
+            }
+            else
+            {
+                counters = filtered.Outcome == FilterOutcome.Dropped
+                    ? counters with { Filtered = counters.Filtered + 1 }
+                    : counters with { Dropped = counters.Dropped + 1 };
+            }
             if (record.Kind is TelemetryKind.RuntimeDone or TelemetryKind.End && record.RequestId is { } requestId)
             {
                 state = RuntimeDone(state, requestId);
@@ -186,7 +208,7 @@ public static class Lifecycle
             PendingBytes = bytes,
             Context = context,
             Tails = tails,
-            Counters = state.Counters with { Received = state.Counters.Received + records.Count },
+            Counters = counters,
         };
     }
 

@@ -2,17 +2,18 @@ using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
-/// <summary>How records become entries, from configuration: the line size limit and the metadata every entry
-/// carries (<c>function_version</c>, <c>log_stream</c>).</summary>
+/// <summary>How records become entries, from configuration: the line size limit, the drop and mask patterns, and the
+/// metadata every entry carries (<c>function_version</c>, <c>log_stream</c>).</summary>
 public sealed class EntryShaping
 {
     private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
 
-    public EntryShaping(int maxLineBytes, string functionVersion, string logStream)
+    public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null)
     {
         MaxLineBytes = maxLineBytes;
+        Filter = filter ?? LineFilter.None;
         _common = [.. new[] { new MetadataPair("function_version", functionVersion), new MetadataPair("log_stream", logStream) }
             .Where(p => p.Value.Length > 0)];
         _outsideInvocation = MetadataByLevel(null, null);
@@ -21,6 +22,8 @@ public sealed class EntryShaping
     public static EntryShaping Default { get; } = new(LineLimit.DefaultMaxBytes, "", "");
 
     public int MaxLineBytes { get; }
+
+    public LineFilter Filter { get; }
 
     /// <summary>Metadata of a line logged outside any invocation (the init phase).</summary>
     public MetadataPairs OutsideInvocation(LogLevel level) => _outsideInvocation[(int)level];

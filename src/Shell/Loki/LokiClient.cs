@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using LokiLambdaExtension.Core.Configuration;
 using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Core.Loki;
 
@@ -7,7 +8,7 @@ namespace LokiLambdaExtension.Shell.Loki;
 
 /// <summary>Sends push requests to Loki and turns whatever happens into a <see cref="PushOutcome"/>: an HTTP answer,
 /// a refused connection, a cut connection or a timeout. It never throws for a failed push.</summary>
-internal sealed class LokiClient(HttpClient http, Uri pushUri, string? authorization)
+internal sealed class LokiClient(HttpClient http, Uri pushUri, IEnumerable<HttpHeader> headers)
 {
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
     private const int MaxMessageChars = 1024;
@@ -18,9 +19,9 @@ internal sealed class LokiClient(HttpClient http, Uri pushUri, string? authoriza
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body.Memory) };
         request.Content.Headers.ContentType = Protobuf;
-        if (authorization is not null)
+        foreach (HttpHeader header in headers)
         {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
         }
         try
         {
@@ -31,9 +32,12 @@ internal sealed class LokiClient(HttpClient http, Uri pushUri, string? authoriza
         }
         catch (HttpRequestException e)
         {
-            // A refused connection or a failed name lookup sent nothing; anything later may have been stored.
-            bool sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
-            return (new PushOutcome.Retryable($"{e.HttpRequestError}: {e.Message}", null, MayHaveBeenStored: sent), null);
+            // A refused connection, a failed name lookup or a failed TLS handshake sent nothing; anything later may have
+            // been stored.
+            bool sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                or HttpRequestError.SecureConnectionError);
+            string reason = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+            return (new PushOutcome.Retryable($"{e.HttpRequestError}: {reason}", null, MayHaveBeenStored: sent), null);
         }
         catch (OperationCanceledException)
         {

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using LokiLambdaExtension.Core.Configuration;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Shell.Loki;
+
+namespace LokiLambdaExtension.Shell;
+
+/// <summary><c>loki-lambda-extension --check</c>: run with the function's environment on a laptop or in a deploy
+/// pipeline, it validates the configuration, pushes one test entry and says what Loki answered. Exit 0 when Loki
+/// stored it; 1 when Loki is unreachable or refuses the credentials or the payload; 2 when the configuration
+/// leaves nothing to check.</summary>
+internal static class CheckCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var (config, problems) = ConfigReader.Read(environment);
+        Console.WriteLine("configuration:");
+        foreach (var (name, value) in environment.Where(v => v.Key.StartsWith("LOKI_", StringComparison.Ordinal)).OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {name} = {(ConfigReader.SecretVariables.Contains(name) ? $"(set, {value.Length} characters, not shown)" : value)}");
+        }
+        Console.WriteLine(problems.IsEmpty ? "  no problems" : string.Join("\n", problems.Select(p => $"  problem: {p}")));
+        if (config.PushUri.Case is not Uri pushUri)
+        {
+            Console.WriteLine("nothing to check: shipping is off with this configuration");
+            return 2;
+        }
+        Console.WriteLine($"labels: {config.Labels.Extension}");
+
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        LogEntry[] entries = [new(now * 1_000_000, $"loki-lambda-extension --check: test entry ({Environment.MachineName})", StreamKind.Extension,
+            new MetadataPairs([new("type", "check")]))];
+        using HttpClient http = LokiHttp.Create();
+        var client = new LokiClient(http, pushUri, config.Headers);
+        using PooledBuffer body = PushRequestBody.Create(entries, config.Labels);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var stopwatch = Stopwatch.StartNew();
+        var (outcome, status) = await client.PushAsync(body, timeout.Token);
+        stopwatch.Stop();
+
+        string answer = outcome switch
+        {
+            PushOutcome.Rejected r => r.Message,
+            PushOutcome.Blocked b => b.Message,
+            PushOutcome.Retryable r => r.Reason,
+            _ => "",
+        };
+        Console.WriteLine($"POST {pushUri} -> {(status is { } s ? $"HTTP {s}" : "no answer")} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms" +
+                          (answer.Length > 0 ? $": {answer}" : ""));
+        (int code, string verdict) = outcome switch
+        {
+            PushOutcome.Delivered => (0, "OK: Loki stored the test entry"),
+            PushOutcome.Rejected { Status: 401 or 403 } => (1, $"FAILED: Loki at {pushUri} refused the credentials (check LOKI_AUTH_TOKEN, LOKI_USERNAME/LOKI_PASSWORD, LOKI_TENANT_ID)"),
+            PushOutcome.Rejected => (1, $"FAILED: Loki at {pushUri} refused the payload"),
+            PushOutcome.Blocked => (1, $"FAILED: Loki at {pushUri} accepted the request but its ingestion is blocked for this tenant"),
+            PushOutcome.TooLarge => (1, $"FAILED: a proxy in front of {pushUri} refused a one-entry request as too large"),
+            _ when status is null => (1, $"FAILED: Loki at {pushUri} is unreachable"),
+            _ => (1, $"FAILED: Loki at {pushUri} answered with an error; the extension would retry"),
+        };
+        Console.WriteLine(verdict);
+        return code;
+    }
+}

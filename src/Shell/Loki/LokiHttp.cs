@@ -1,0 +1,17 @@
+namespace LokiLambdaExtension.Shell.Loki;
+
+/// <summary>The HTTP client for Loki, shared by the extension and <c>--check</c>. TLS is verified against the
+/// system's trust store (<c>SSL_CERT_FILE</c> / <c>SSL_CERT_DIR</c> point OpenSSL elsewhere when needed).</summary>
+internal static class LokiHttp
+{
+    public static HttpClient Create() => new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        // Connections idle across a freeze are likely dead on the server's side: do not reuse old ones.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
+    })
+    {
+        // Each push has its own deadline from the core.
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+}
