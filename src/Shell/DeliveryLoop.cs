@@ -6,12 +6,14 @@ using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Loki;
+using LokiLambdaExtension.Shell.Spool;
+using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Shell;
 
 /// <summary>The shell's loop around the Decider: read an observation (an event from <c>/event/next</c>, a telemetry
 /// body, a push result, a timer), fold it into the state, perform the decisions, feed their results back.</summary>
-internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, ExtensionConfig config)
+internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, SpoolStore spool, ExtensionConfig config)
 {
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
@@ -36,6 +38,15 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     {
         var state = ExtensionState.Initial(config.Delivery, config.Shaping);
         _observations.Writer.TryWrite(new Initialized(NowMs));
+        if (config.Delivery.SpoolMaxBytes > 0)
+        {
+            IReadOnlyList<SpoolFile> leftovers = SafeList();
+            if (leftovers.Count > 0)
+            {
+                ExtensionLog.Info($"found {leftovers.Sum(f => f.Count)} entries in the spool at {spool.Directory} from an earlier run; sending them");
+                _observations.Writer.TryWrite(new SpoolFound(NowMs, toSeq(leftovers.ToArray())));
+            }
+        }
         await foreach (Observation observation in _observations.Reader.ReadAllAsync(cancellation))
         {
             (state, Seq<Decision> decisions) = Lifecycle.Step(state, observation);
@@ -59,6 +70,12 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
                 return null;
             case NextCalled:
                 _ = NextAsync(cancellation);
+                return null;
+            case SpillStarted spill:
+                _ = Task.Run(() => Spill(spill));
+                return null;
+            case SpoolLoadStarted load:
+                _ = Task.Run(() => Load(load.File));
                 return null;
             case TimerArmed timer:
                 Arm(timer.AtMs);
@@ -123,6 +140,57 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
             case PushOutcome.Retryable retryable:
                 ExtensionLog.Info($"push of {batch.Entries.Length} entries failed ({retryable.Reason}); will retry");
                 break;
+        }
+    }
+
+    private void Spill(SpillStarted spill)
+    {
+        string? error = null;
+        try
+        {
+            spool.Write(spill.File, SpoolFormat.Write(spill.Entries));
+            ExtensionLog.Debug($"spilled {spill.File.Count} entries ({spill.File.Bytes} bytes) to {spool.Directory}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            ExtensionLog.Warn($"cannot write the spool at {spool.Directory} ({e.Message}); keeping entries in memory only");
+        }
+        _observations.Writer.TryWrite(new SpillFinished(NowMs, spill.File.Id, error));
+    }
+
+    private void Load(SpoolFile file)
+    {
+        try
+        {
+            var entries = SpoolFormat.Read(spool.Read(file));
+            spool.Delete(file);
+            _observations.Writer.TryWrite(new SpoolLoaded(NowMs, file.Id, entries, null));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            ExtensionLog.Warn($"cannot read back spool file {file.Id} ({e.Message}); its {file.Count} entries are lost");
+            try
+            {
+                spool.Delete(file);
+            }
+            catch (Exception deleteError) when (deleteError is IOException or UnauthorizedAccessException)
+            {
+            }
+            _observations.Writer.TryWrite(new SpoolLoaded(NowMs, file.Id, [], e.Message));
+        }
+    }
+
+    private IReadOnlyList<SpoolFile> SafeList()
+    {
+        try
+        {
+            return spool.List();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ExtensionLog.Warn($"cannot look into the spool at {spool.Directory}: {e.Message}");
+            return [];
         }
     }
 

@@ -1,6 +1,7 @@
 using LokiLambdaExtension.Core.Configuration;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Loki;
+using LokiLambdaExtension.Shell.Spool;
 
 namespace LokiLambdaExtension.Shell;
 
@@ -67,7 +68,7 @@ internal static class ExtensionHost
     private static async Task<int> ShipAsync(ExtensionsApiClient lambda, ExtensionConfig config, Uri pushUri, CancellationToken cancellation)
     {
         using HttpClient lokiHttp = LokiHttp.Create();
-        var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Headers), config);
+        var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Headers), new SpoolStore(config.SpoolDirectory), config);
         using var listener = TelemetryListener.Start(config.ListenerPort, loop.OnTelemetryBody, ExtensionLog.Info);
         _ = listener.RunAsync(cancellation);
 

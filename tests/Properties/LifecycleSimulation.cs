@@ -47,6 +47,9 @@ internal sealed class LifecycleSimulation
 
     public Action<string>? Trace { get; init; }
 
+    /// <summary>Loki stores every push at once: no failures, so nothing is reordered by retries or spooling.</summary>
+    public bool LokiAlwaysStores { get; init; }
+
     public void Run(int steps)
     {
         Apply(new Initialized(_now));
@@ -96,7 +99,9 @@ internal sealed class LifecycleSimulation
         {
             // The shell cancels a push at its NotAfterMs: it ends then, stored or not.
             _now = Math.Max(_now, _pushNotAfter);
-            Apply(new PushFinished(_now, late.Id, _random.Next(2) == 0 ? StoredThenCut(late) : new PushOutcome.Retryable("no answer in time", null, true), _random.NextDouble()));
+            PushOutcome outcome = LokiAlwaysStores ? StoredOutcome(late)
+                : _random.Next(2) == 0 ? StoredThenCut(late) : new PushOutcome.Retryable("no answer in time", null, true);
+            Apply(new PushFinished(_now, late.Id, outcome, _random.NextDouble()));
             return;
         }
         _now = target;
@@ -146,7 +151,7 @@ internal sealed class LifecycleSimulation
         return records;
     }
 
-    private PushOutcome RandomOutcome(PushBatch batch) => _random.Next(12) switch
+    private PushOutcome RandomOutcome(PushBatch batch) => LokiAlwaysStores ? StoredOutcome(batch) : _random.Next(12) switch
     {
         0 => new PushOutcome.Retryable("HTTP 429", RetryAfterMs: _random.Next(0, 3000), MayHaveBeenStored: false),
         1 => new PushOutcome.Retryable("HTTP 429", RetryAfterMs: null, MayHaveBeenStored: false),
@@ -194,10 +199,53 @@ internal sealed class LifecycleSimulation
         }
     }
 
-    public System.Collections.Generic.HashSet<int> PendingLines =>
+    private System.Collections.Generic.HashSet<int> PendingLines =>
         [.. _state.Pending.Select(e => LineId(e.Line)).Where(id => id > 0)];
 
     private static int LineId(string line) => line.StartsWith("line ", StringComparison.Ordinal) ? int.Parse(line[5..]) : -1;
+
+    /// <summary>The simulated spool: what was written, by file id.</summary>
+    private readonly Dictionary<long, System.Collections.Immutable.ImmutableArray<LokiLambdaExtension.Core.Loki.LogEntry>> _disk = [];
+
+    /// <summary>Every line id the core still holds somewhere: memory, in flight, being spilled, on disk, being read.</summary>
+    public System.Collections.Generic.HashSet<int> HeldLines
+    {
+        get
+        {
+            var held = new System.Collections.Generic.HashSet<int>(PendingLines);
+            foreach (var entry in _state.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([])
+                         .Concat(_state.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
+                         .Concat(_disk.Values.SelectMany(e => e)))
+            {
+                held.Add(LineId(entry.Line));
+            }
+            return held;
+        }
+    }
+
+    /// <summary>The disk answers at once: writes fail one time in ten, reads give back what was written.</summary>
+    private void AnswerSpool(Seq<Decision> decisions)
+    {
+        foreach (Decision decision in decisions)
+        {
+            switch (decision)
+            {
+                case SpillStarted spill:
+                    bool fails = _random.Next(10) == 0;
+                    if (!fails)
+                    {
+                        _disk[spill.File.Id] = spill.Entries;
+                    }
+                    Apply(new SpillFinished(_now, spill.File.Id, fails ? "disk full" : null));
+                    break;
+                case SpoolLoadStarted load:
+                    var entries = _disk[load.File.Id];
+                    _disk.Remove(load.File.Id);
+                    Apply(new SpoolLoaded(_now, load.File.Id, entries, null));
+                    break;
+            }
+        }
+    }
 
     private void Apply(Observation observation)
     {
@@ -212,6 +260,7 @@ internal sealed class LifecycleSimulation
         }
         _state = next;
         CheckConservation();
+        AnswerSpool(decisions);
     }
 
     private void Check(ExtensionState before, Decision decision)
@@ -259,12 +308,15 @@ internal sealed class LifecycleSimulation
     private void CheckConservation()
     {
         DeliveryCounters c = _state.Counters;
-        int inFlight = _state.InFlight.Case is PushBatch b ? b.Entries.Length : 0;
-        long accounted = c.Sent + c.Rejected + c.Dropped + c.Filtered + _state.Pending.Count + inFlight;
-        if (accounted != c.Received)
+        long accounted = c.Sent + c.Rejected + c.Dropped + c.Filtered + _state.Undelivered;
+        if (accounted != c.Received + c.Generated)
         {
-            _violations.Add($"received {c.Received} but accounted {accounted} (sent {c.Sent}, rejected {c.Rejected}, " +
-                            $"dropped {c.Dropped}, pending {_state.Pending.Count}, in flight {inFlight})");
+            _violations.Add($"received {c.Received} + generated {c.Generated} but accounted {accounted} (sent {c.Sent}, " +
+                            $"rejected {c.Rejected}, dropped {c.Dropped}, undelivered {_state.Undelivered})");
+        }
+        if (_state.PendingBytes > _policy.MaxBufferBytes + 4096)
+        {
+            _violations.Add($"{_state.PendingBytes} bytes buffered in memory, over the cap of {_policy.MaxBufferBytes}");
         }
     }
 }

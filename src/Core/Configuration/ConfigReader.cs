@@ -17,6 +17,7 @@ public static class ConfigReader
     public const string ServiceNameVariable = "LOKI_SERVICE_NAME";
     public const string MaxLineBytesVariable = "LOKI_MAX_LINE_BYTES";
     public const int DefaultPort = 1234;
+    public const string DefaultSpoolDirectory = "/tmp/loki-lambda-extension-spool";
     private const string PushPath = "/loki/api/v1/push";
 
     /// <summary>The variables whose values are secrets: never printed, not even in part.</summary>
@@ -58,7 +59,15 @@ public static class ConfigReader
             FlushBudgetMs = env.Int("LOKI_FLUSH_TIMEOUT_MS", (int)DeliveryPolicy.Default.FlushBudgetMs, 0, 60_000, "number of milliseconds"),
             // The platform flushes its buffer every timeoutMs: wait that long, twice, for the last delivery at SHUTDOWN.
             LingerMs = Math.Max(DeliveryPolicy.Default.LingerMs, 2L * buffering.TimeoutMs + 50),
+            MaxBufferBytes = env.Int("LOKI_MAX_BUFFER_MB", 16, 1, 1024, "number of MiB") * 1024L * 1024,
+            SpoolMaxBytes = env.Int("LOKI_SPOOL_MAX_MB", 64, 0, 10_240, "number of MiB (0 turns the spool off)") * 1024L * 1024,
         };
+        string spoolDirectory = env.Get("LOKI_SPOOL_DIR");
+        if (spoolDirectory.Length > 0 && !Path.IsPathFullyQualified(spoolDirectory))
+        {
+            problems.Add($"LOKI_SPOOL_DIR='{spoolDirectory}' is not an absolute path: give e.g. /tmp/loki-spool; using {DefaultSpoolDirectory}");
+            spoolDirectory = "";
+        }
 
         var filter = new LineFilter(env.Pattern("LOKI_DROP_PATTERN"), env.Pattern("LOKI_MASK_PATTERN"));
         bool maskBroken = env.Get("LOKI_MASK_PATTERN").Length > 0 && filter.Mask is null;
@@ -78,6 +87,7 @@ public static class ConfigReader
             TelemetryTypes: TelemetryTypes(env, problems),
             Buffering: buffering,
             Delivery: delivery,
+            SpoolDirectory: spoolDirectory.Length > 0 ? spoolDirectory : DefaultSpoolDirectory,
             Verbosity: env.Choice("LOKI_LOG_LEVEL", Verbosity.Info,
                 ("debug", Verbosity.Debug), ("info", Verbosity.Info), ("warn", Verbosity.Warn), ("error", Verbosity.Error)),
             FailOnConfigError: env.Choice("LOKI_FAIL_ON_CONFIG_ERROR", false, ("true", true), ("false", false)));

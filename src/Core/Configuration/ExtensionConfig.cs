@@ -20,6 +20,7 @@ public sealed record ExtensionConfig(
     Seq<string> TelemetryTypes,
     TelemetryBuffering Buffering,
     DeliveryPolicy Delivery,
+    string SpoolDirectory,
     Verbosity Verbosity,
     bool FailOnConfigError);
 

@@ -3,12 +3,16 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <summary>What happened to the entries that went through the extension, for the loss accounting and the
 /// SHUTDOWN summary.</summary>
 /// <param name="Filtered">Lines not shipped on purpose: matched by LOKI_DROP_PATTERN.</param>
-/// <param name="Dropped">Lines lost: Loki's ingestion blocked (260), or a mask pattern that timed out.</param>
-public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered, long MaybeDuplicated)
+/// <param name="Dropped">Lines lost: shed from a full buffer, Loki's ingestion blocked (260), a mask pattern that
+/// timed out, an unreadable spool file.</param>
+/// <param name="Generated">Entries the extension wrote itself: loss reports, unparseable bodies.</param>
+/// <param name="Spilled">Lines written to the spool on /tmp (each may be read back and sent later).</param>
+public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
+    long MaybeDuplicated, long Generated, long Spilled)
 {
-    public static DeliveryCounters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
+    public static DeliveryCounters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public string Summary(long stillBuffered) =>
         $"received={Received} sent={Sent} pushes={Pushes} retries={Retries} rejected={Rejected} dropped={Dropped} " +
-        $"filtered={Filtered} maybe_duplicated={MaybeDuplicated} unsent={stillBuffered}";
+        $"filtered={Filtered} spilled={Spilled} maybe_duplicated={MaybeDuplicated} unsent={stillBuffered}";
 }

@@ -10,6 +10,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="LingerMs">After SHUTDOWN, how long to wait for the platform's last telemetry delivery.</param>
 /// <param name="BackoffBaseMs">First retry delay; doubles per attempt, with full jitter.</param>
 /// <param name="BackoffMaxMs">Largest retry delay.</param>
+/// <param name="MaxBufferBytes">Entries held in memory, at most; beyond it, lines are shed by priority.</param>
+/// <param name="SpoolMaxBytes">Entries held in the spool on /tmp, at most; 0 turns the spool off.</param>
 public sealed record DeliveryPolicy(
     long MaxBatchBytes,
     long FlushBudgetMs,
@@ -18,7 +20,9 @@ public sealed record DeliveryPolicy(
     long ShutdownMarginMs,
     long LingerMs,
     long BackoffBaseMs,
-    long BackoffMaxMs)
+    long BackoffMaxMs,
+    long MaxBufferBytes,
+    long SpoolMaxBytes)
 {
     public static DeliveryPolicy Default { get; } = new(
         MaxBatchBytes: 1024 * 1024,
@@ -28,5 +32,10 @@ public sealed record DeliveryPolicy(
         ShutdownMarginMs: 300,
         LingerMs: 100,
         BackoffBaseMs: 100,
-        BackoffMaxMs: 30_000);
+        BackoffMaxMs: 30_000,
+        MaxBufferBytes: 16L * 1024 * 1024,
+        SpoolMaxBytes: 64L * 1024 * 1024);
+
+    /// <summary>From here on, the oldest entries are spilled to the spool, before the hard cap forces shedding.</summary>
+    public long SpillAboveBytes => MaxBufferBytes / 4 * 3;
 }

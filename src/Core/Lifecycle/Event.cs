@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using LanguageExt;
+using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
@@ -34,6 +36,17 @@ public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records)
 /// comes from the shell so the core stays deterministic.</summary>
 public sealed record PushFinished(long NowMs, long BatchId, PushOutcome Outcome, double Jitter) : Observation(NowMs);
 
+/// <summary>The spool write of <paramref name="FileId"/> ended; <paramref name="Error"/> says why it failed.</summary>
+public sealed record SpillFinished(long NowMs, long FileId, string? Error) : Observation(NowMs);
+
+/// <summary>A spool file was read back; <paramref name="Entries"/> is empty and <paramref name="Error"/> set when it
+/// could not be read.</summary>
+public sealed record SpoolLoaded(long NowMs, long FileId, ImmutableArray<LogEntry> Entries, string? Error) : Observation(NowMs);
+
+/// <summary>Spool files left by an earlier process of this execution environment (a timeout or crash restarts the
+/// extension, and /tmp survives), found at start: their entries are the oldest.</summary>
+public sealed record SpoolFound(long NowMs, Seq<SpoolFile> Files) : Observation(NowMs);
+
 /// <summary>The timer armed by <see cref="TimerArmed"/> went off.</summary>
 public sealed record TimerFired(long NowMs) : Observation(NowMs);
 
@@ -45,6 +58,12 @@ public abstract record Decision : Event
 
 /// <summary>Send this batch to Loki; give up on it at <paramref name="NotAfterMs"/>.</summary>
 public sealed record PushStarted(PushBatch Batch, long NotAfterMs) : Decision;
+
+/// <summary>Write these entries (the oldest in memory) to the spool as <paramref name="File"/>.</summary>
+public sealed record SpillStarted(SpoolFile File, ImmutableArray<LogEntry> Entries) : Decision;
+
+/// <summary>Read <paramref name="File"/> back from the spool.</summary>
+public sealed record SpoolLoadStarted(SpoolFile File) : Decision;
 
 /// <summary>Call <c>/event/next</c>: from here on the sandbox may freeze at any moment.</summary>
 public sealed record NextCalled : Decision;

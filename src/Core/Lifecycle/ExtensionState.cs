@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
@@ -14,6 +15,10 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
 /// <param name="Context">The invocation lines are being logged in, from its platform.start to its runtimeDone.</param>
 /// <param name="Tails">The last entry of each stream, to keep identical same-instant lines apart.</param>
+/// <param name="Spool">Files of spilled entries, oldest first, and their total bytes.</param>
+/// <param name="Spilling">Entries being written to the spool: still the core's until the write is confirmed.</param>
+/// <param name="Loading">The spool file being read back.</param>
+/// <param name="SpoolWorks">False once a spool write failed: from then on memory alone, with shedding.</param>
 public sealed record ExtensionState(
     DeliveryPolicy Policy,
     EntryShaping Shaping,
@@ -30,11 +35,21 @@ public sealed record ExtensionState(
     Seq<string> RecentRuntimeDone,
     InvocationContext? Context,
     StreamTails Tails,
+    Seq<SpoolFile> Spool,
+    long SpoolBytes,
+    long NextSpoolId,
+    Option<(SpoolFile File, ImmutableArray<LogEntry> Entries)> Spilling,
+    Option<SpoolFile> Loading,
+    bool SpoolWorks,
     DeliveryCounters Counters)
 {
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null) => new(
         policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
-        null, default, DeliveryCounters.Zero);
+        null, default, Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, DeliveryCounters.Zero);
+
+    /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled.</summary>
+    public long Undelivered => Pending.Count + InFlight.Map(b => (long)b.Entries.Length).IfNone(0)
+        + Spilling.Map(s => (long)s.Entries.Length).IfNone(0) + Spool.Sum(f => (long)f.Count) + Loading.Map(f => (long)f.Count).IfNone(0);
 
     public bool IsPushing => InFlight.IsSome;
 }

@@ -43,6 +43,8 @@ public static class Lifecycle
             NextBatchId = d.Batch.Id + 1,
             Counters = state.Counters with { Pushes = state.Counters.Pushes + 1 },
         },
+        SpillStarted d => Spooling.Started(state, d),
+        SpoolLoadStarted d => Spooling.LoadStarted(state, d),
         NextCalled => state with { Phase = new Phase.AwaitingEvent() },
         TimerArmed d => state with { TimerAtMs = d.AtMs },
         ExitRequested => state with { Phase = new Phase.Exited() },
@@ -62,6 +64,9 @@ public static class Lifecycle
         },
         TelemetryReceived telemetry => Received(state, telemetry.Records),
         PushFinished finished => Finished(state, finished),
+        SpillFinished spilled => Spooling.Finished(state, spilled),
+        SpoolLoaded loaded => Spooling.Loaded(state, loaded),
+        SpoolFound found => Spooling.Found(state, found),
         TimerFired => state with { TimerAtMs = None },
         _ => state, // Initialized: only the time moves
     };
@@ -70,9 +75,11 @@ public static class Lifecycle
     public static Option<Decision> Decide(ExtensionState state) => state.Phase switch
     {
         Phase.Initializing => new NextCalled(),
+        Phase.Exited => None,
+        _ when Spooling.Decide(state).Case is Decision spool => spool,
         Phase.Invoked invoked => DecideInvoked(state, invoked),
         Phase.ShuttingDown shutdown => DecideShutdown(state, shutdown),
-        _ => None, // AwaitingEvent: never push while the sandbox may freeze. Exited: nothing.
+        _ => None, // AwaitingEvent: never push while the sandbox may freeze.
     };
 
     private static Option<Decision> DecideInvoked(ExtensionState state, Phase.Invoked invoked)
@@ -92,7 +99,8 @@ public static class Lifecycle
         {
             return TakeBatch(state, notAfterMs: Math.Min(flushUntil, now + state.Policy.FlushBudgetMs));
         }
-        if (flushing && (state.Pending.IsEmpty || now >= flushUntil || state.RetryAtMs >= flushUntil))
+        bool nothingToPush = state.Pending.IsEmpty && state.Loading.IsNone;
+        if (flushing && (nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil))
         {
             // Done, or out of budget: what is left stays buffered and goes out with a later invocation.
             return new NextCalled();
@@ -116,12 +124,19 @@ public static class Lifecycle
             return TakeBatch(state, notAfterMs: shutdown.ExitByMs);
         }
         bool quiet = now >= shutdown.QuietUntilMs;
-        if ((quiet && state.Pending.IsEmpty) || now >= shutdown.ExitByMs || (quiet && state.RetryAtMs >= shutdown.ExitByMs))
+        bool nothingLeft = state.Pending.IsEmpty && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.IsEmpty;
+        bool lokiOutOfReach = quiet && state.RetryAtMs >= shutdown.ExitByMs;
+        if (lokiOutOfReach && now < shutdown.ExitByMs && Spooling.SpillRemainder(state).Case is Decision spill)
         {
-            return new ExitRequested(0, state.Counters.Summary(state.Pending.Count));
+            return spill;
+        }
+        if ((quiet && nothingLeft) || now >= shutdown.ExitByMs || (lokiOutOfReach && state.Spilling.IsNone))
+        {
+            string spooled = state.Spool.IsEmpty ? "" : $" ({state.Spool.Sum(f => (long)f.Count)} of them kept in the spool)";
+            return new ExitRequested(0, state.Counters.Summary(state.Undelivered) + spooled);
         }
         long wakeAt = state.Pending.IsEmpty ? shutdown.QuietUntilMs : Math.Min(state.RetryAtMs, shutdown.ExitByMs);
-        return ArmTimer(state, wakeAt);
+        return ArmTimer(state, Math.Min(wakeAt, shutdown.ExitByMs));
     }
 
     private static Option<Decision> ArmTimer(ExtensionState state, long atMs) =>
@@ -166,6 +181,9 @@ public static class Lifecycle
         StreamTails tails = state.Tails;
         DeliveryCounters counters = state.Counters;
         LineFilter filter = state.Shaping.Filter;
+        int maskTimeouts = 0;
+        long maskTimeoutBytes = 0;
+        (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
         foreach (TelemetryRecord record in records)
         {
             if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefix, StringComparison.Ordinal) == true)
@@ -186,11 +204,20 @@ public static class Lifecycle
                 pending = pending.Add(entry);
                 bytes += entry.ApproximateBytes;
             }
+            else if (filtered.Outcome == FilterOutcome.Dropped)
+            {
+                counters = counters with { Filtered = counters.Filtered + 1 };
+            }
             else
             {
-                counters = filtered.Outcome == FilterOutcome.Dropped
-                    ? counters with { Filtered = counters.Filtered + 1 }
-                    : counters with { Dropped = counters.Dropped + 1 };
+                counters = counters with { Dropped = counters.Dropped + 1 };
+                maskTimeouts++;
+                maskTimeoutBytes += entry.ApproximateBytes;
+            }
+            if (record.Kind is TelemetryKind.LogsDropped)
+            {
+                platformDropped = (platformDropped.Lines + (record.Fields.DroppedRecords ?? 0), platformDropped.Bytes + (record.Fields.DroppedBytes ?? 0),
+                    record.Fields.Reason ?? "");
             }
             if (record.Kind is TelemetryKind.RuntimeDone or TelemetryKind.End && record.RequestId is { } requestId)
             {
@@ -201,7 +228,7 @@ public static class Lifecycle
         var phase = state.Phase is Phase.ShuttingDown s
             ? s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + state.Policy.LingerMs), s.ExitByMs) }
             : state.Phase;
-        return state with
+        state = state with
         {
             Phase = phase,
             Pending = pending,
@@ -210,6 +237,10 @@ public static class Lifecycle
             Tails = tails,
             Counters = counters,
         };
+        state = Losses.Add(state, platformDropped.Lines, platformDropped.Bytes,
+            $"dropped by Lambda before they reached the extension: {platformDropped.Reason}", "platform_logs_dropped");
+        state = Losses.Add(state, maskTimeouts, maskTimeoutBytes, "dropped: LOKI_MASK_PATTERN timed out on them", "mask_timeout");
+        return Spooling.Shed(state, state.SpoolWorks ? "the spool is full" : "no spool");
     }
 
     private static ExtensionState RuntimeDone(ExtensionState state, string requestId) => state.Phase switch
@@ -244,11 +275,14 @@ public static class Lifecycle
                 BatchCap = Math.Min(state.Policy.MaxBatchBytes, state.BatchCap * 2),
                 Counters = c with { Sent = c.Sent + count },
             },
-            PushOutcome.Rejected => state with { Attempt = 0, Counters = c with { Rejected = c.Rejected + count } },
-            PushOutcome.Blocked => state with { Attempt = 0, Counters = c with { Dropped = c.Dropped + count } },
-            PushOutcome.TooLarge when count > 1 => Requeue(state with { BatchCap = Math.Max(1, batch.Bytes / 2) }, batch, retryAtMs: state.NowMs),
-            PushOutcome.TooLarge => state with { Counters = c with { Rejected = c.Rejected + 1 } },
-            PushOutcome.Retryable r => Requeue(
+            PushOutcome.Rejected r => Losses.Add(state with { Attempt = 0, Counters = c with { Rejected = c.Rejected + count } },
+                count, batch.Bytes, $"rejected by Loki (HTTP {r.Status}, not retried): {r.Message}", "rejected"),
+            PushOutcome.Blocked b => Losses.Add(state with { Attempt = 0, Counters = c with { Dropped = c.Dropped + count } },
+                count, batch.Bytes, $"dropped: Loki's ingestion is blocked for this tenant (HTTP 260): {b.Message}", "ingestion_blocked"),
+            PushOutcome.TooLarge when count > 1 => PutBack(state with { BatchCap = Math.Max(1, batch.Bytes / 2) }, batch, retryAtMs: state.NowMs),
+            PushOutcome.TooLarge => Losses.Add(state with { Counters = c with { Rejected = c.Rejected + 1 } },
+                1, batch.Bytes, "rejected: a proxy in front of Loki refused even a single entry as too large (HTTP 413)", "too_large"),
+            PushOutcome.Retryable r => PutBack(
                 state with
                 {
                     Attempt = state.Attempt + 1,
@@ -261,26 +295,12 @@ public static class Lifecycle
     }
 
     /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
-    private static ExtensionState Requeue(ExtensionState state, PushBatch batch, long retryAtMs) => state with
+    private static ExtensionState PutBack(ExtensionState state, PushBatch batch, long retryAtMs) => state with
     {
-        Pending = Prepend(batch.Entries, state.Pending),
+        Pending = Requeue.Prepend(batch.Entries, state.Pending),
         PendingBytes = state.PendingBytes + batch.Bytes,
         RetryAtMs = retryAtMs,
     };
-
-    /// <summary>A fresh sequence rather than <c>Seq</c> concatenation, whose nested generic types Native AOT cannot
-    /// compile. Only failed pushes pay for the copy.</summary>
-    private static Seq<LogEntry> Prepend(ImmutableArray<LogEntry> head, Seq<LogEntry> tail)
-    {
-        var entries = new LogEntry[head.Length + tail.Count];
-        head.CopyTo(entries);
-        int index = head.Length;
-        foreach (LogEntry entry in tail)
-        {
-            entries[index++] = entry;
-        }
-        return LanguageExt.Seq.create(entries);
-    }
 
     /// <summary>Exponential backoff with full jitter; Loki's <c>Retry-After</c> wins when it asks for longer.</summary>
     internal static long Backoff(DeliveryPolicy policy, int attempt, double jitter, long? retryAfterMs)
