@@ -19,6 +19,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly System.Collections.Generic.HashSet<string> _reportedRejections = [];
     private CancellationTokenSource? _timer;
+    private int _malformedBodies;
 
     public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -27,7 +28,20 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     {
         long now = NowMs;
         TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, now * 1_000_000);
-        result.Problem.IfSome(problem => ExtensionLog.Error($"telemetry body of {body.Length} bytes: {problem}"));
+        result.Problem.IfSome(problem =>
+        {
+            // Said once in full; later ones only at debug level. What could not be read is shipped regardless.
+            bool first = Interlocked.Increment(ref _malformedBodies) == 1;
+            string message = $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry";
+            if (first)
+            {
+                ExtensionLog.Warn(message);
+            }
+            else
+            {
+                ExtensionLog.Debug(message);
+            }
+        });
         if (!result.Records.IsEmpty)
         {
             _observations.Writer.TryWrite(new TelemetryReceived(now, result.Records));

@@ -254,7 +254,7 @@ internal sealed class LifecycleSimulation
         var (next, decisions) = Lifecycle.Step(_state, observation);
         foreach (Decision decision in decisions)
         {
-            Trace?.Invoke($"   -> {decision}");
+            Trace?.Invoke($"   -> {(decision is PushStarted ps ? $"PushStarted {ps.Batch.Id}: {string.Join(",", ps.Batch.Entries.Select(e => e.Line))}" : decision.ToString())}");
             Check(state, decision);
             state = Lifecycle.Evolve(state, decision);
         }

@@ -114,7 +114,9 @@ public sealed class PayloadProperties
     public void Parse_ATruncatedBody_KeepsTheRecordsBeforeTheBreakAndSaysWhere()
     {
         var result = TelemetryBodyParser.Parse("""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"first\n"},{"time":"2026"""u8.ToArray(), 0);
-        Assert.Equal("first", Assert.Single(result.Records).Text);
+        Assert.Equal(2, result.Records.Count);
+        Assert.Equal("first", result.Records[0].Text);
+        Assert.Equal((TelemetryKind.Unparsed, "{\"time\":\"2026"), (result.Records[1].Kind, result.Records[1].Text));
         Assert.Contains("malformed JSON after 1 records", result.Problem.IfNone(""));
     }
 }

@@ -30,6 +30,10 @@ public sealed record Invocation(string RequestId, IReadOnlyList<TelemetryLine> L
     public int RuntimeDurationMs { get; init; } = 5;
     public InvocationOutcome Outcome { get; init; } = InvocationOutcome.Success;
     public string? TraceHeader { get; init; } = "Root=1-62e900b2-710d76f009d6e7785905449a;Parent=0efbd19962d95b05;Sampled=1";
+
+    /// <summary>Bodies POSTed to the subscriber as they are, after the lines and before runtimeDone: malformed
+    /// telemetry, invalid UTF-8, records of unexpected shapes.</summary>
+    public IReadOnlyList<byte[]> RawBodies { get; init; } = [];
 }
 
 /// <summary>What happened during an invocation, as the platform saw it.</summary>

@@ -17,6 +17,7 @@ public sealed class LambdaSandbox : IAsyncDisposable
     private readonly HttpListener _api;
     private readonly TelemetryPlatform _telemetry;
     private readonly List<string> _protocolErrors = [];
+    private readonly List<int> _rawBodyStatuses = [];
     private readonly List<(DateTimeOffset At, string Line)> _output = [];
     private readonly Process _process;
     private readonly string _identifier = Guid.NewGuid().ToString();
@@ -58,6 +59,9 @@ public sealed class LambdaSandbox : IAsyncDisposable
     public IReadOnlyList<string> Output { get { lock (_output) { return [.. _output.Select(o => o.Line)]; } } }
 
     public long PeakRssKb => _peakRssKb;
+
+    /// <summary>How the listener answered each raw body, in order (0: no answer).</summary>
+    public IReadOnlyList<int> RawBodyStatuses { get { lock (_rawBodyStatuses) { return [.. _rawBodyStatuses]; } } }
 
     private static readonly Lazy<Task> WarmedUp = new(WarmUpAsync);
 
@@ -165,6 +169,14 @@ public sealed class LambdaSandbox : IAsyncDisposable
         foreach (TelemetryLine line in invocation.Lines)
         {
             EmitLine(rid, line);
+        }
+        foreach (byte[] raw in invocation.RawBodies)
+        {
+            int answer = await _telemetry.PostRawAsync(raw);
+            lock (_rawBodyStatuses)
+            {
+                _rawBodyStatuses.Add(answer);
+            }
         }
         int runtimeMs = invocation.Outcome == InvocationOutcome.Timeout ? invocation.TimeoutMs : invocation.RuntimeDurationMs;
         await Task.Delay(Math.Max(0, runtimeMs - (int)(DateTimeOffset.UtcNow - invokedAt).TotalMilliseconds));

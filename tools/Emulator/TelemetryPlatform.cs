@@ -69,6 +69,27 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
         return now;
     }
 
+    /// <summary>POSTs a body as it is (not through the buffer) and returns the subscriber's status code, or 0 when it
+    /// did not answer.</summary>
+    public async Task<int> PostRawAsync(byte[] body)
+    {
+        if (Subscription is not { } subscription)
+        {
+            return 0;
+        }
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using HttpResponseMessage response = await _http.PostAsync(subscription.Destination, content, _stop.Token);
+            return (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Wakes the dispatcher after a thaw.</summary>
     public void Nudge() => _changed.Release();
 

@@ -24,11 +24,14 @@ public sealed class LokiReceiver : IAsyncDisposable
     private Fault? _persistentFault;
     private int _duplicatesDropped;
 
+    private readonly FaultRelay _relay;
+
     private LokiReceiver(HttpListener listener, int port, ReceiverOptions options)
     {
         _listener = listener;
         _options = options;
-        BaseUrl = new Uri($"http://127.0.0.1:{port}");
+        _relay = new FaultRelay(new IPEndPoint(IPAddress.Loopback, port));
+        BaseUrl = new Uri($"http://127.0.0.1:{_relay.Port}");
         _serving = Task.Run(ServeAsync);
     }
 
@@ -85,6 +88,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
+        await _relay.DisposeAsync();
         _listener.Close();
         try
         {
@@ -150,16 +154,11 @@ public sealed class LokiReceiver : IAsyncDisposable
                     return;
                 case Fault.DropConnection:
                     Record(index, arrivedAt, request, 0, "connection dropped", 0, 0, 0, (int)body.Length);
-                    response.Abort();
+                    Answer(response, FaultRelay.DropStatus, "");
                     return;
             }
             var (code, answer) = Validate(index, arrivedAt, request, body.ToArray());
-            if (fault is Fault.StoreThenDrop)
-            {
-                response.Abort();
-                return;
-            }
-            Answer(response, code, answer);
+            Answer(response, fault is Fault.StoreThenDrop ? FaultRelay.DropStatus : code, answer);
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
         {
@@ -350,6 +349,7 @@ public sealed class LokiReceiver : IAsyncDisposable
 
     private static void Answer(HttpListenerResponse response, int code, string body)
     {
+        response.KeepAlive = false; // one request per connection: the relay can see each answer whole
         response.StatusCode = code;
         byte[] bytes = Encoding.UTF8.GetBytes(body);
         response.ContentLength64 = bytes.Length;

@@ -14,6 +14,9 @@ public static class Lifecycle
 {
     private const int RecentRuntimeDoneKept = 8;
 
+    /// <summary>Kept free before the SHUTDOWN exit deadline to spill what is left (a local write of a few MiB).</summary>
+    private const long ShutdownSpillReserveMs = 100;
+
     /// <summary>What every line the extension prints starts with (the shell's log prefix).</summary>
     public const string OwnLinePrefix = "[loki-lambda-extension]";
 
@@ -39,6 +42,7 @@ public static class Lifecycle
         {
             InFlight = d.Batch,
             Pending = state.Pending.Skip(d.Batch.Entries.Length),
+            ReadBack = Math.Max(0, state.ReadBack - d.Batch.Entries.Length),
             PendingBytes = state.PendingBytes - d.Batch.Bytes,
             NextBatchId = d.Batch.Id + 1,
             Counters = state.Counters with { Pushes = state.Counters.Pushes + 1 },
@@ -76,7 +80,7 @@ public static class Lifecycle
     {
         Phase.Initializing => new NextCalled(),
         Phase.Exited => None,
-        _ when Spooling.Decide(state).Case is Decision spool => spool,
+        _ when Spooling.Decide(state, mayLoad: MayLoadSpool(state)).Case is Decision spool => spool,
         Phase.Invoked invoked => DecideInvoked(state, invoked),
         Phase.ShuttingDown shutdown => DecideShutdown(state, shutdown),
         _ => None, // AwaitingEvent: never push while the sandbox may freeze.
@@ -84,7 +88,8 @@ public static class Lifecycle
 
     private static Option<Decision> DecideInvoked(ExtensionState state, Phase.Invoked invoked)
     {
-        if (state.IsPushing)
+        // While older entries are being read back from the spool, newer ones wait: Loki gets them in order.
+        if (state.IsPushing || state.Loading.IsSome)
         {
             return None;
         }
@@ -112,30 +117,42 @@ public static class Lifecycle
         return ArmTimer(state, wakeAt);
     }
 
+    private static bool MayLoadSpool(ExtensionState state) => state.Phase switch
+    {
+        Phase.ShuttingDown shutdown => state.NowMs < PushUntil(state, shutdown) && state.RetryAtMs < PushUntil(state, shutdown),
+        _ => true,
+    };
+
+    /// <summary>With a spool, pushing stops a little before the exit deadline: what Loki did not take is spilled, for
+    /// a reused environment (after a timeout or a crash Lambda restarts the extension and /tmp survives).</summary>
+    private static long PushUntil(ExtensionState state, Phase.ShuttingDown shutdown) =>
+        shutdown.ExitByMs - (state.SpoolWorks ? ShutdownSpillReserveMs : 0);
+
     private static Option<Decision> DecideShutdown(ExtensionState state, Phase.ShuttingDown shutdown)
     {
         long now = state.NowMs;
-        if (state.IsPushing)
+        if (state.IsPushing || state.Loading.IsSome)
         {
             return None;
         }
-        if (!state.Pending.IsEmpty && now >= state.RetryAtMs && now < shutdown.ExitByMs)
+        long pushUntil = PushUntil(state, shutdown);
+        if (!state.Pending.IsEmpty && now >= state.RetryAtMs && now < pushUntil)
         {
-            return TakeBatch(state, notAfterMs: shutdown.ExitByMs);
+            return TakeBatch(state, notAfterMs: pushUntil);
         }
         bool quiet = now >= shutdown.QuietUntilMs;
         bool nothingLeft = state.Pending.IsEmpty && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.IsEmpty;
-        bool lokiOutOfReach = quiet && state.RetryAtMs >= shutdown.ExitByMs;
-        if (lokiOutOfReach && now < shutdown.ExitByMs && Spooling.SpillRemainder(state).Case is Decision spill)
+        bool givingUp = now >= pushUntil || (quiet && state.RetryAtMs >= pushUntil);
+        if (givingUp && now < shutdown.ExitByMs && Spooling.SpillRemainder(state).Case is Decision spill)
         {
             return spill;
         }
-        if ((quiet && nothingLeft) || now >= shutdown.ExitByMs || (lokiOutOfReach && state.Spilling.IsNone))
+        if ((quiet && nothingLeft) || now >= shutdown.ExitByMs || (givingUp && state.Spilling.IsNone))
         {
             string spooled = state.Spool.IsEmpty ? "" : $" ({state.Spool.Sum(f => (long)f.Count)} of them kept in the spool)";
             return new ExitRequested(0, state.Counters.Summary(state.Undelivered) + spooled);
         }
-        long wakeAt = state.Pending.IsEmpty ? shutdown.QuietUntilMs : Math.Min(state.RetryAtMs, shutdown.ExitByMs);
+        long wakeAt = state.Pending.IsEmpty ? shutdown.QuietUntilMs : Math.Min(state.RetryAtMs, pushUntil);
         return ArmTimer(state, Math.Min(wakeAt, shutdown.ExitByMs));
     }
 
@@ -156,7 +173,7 @@ public static class Lifecycle
             count++;
         }
         var entries = ImmutableArray.CreateRange(state.Pending.Take(count));
-        return new PushStarted(new PushBatch(state.NextBatchId, entries, bytes), notAfterMs);
+        return new PushStarted(new PushBatch(state.NextBatchId, entries, bytes, Math.Min(state.ReadBack, count)), notAfterMs);
     }
 
     private static ExtensionState Invoked(ExtensionState state, InvokeReceived invoke)
@@ -298,6 +315,7 @@ public static class Lifecycle
     private static ExtensionState PutBack(ExtensionState state, PushBatch batch, long retryAtMs) => state with
     {
         Pending = Requeue.Prepend(batch.Entries, state.Pending),
+        ReadBack = batch.ReadBackWhenPutBack(state.ReadBack),
         PendingBytes = state.PendingBytes + batch.Bytes,
         RetryAtMs = retryAtMs,
     };

@@ -10,14 +10,25 @@ internal static class Requeue
 {
     /// <summary>A fresh sequence rather than <c>Seq</c> concatenation, whose nested generic types Native AOT cannot
     /// compile. Only failures and spool reads pay for the copy.</summary>
-    public static Seq<LogEntry> Prepend(ImmutableArray<LogEntry> head, Seq<LogEntry> tail)
+    public static Seq<LogEntry> Prepend(ImmutableArray<LogEntry> head, Seq<LogEntry> tail) => Insert(tail, 0, head);
+
+    /// <summary>The entries of <paramref name="pending"/>, with <paramref name="inserted"/> placed before index <paramref name="at"/>.</summary>
+    public static Seq<LogEntry> Insert(Seq<LogEntry> pending, int at, ImmutableArray<LogEntry> inserted)
     {
-        var entries = new LogEntry[head.Length + tail.Count];
-        head.CopyTo(entries);
-        int index = head.Length;
-        foreach (LogEntry entry in tail)
+        var entries = new LogEntry[pending.Count + inserted.Length];
+        int index = 0;
+        foreach (LogEntry entry in pending)
         {
+            if (index == at)
+            {
+                inserted.CopyTo(entries, index);
+                index += inserted.Length;
+            }
             entries[index++] = entry;
+        }
+        if (at >= pending.Count)
+        {
+            inserted.CopyTo(entries, index);
         }
         return LanguageExt.Seq.create(entries);
     }

@@ -10,8 +10,10 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// read back oldest first when memory has room, and, beyond both caps, lines shed by priority and counted.</summary>
 internal static class Spooling
 {
-    /// <summary>A spill or a load, when one is due; spills come first, so memory stays under its cap.</summary>
-    public static Option<Decision> Decide(ExtensionState state)
+    /// <summary>A spill or a load, when one is due; spills come first, so memory stays under its cap. Files are read
+    /// back only while a push can follow (<paramref name="mayLoad"/>): at SHUTDOWN, once Loki is given up on, what
+    /// was spilled stays spilled.</summary>
+    public static Option<Decision> Decide(ExtensionState state, bool mayLoad = true)
     {
         DeliveryPolicy policy = state.Policy;
         if (state.Spilling.IsNone && state.SpoolWorks && state.PendingBytes > policy.SpillAboveBytes)
@@ -22,7 +24,7 @@ internal static class Spooling
                 return new SpillStarted(new SpoolFile(state.NextSpoolId, entries.Length, bytes), entries);
             }
         }
-        if (state.Loading.IsNone && state.Spilling.IsNone && state.Spool.HeadOrNone().Case is SpoolFile head
+        if (mayLoad && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.HeadOrNone().Case is SpoolFile head
             && state.PendingBytes + head.Bytes <= policy.SpillAboveBytes / 2)
         {
             return new SpoolLoadStarted(head);
@@ -44,21 +46,24 @@ internal static class Spooling
             : None;
     }
 
+    /// <summary>Spilled entries leave memory at once; until the write is confirmed they are held as a batch (with its
+    /// read-back mark), so a failed write can put them back exactly where they were.</summary>
     public static ExtensionState Started(ExtensionState state, SpillStarted spill) => state with
     {
         Pending = state.Pending.Skip(spill.Entries.Length),
+        ReadBack = Math.Max(0, state.ReadBack - spill.Entries.Length),
         PendingBytes = state.PendingBytes - spill.File.Bytes,
-        Spilling = (spill.File, spill.Entries),
+        Spilling = new PushBatch(spill.File.Id, spill.Entries, spill.File.Bytes, Math.Min(state.ReadBack, spill.Entries.Length)),
         NextSpoolId = spill.File.Id + 1,
     };
 
     public static ExtensionState Finished(ExtensionState state, SpillFinished finished)
     {
-        if (state.Spilling.Case is not ValueTuple<SpoolFile, ImmutableArray<LogEntry>> spilling || spilling.Item1.Id != finished.FileId)
+        if (state.Spilling.Case is not PushBatch spilling || spilling.Id != finished.FileId)
         {
             return state;
         }
-        var (file, entries) = spilling;
+        var file = new SpoolFile(spilling.Id, spilling.Entries.Length, spilling.Bytes);
         if (finished.Error is null)
         {
             return state with
@@ -74,7 +79,8 @@ internal static class Spooling
         {
             Spilling = None,
             SpoolWorks = false,
-            Pending = Requeue.Prepend(entries, state.Pending),
+            Pending = Requeue.Prepend(spilling.Entries, state.Pending),
+            ReadBack = spilling.ReadBackWhenPutBack(state.ReadBack),
             PendingBytes = state.PendingBytes + file.Bytes,
         }, "the spool could not be written (" + finished.Error + ")");
     }
@@ -99,8 +105,14 @@ internal static class Spooling
                 file.Count, file.Bytes, $"dropped: a spool file could not be read back ({loaded.Error})", "spool_unreadable");
         }
         long bytes = loaded.Entries.Sum(e => (long)e.ApproximateBytes);
-        // Spooled entries are older than everything in memory: they go in front.
-        return state with { Pending = Requeue.Prepend(loaded.Entries, state.Pending), PendingBytes = state.PendingBytes + bytes };
+        // Older than what memory holds, newer than what was read back before it.
+        int at = Math.Min(state.ReadBack, state.Pending.Count);
+        return state with
+        {
+            Pending = Requeue.Insert(state.Pending, at, loaded.Entries),
+            ReadBack = at + loaded.Entries.Length,
+            PendingBytes = state.PendingBytes + bytes,
+        };
     }
 
     public static ExtensionState Found(ExtensionState state, SpoolFound found)
@@ -159,6 +171,7 @@ internal static class Spooling
         state = state with
         {
             Pending = LanguageExt.Seq.create(kept.ToArray()),
+            ReadBack = Math.Min(state.ReadBack, kept.Count),
             PendingBytes = state.PendingBytes - shedBytes,
             Counters = state.Counters with { Dropped = state.Counters.Dropped + shedCount },
         };

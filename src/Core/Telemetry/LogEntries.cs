@@ -11,6 +11,8 @@ public static class LogEntries
     {
         TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context),
         TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context),
+        TelemetryKind.Unparsed => new LogEntry(record.UnixNanos, LineLimit.Truncate(record.Text ?? "", shaping.MaxLineBytes), StreamKind.Extension,
+            shaping.ForPlatform("unparsed", null, null, [])),
         _ => Platform(in record, shaping, context),
     };
 

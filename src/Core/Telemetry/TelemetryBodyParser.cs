@@ -18,19 +18,23 @@ public static class TelemetryBodyParser
     {
         var records = Seq<TelemetryRecord>();
         var problem = Option<string>.None;
+        long lastGoodEnd = 0;
         var reader = new Utf8JsonReader(body, ReaderOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
-                return new TelemetryParseResult(records, "the body is not a JSON array");
+                return new TelemetryParseResult(body.IsEmpty ? records : records.Add(Unparsed(body, receivedUnixNanos)),
+                    "the body is not a JSON array");
             }
+            lastGoodEnd = reader.BytesConsumed;
             int index = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     records = records.Add(ReadElement(ref reader, body, receivedUnixNanos));
+                    lastGoodEnd = reader.BytesConsumed;
                 }
                 else
                 {
@@ -43,9 +47,14 @@ public static class TelemetryBodyParser
         catch (JsonException e)
         {
             problem = $"malformed JSON after {records.Count} records (byte {reader.BytesConsumed}): {e.Message}";
+            records = records.Add(Unparsed(body[(int)lastGoodEnd..], receivedUnixNanos));
         }
         return new TelemetryParseResult(records, problem);
     }
+
+    /// <summary>What could not be read is still shipped, as text, to the extension's stream.</summary>
+    private static TelemetryRecord Unparsed(ReadOnlySpan<byte> rest, long receivedUnixNanos) =>
+        new(receivedUnixNanos, "unparsed", TelemetryKind.Unparsed, Encoding.UTF8.GetString(rest.Trim(" \t\r\n,]"u8)), null, RecordFields.None);
 
     private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, long receivedUnixNanos)
     {

@@ -20,6 +20,9 @@ public enum TelemetryKind : byte
     ExtensionState,
     TelemetrySubscription,
     OtherPlatform,
+
+    /// <summary>Bytes of a delivery that were not readable as telemetry: shipped as they came, so nothing is lost.</summary>
+    Unparsed,
 }
 
 public static class TelemetryKinds
@@ -44,5 +47,5 @@ public static class TelemetryKinds
         _ => TelemetryKind.OtherPlatform,
     };
 
-    public static bool IsLog(this TelemetryKind kind) => kind is TelemetryKind.Function or TelemetryKind.Extension;
+    public static bool IsLog(this TelemetryKind kind) => kind is TelemetryKind.Function or TelemetryKind.Extension or TelemetryKind.Unparsed;
 }

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LokiLambdaExtension.Tools.Receiver;
+
+/// <summary>The receiver's front door: relays each connection to the HTTP listener behind it, one request per
+/// connection, and cuts the client's connection (a TCP reset, no answer at all) when the listener marks its response
+/// with status <see cref="DropStatus"/>. HttpListener cannot drop a connection by itself: its Abort still writes a
+/// default 200, which would make a "dropped" push look stored.</summary>
+internal sealed class FaultRelay : IAsyncDisposable
+{
+    public const int DropStatus = 599;
+    private static readonly byte[] DropStatusLine = Encoding.ASCII.GetBytes($" {DropStatus} ");
+
+    private readonly TcpListener _listener;
+    private readonly IPEndPoint _upstream;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    public FaultRelay(IPEndPoint upstream)
+    {
+        _upstream = upstream;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = Task.Run(AcceptAsync);
+    }
+
+    public int Port { get; }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            _ = Task.Run(() => RelayAsync(client));
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        try
+        {
+            using var upstream = new TcpClient();
+            await upstream.ConnectAsync(_upstream, _stop.Token);
+            NetworkStream toClient = client.GetStream();
+            NetworkStream toUpstream = upstream.GetStream();
+            _ = toClient.CopyToAsync(toUpstream, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            // The listener closes after each response (no keep-alive), so the whole response is what it sends.
+            using var response = new MemoryStream();
+            await toUpstream.CopyToAsync(response, _stop.Token);
+            byte[] bytes = response.ToArray();
+            int lineEnd = Array.IndexOf(bytes, (byte)'\n');
+            if (lineEnd > 0 && bytes.AsSpan(0, lineEnd).IndexOf(DropStatusLine) >= 0)
+            {
+                client.Client.LingerState = new LingerOption(true, 0); // close with RST: the client gets no answer
+                client.Close();
+                return;
+            }
+            await toClient.WriteAsync(bytes, _stop.Token);
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        await _accepting;
+    }
+}
