@@ -144,9 +144,14 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     {
         switch (outcome)
         {
+            case PushOutcome.Rejected { Status: 401 or 403 } refused when _reportedRejections.Add($"{refused.Status} {refused.Message}"):
+                ExtensionLog.Error($"Loki at {loki.PushUri} refused the credentials (HTTP {refused.Status}: {refused.Message}); " +
+                                   $"{batch.Entries.Length} entries not sent, not retried. Check LOKI_AUTH_TOKEN, " +
+                                   "LOKI_USERNAME/LOKI_PASSWORD and LOKI_TENANT_ID (loki-lambda-extension --check tests them)");
+                break;
             case PushOutcome.Rejected rejected when _reportedRejections.Add($"{rejected.Status} {rejected.Message}"):
                 ExtensionLog.Error($"Loki at {loki.PushUri} rejected a push of {batch.Entries.Length} entries " +
-                                   $"(HTTP {rejected.Status}, not retried): {rejected.Message}");
+                                   $"(HTTP {rejected.Status}, not retried; a 400 stores the valid entries): {rejected.Message}");
                 break;
             case PushOutcome.Blocked blocked:
                 ExtensionLog.Error($"Loki's ingestion is blocked for this tenant (HTTP 260); {batch.Entries.Length} entries dropped: {blocked.Message}");

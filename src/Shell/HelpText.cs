@@ -26,6 +26,9 @@ internal static class HelpText
           LOKI_BUFFER_TIMEOUT_MS     Telemetry API buffering, clamped to 25-30000                               25
           LOKI_FLUSH_TIMEOUT_MS      longest hold after the runtime is done, to flush (0-60000)               1000
           LOKI_MAX_LINE_BYTES        longer lines are cut with a marker (at least 1024)                     262144
+          LOKI_MAX_BUFFER_MB         memory for entries not yet delivered (1-1024)                              16
+          LOKI_SPOOL_DIR             where entries spill beyond memory (files 0600)    /tmp/loki-lambda-extension-spool
+          LOKI_SPOOL_MAX_MB          spool size (0-10240; 0 turns it off)                                        64
           LOKI_DROP_PATTERN          lines matching this .NET regex are not shipped (counted)                 none
           LOKI_MASK_PATTERN          matches are replaced by *** before shipping                              none
           LOKI_LOG_LEVEL             the extension's own output: debug, info, warn, error                     info
