@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the Lambda layer: artifacts/layer/loki-lambda-extension-<arch>.zip holding extensions/loki-lambda-extension.
 # Usage: tools/build-layer.sh [x86_64|arm64|all]     (RELEASE=1 puts the version in the zip's name)
-# Each binary is checked to need no glibc newer than 2.34 (Amazon Linux 2023, every current Lambda runtime).
+# Each binary is checked to need no glibc newer than 2.34 (Amazon Linux 2023, every current Lambda runtime), and the
+# x86_64 one to stay within 8 MB.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:-x86_64}
 max_glibc=2.34
+max_x86_64_bytes=8000000
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/src/Shell/Shell.csproj")
 
 build() {
@@ -32,6 +34,12 @@ build() {
   local glibc; glibc=$("$objdump" -T "$binary" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
   if [ "$(printf '%s\n%s\n' "$glibc" "$max_glibc" | sort -V | tail -n 1)" != "$max_glibc" ]; then
     echo "FAIL: $binary needs glibc $glibc; Lambda's Amazon Linux 2023 has $max_glibc" >&2
+    exit 1
+  fi
+
+  local size; size=$(stat -c %s "$binary")
+  if [ "$arch" = x86_64 ] && [ "$size" -gt "$max_x86_64_bytes" ]; then
+    echo "FAIL: $binary is $size bytes; the layer's bound is $max_x86_64_bytes (issue: cold start and layer size)" >&2
     exit 1
   fi
 

@@ -82,17 +82,15 @@ internal static class ExtensionHost
     /// <summary>The Telemetry API first; the Logs API (the original Go extension's) when the platform refuses it.</summary>
     private static async Task<bool> SubscribeAsync(ExtensionsApiClient lambda, ExtensionConfig config, int port, CancellationToken cancellation)
     {
-        var buffering = new SubscriptionBuffering(config.Buffering.MaxItems, config.Buffering.MaxBytes, config.Buffering.TimeoutMs);
-        var destination = new SubscriptionDestination("HTTP", $"http://sandbox.localdomain:{port}");
-        string[] types = [.. config.TelemetryTypes];
-        var (accepted, answer) = await lambda.SubscribeAsync(TelemetryApiPath,
-            new SubscriptionRequest("2022-12-13", types, buffering, destination), cancellation);
+        var telemetry = new SubscriptionRequest("2022-12-13", [.. config.TelemetryTypes], config.Buffering.MaxItems,
+            config.Buffering.MaxBytes, config.Buffering.TimeoutMs, $"http://sandbox.localdomain:{port}");
+        var (accepted, answer) = await lambda.SubscribeAsync(TelemetryApiPath, telemetry, cancellation);
         if (accepted)
         {
             return true;
         }
         ExtensionLog.Info($"Telemetry API subscription refused ({answer}); subscribing to the Logs API instead");
-        (accepted, answer) = await lambda.SubscribeAsync(LogsApiPath, new SubscriptionRequest(null, types, buffering, destination), cancellation);
+        (accepted, answer) = await lambda.SubscribeAsync(LogsApiPath, telemetry with { SchemaVersion = null }, cancellation);
         if (!accepted)
         {
             ExtensionLog.Error($"Logs API subscription refused too ({answer}); nothing will be shipped");

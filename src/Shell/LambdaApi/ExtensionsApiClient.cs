@@ -1,5 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json.Serialization.Metadata;
+using System.Net.Http.Headers;
 
 namespace LokiLambdaExtension.Shell.LambdaApi;
 
@@ -15,12 +14,11 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
 
     public string Identifier => _identifier;
 
-    public async Task<RegisterResponse> RegisterAsync(string extensionName, CancellationToken cancellation)
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public async Task RegisterAsync(string extensionName, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/register")
-        {
-            Content = JsonContent.Create(new RegisterRequest(["INVOKE", "SHUTDOWN"]), LambdaApiJson.Default.RegisterRequest),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/register") { Content = JsonBody(LambdaApiJson.Register()) };
         request.Headers.Add("Lambda-Extension-Name", extensionName);
         using HttpResponseMessage response = await http.SendAsync(request, cancellation);
         await EnsureSuccessAsync(response, "register", cancellation);
@@ -29,8 +27,6 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
         {
             throw new InvalidOperationException("register answered without a Lambda-Extension-Identifier header");
         }
-        return await response.Content.ReadFromJsonAsync(LambdaApiJson.Default.RegisterResponse, cancellation)
-               ?? new RegisterResponse(null, null, null);
     }
 
     /// <summary>Blocks until the next event. The HttpClient has no timeout: the process is frozen in the middle of
@@ -41,8 +37,7 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
         request.Headers.Add(IdentifierHeader, _identifier);
         using HttpResponseMessage response = await http.SendAsync(request, cancellation);
         await EnsureSuccessAsync(response, "event/next", cancellation);
-        return await response.Content.ReadFromJsonAsync(LambdaApiJson.Default.NextEvent, cancellation)
-               ?? throw new InvalidOperationException("event/next answered an empty body");
+        return LambdaApiJson.ReadNextEvent(await response.Content.ReadAsByteArrayAsync(cancellation));
     }
 
     public Task ReportInitErrorAsync(string errorType, string message, CancellationToken cancellation) =>
@@ -56,7 +51,7 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"http://{runtimeApi}/{path}")
         {
-            Content = JsonContent.Create(subscription, LambdaApiJson.Default.SubscriptionRequest),
+            Content = JsonBody(LambdaApiJson.Subscription(subscription)),
         };
         request.Headers.Add(IdentifierHeader, _identifier);
         using HttpResponseMessage response = await http.SendAsync(request, cancellation);
@@ -66,14 +61,13 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
 
     private async Task ReportErrorAsync(string path, string errorType, string message, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/{path}")
-        {
-            Content = JsonContent.Create(new ErrorRequest(message, errorType), LambdaApiJson.Default.ErrorRequest),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/{path}") { Content = JsonBody(LambdaApiJson.Error(errorType, message)) };
         request.Headers.Add(IdentifierHeader, _identifier);
         request.Headers.Add("Lambda-Extension-Function-Error-Type", errorType);
         using HttpResponseMessage response = await http.SendAsync(request, cancellation);
     }
+
+    private static ByteArrayContent JsonBody(byte[] body) => new(body) { Headers = { ContentType = Json } };
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string call, CancellationToken cancellation)
     {

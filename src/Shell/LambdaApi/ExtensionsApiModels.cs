@@ -1,43 +1,91 @@
-using System.Text.Json.Serialization;
+using System.Buffers;
+using System.Text.Json;
 
 namespace LokiLambdaExtension.Shell.LambdaApi;
 
-/// <summary>Bodies of the Extensions API (2020-01-01) and the Telemetry / Logs API subscriptions.</summary>
-internal sealed record RegisterRequest([property: JsonPropertyName("events")] string[] Events);
+/// <summary>An event from <c>/event/next</c>: INVOKE or SHUTDOWN.</summary>
+internal sealed record NextEvent(string? EventType, long DeadlineMs, string? RequestId, string? ShutdownReason);
 
-internal sealed record RegisterResponse(
-    [property: JsonPropertyName("functionName")] string? FunctionName,
-    [property: JsonPropertyName("functionVersion")] string? FunctionVersion,
-    [property: JsonPropertyName("handler")] string? Handler);
+/// <summary>A Telemetry API or Logs API subscription (the Logs API has no schema version).</summary>
+internal sealed record SubscriptionRequest(string? SchemaVersion, string[] Types, int MaxItems, int MaxBytes, int TimeoutMs, string DestinationUri);
 
-internal sealed record NextEvent(
-    [property: JsonPropertyName("eventType")] string? EventType,
-    [property: JsonPropertyName("deadlineMs")] long DeadlineMs,
-    [property: JsonPropertyName("requestId")] string? RequestId,
-    [property: JsonPropertyName("shutdownReason")] string? ShutdownReason);
+/// <summary>The bodies of the Extensions, Telemetry and Logs APIs, written with <see cref="Utf8JsonWriter"/> and read with
+/// <see cref="Utf8JsonReader"/>: five small shapes do not justify the serializer's machinery in a binary whose size
+/// is every cold start's.</summary>
+internal static class LambdaApiJson
+{
+    public static byte[] Register() => Write(writer =>
+    {
+        writer.WriteStartArray("events");
+        writer.WriteStringValue("INVOKE");
+        writer.WriteStringValue("SHUTDOWN");
+        writer.WriteEndArray();
+    });
 
-internal sealed record SubscriptionRequest(
-    [property: JsonPropertyName("schemaVersion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SchemaVersion,
-    [property: JsonPropertyName("types")] string[] Types,
-    [property: JsonPropertyName("buffering")] SubscriptionBuffering Buffering,
-    [property: JsonPropertyName("destination")] SubscriptionDestination Destination);
+    public static byte[] Subscription(SubscriptionRequest subscription) => Write(writer =>
+    {
+        if (subscription.SchemaVersion is { } schema)
+        {
+            writer.WriteString("schemaVersion", schema);
+        }
+        writer.WriteStartArray("types");
+        foreach (string type in subscription.Types)
+        {
+            writer.WriteStringValue(type);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartObject("buffering");
+        writer.WriteNumber("maxItems", subscription.MaxItems);
+        writer.WriteNumber("maxBytes", subscription.MaxBytes);
+        writer.WriteNumber("timeoutMs", subscription.TimeoutMs);
+        writer.WriteEndObject();
+        writer.WriteStartObject("destination");
+        writer.WriteString("protocol", "HTTP");
+        writer.WriteString("URI", subscription.DestinationUri);
+        writer.WriteEndObject();
+    });
 
-internal sealed record SubscriptionBuffering(
-    [property: JsonPropertyName("maxItems")] int MaxItems,
-    [property: JsonPropertyName("maxBytes")] int MaxBytes,
-    [property: JsonPropertyName("timeoutMs")] int TimeoutMs);
+    public static byte[] Error(string errorType, string message) => Write(writer =>
+    {
+        writer.WriteString("errorMessage", message);
+        writer.WriteString("errorType", errorType);
+    });
 
-internal sealed record SubscriptionDestination(
-    [property: JsonPropertyName("protocol")] string Protocol,
-    [property: JsonPropertyName("URI")] string Uri);
+    /// <summary>Reads the fields of an event that the extension acts on; others are skipped.</summary>
+    public static NextEvent ReadNextEvent(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        string? eventType = null, requestId = null, shutdownReason = null;
+        long deadlineMs = 0;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("event/next answered something other than a JSON object");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString() ?? "";
+            reader.Read();
+            switch (name)
+            {
+                case "eventType" when reader.TokenType == JsonTokenType.String: eventType = reader.GetString(); break;
+                case "requestId" when reader.TokenType == JsonTokenType.String: requestId = reader.GetString(); break;
+                case "shutdownReason" when reader.TokenType == JsonTokenType.String: shutdownReason = reader.GetString(); break;
+                case "deadlineMs" when reader.TokenType == JsonTokenType.Number: deadlineMs = reader.GetInt64(); break;
+                default: reader.Skip(); break;
+            }
+        }
+        return new NextEvent(eventType, deadlineMs, requestId, shutdownReason);
+    }
 
-internal sealed record ErrorRequest(
-    [property: JsonPropertyName("errorMessage")] string ErrorMessage,
-    [property: JsonPropertyName("errorType")] string ErrorType);
-
-[JsonSerializable(typeof(RegisterRequest))]
-[JsonSerializable(typeof(RegisterResponse))]
-[JsonSerializable(typeof(NextEvent))]
-[JsonSerializable(typeof(SubscriptionRequest))]
-[JsonSerializable(typeof(ErrorRequest))]
-internal sealed partial class LambdaApiJson : JsonSerializerContext;
+    private static byte[] Write(Action<Utf8JsonWriter> properties)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            properties(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}
