@@ -75,11 +75,12 @@ public sealed class PayloadTests(ExtensionBinaryFixture extension)
         await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, ("LOKI_MAX_LINE_BYTES", "4096")));
         const string same = "\"2026-11-25T10:00:00.000Z\\tcafe0000-0000-4000-8000-000000000000\\tINFO\\tthe same line\\n\"";
         string huge = System.Text.Json.JsonSerializer.Serialize(new string('é', 300_000) + "\n");
+        DateTimeOffset sameInstant = DateTimeOffset.UtcNow;
 
         await sandbox.InvokeAsync(new Invocation("cafe0000-0000-4000-8000-000000000000",
         [
-            new TelemetryLine.Raw("function", same),
-            new TelemetryLine.Raw("function", same),
+            new TelemetryLine.Raw("function", same, sameInstant),
+            new TelemetryLine.Raw("function", same, sameInstant),
             new TelemetryLine.Raw("function", huge),
         ]));
         await sandbox.ShutdownAsync();

@@ -11,8 +11,9 @@ public abstract record TelemetryLine
     /// <summary>A JSON-format record: <c>{"timestamp","level","requestId","message"}</c>.</summary>
     public sealed record Json(string Message, string Level = "INFO") : TelemetryLine;
 
-    /// <summary>A record delivered exactly as given: <paramref name="RecordJson"/> is the JSON value of <c>record</c>.</summary>
-    public sealed record Raw(string Type, string RecordJson) : TelemetryLine;
+    /// <summary>A record delivered exactly as given: <paramref name="RecordJson"/> is the JSON value of <c>record</c>;
+    /// <paramref name="At"/> pins its <c>time</c> (for records that must share an instant).</summary>
+    public sealed record Raw(string Type, string RecordJson, DateTimeOffset? At = null) : TelemetryLine;
 }
 
 /// <summary>How the function's run ends.</summary>

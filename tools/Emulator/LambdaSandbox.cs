@@ -275,7 +275,7 @@ public sealed class LambdaSandbox : IAsyncDisposable
                     $$"""{"timestamp":"{{now}}","level":"{{json.Level}}","requestId":"{{requestId}}","message":{{TelemetryPlatform.JsonString(json.Message)}}}""", at);
                 break;
             case TelemetryLine.Raw raw:
-                _telemetry.Emit(raw.Type, raw.RecordJson, at);
+                _telemetry.Emit(raw.Type, raw.RecordJson, raw.At ?? at);
                 break;
         }
     }

@@ -19,6 +19,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Spilling">Entries being written to the spool: still the core's until the write is confirmed.</param>
 /// <param name="Loading">The spool file being read back.</param>
 /// <param name="SpoolWorks">False once a spool write failed: from then on memory alone, with shedding.</param>
+/// <param name="ReportDue">The last invocation whose platform.report has not arrived: the platform sends it only after
+/// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
 /// <param name="ReadBack">How many entries at the head of <paramref name="Pending"/> were read back from the spool:
 /// the next file read back goes after them (it is newer) and before the rest (which is newer still).</param>
 public sealed record ExtensionState(
@@ -44,11 +46,12 @@ public sealed record ExtensionState(
     Option<SpoolFile> Loading,
     bool SpoolWorks,
     int ReadBack,
+    string? ReportDue,
     DeliveryCounters Counters)
 {
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null) => new(
         policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
-        null, default, Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, DeliveryCounters.Zero);
+        null, default, Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, DeliveryCounters.Zero);
 
     /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled.</summary>
     public long Undelivered => Pending.Count + InFlight.Map(b => (long)b.Entries.Length).IfNone(0)

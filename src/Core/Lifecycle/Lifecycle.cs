@@ -14,6 +14,9 @@ public static class Lifecycle
 {
     private const int RecentRuntimeDoneKept = 8;
 
+    /// <summary>At SHUTDOWN, how much longer than the usual linger to wait for the last invocation's REPORT.</summary>
+    private const long ReportWaitMs = 1000;
+
     /// <summary>Kept free before the SHUTDOWN exit deadline to spill what is left (a local write of a few MiB).</summary>
     private const long ShutdownSpillReserveMs = 100;
 
@@ -140,7 +143,8 @@ public static class Lifecycle
         {
             return TakeBatch(state, notAfterMs: pushUntil);
         }
-        bool quiet = now >= shutdown.QuietUntilMs;
+        // Quiet: the platform's last delivery had its time, and the last invocation's REPORT came (or was waited for).
+        bool quiet = now >= shutdown.QuietUntilMs && (state.ReportDue is null || now >= shutdown.QuietUntilMs + ReportWaitMs);
         bool nothingLeft = state.Pending.IsEmpty && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.IsEmpty;
         bool givingUp = now >= pushUntil || (quiet && state.RetryAtMs >= pushUntil);
         if (givingUp && now < shutdown.ExitByMs && Spooling.SpillRemainder(state).Case is Decision spill)
@@ -152,8 +156,21 @@ public static class Lifecycle
             string spooled = state.Spool.IsEmpty ? "" : $" ({state.Spool.Sum(f => (long)f.Count)} of them kept in the spool)";
             return new ExitRequested(0, state.Counters.Summary(state.Undelivered) + spooled);
         }
-        long wakeAt = state.Pending.IsEmpty ? shutdown.QuietUntilMs : Math.Min(state.RetryAtMs, pushUntil);
-        return ArmTimer(state, Math.Min(wakeAt, shutdown.ExitByMs));
+        // Wake for the next thing that can change the answer above: quiet, a retry, the push cut-off, the deadline.
+        long wakeAt = shutdown.ExitByMs;
+        if (!quiet)
+        {
+            wakeAt = Math.Min(wakeAt, state.ReportDue is null ? shutdown.QuietUntilMs : shutdown.QuietUntilMs + ReportWaitMs);
+        }
+        if (!state.Pending.IsEmpty && state.RetryAtMs > now)
+        {
+            wakeAt = Math.Min(wakeAt, state.RetryAtMs);
+        }
+        if (pushUntil > now)
+        {
+            wakeAt = Math.Min(wakeAt, pushUntil);
+        }
+        return ArmTimer(state, wakeAt);
     }
 
     private static Option<Decision> ArmTimer(ExtensionState state, long atMs) =>
@@ -184,6 +201,7 @@ public static class Lifecycle
         {
             Phase = new Phase.Invoked(invoke.RequestId, invoke.DeadlineMs, giveUpAt,
                 alreadyDone ? FlushUntil(state, invoke.DeadlineMs) : None),
+            ReportDue = invoke.RequestId,
         };
     }
 
@@ -235,6 +253,10 @@ public static class Lifecycle
             {
                 platformDropped = (platformDropped.Lines + (record.Fields.DroppedRecords ?? 0), platformDropped.Bytes + (record.Fields.DroppedBytes ?? 0),
                     record.Fields.Reason ?? "");
+            }
+            if (record.Kind is TelemetryKind.Report && record.RequestId == state.ReportDue)
+            {
+                state = state with { ReportDue = null };
             }
             if (record.Kind is TelemetryKind.RuntimeDone or TelemetryKind.End && record.RequestId is { } requestId)
             {

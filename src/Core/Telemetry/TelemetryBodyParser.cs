@@ -43,18 +43,29 @@ public static class TelemetryBodyParser
                 }
                 index++;
             }
+            lastGoodEnd = reader.BytesConsumed;
+            if (reader.Read())
+            {
+                throw new JsonException("there is more after the array");
+            }
         }
         catch (JsonException e)
         {
             problem = $"malformed JSON after {records.Count} records (byte {reader.BytesConsumed}): {e.Message}";
-            records = records.Add(Unparsed(body[(int)lastGoodEnd..], receivedUnixNanos));
+            if (!body[(int)lastGoodEnd..].Trim(UnparsedPadding).IsEmpty)
+            {
+                records = records.Add(Unparsed(body[(int)lastGoodEnd..], receivedUnixNanos));
+            }
         }
         return new TelemetryParseResult(records, problem);
     }
 
     /// <summary>What could not be read is still shipped, as text, to the extension's stream.</summary>
     private static TelemetryRecord Unparsed(ReadOnlySpan<byte> rest, long receivedUnixNanos) =>
-        new(receivedUnixNanos, "unparsed", TelemetryKind.Unparsed, Encoding.UTF8.GetString(rest.Trim(" \t\r\n,]"u8)), null, RecordFields.None);
+        new(receivedUnixNanos, "unparsed", TelemetryKind.Unparsed, Encoding.UTF8.GetString(rest.Trim(UnparsedPadding)), null, RecordFields.None);
+
+    /// <summary>Separators around an unreadable rest that carry nothing worth shipping.</summary>
+    private static ReadOnlySpan<byte> UnparsedPadding => " \t\r\n,]"u8;
 
     private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, long receivedUnixNanos)
     {
