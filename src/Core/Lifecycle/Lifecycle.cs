@@ -61,13 +61,10 @@ public static class Lifecycle
     private static ExtensionState Observe(ExtensionState state, Observation o) => o switch
     {
         InvokeReceived invoke => Invoked(state, invoke),
-        // Backoff (and Loki's Retry-After) is honoured when it ends in time; when it would end too late, the last
-        // chance outweighs politeness: whatever is pending gets one more try before exit.
+        // The last chance outweighs backoff politeness: whatever is pending gets one more try before exit.
         ShutdownReceived shutdown => state with
         {
-            RetryAtMs = state.RetryAtMs <= shutdown.DeadlineMs - state.Policy.ShutdownMarginMs - ShutdownSpillReserveMs
-                ? state.RetryAtMs
-                : state.NowMs,
+            RetryAtMs = Math.Min(state.RetryAtMs, state.NowMs),
             Phase = new Phase.ShuttingDown(
                 ExitByMs: shutdown.DeadlineMs - state.Policy.ShutdownMarginMs,
                 QuietUntilMs: Math.Min(state.NowMs + state.Policy.LingerMs, shutdown.DeadlineMs - state.Policy.ShutdownMarginMs)),
