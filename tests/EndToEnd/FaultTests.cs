@@ -27,14 +27,16 @@ public sealed class FaultTests(ExtensionBinaryFixture extension)
         await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl));
         string run = Guid.NewGuid().ToString("N")[..8];
 
-        for (int i = 1; i <= 3; i++)
+        // Invocations long enough for the retry after Retry-After to happen during one of them (a probe while the
+        // runtime runs), not at SHUTDOWN, where the last chance outweighs Retry-After.
+        for (int i = 1; i <= 6; i++)
         {
-            await sandbox.InvokeAsync(Lines(i, 10, run) with { RuntimeDurationMs = 400 });
+            await sandbox.InvokeAsync(Lines(i, 10, run) with { RuntimeDurationMs = 500 });
         }
         await sandbox.ShutdownAsync();
 
         var arrivals = Arrivals(loki, run);
-        Assert.Equal(30, arrivals.Count);
+        Assert.Equal(60, arrivals.Count);
         Assert.All(arrivals, a => Assert.Equal(1, a.Value));
         var pushes = loki.Pushes;
         Assert.Equal((500, 429), (pushes[0].Status, pushes[1].Status));
