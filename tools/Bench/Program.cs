@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json;
+using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.Receiver;
+
+// Figures of the real binary, each from its own fresh sandbox, written to artifacts/bench/results.json and printed.
+string binary = ExtensionBinary.Locate();
+var figures = new List<(string Name, string Value, string Target)>();
+Console.WriteLine($"bench: {binary}");
+
+// 1. Start -> first /event/next, median of 20 starts (the emulator warms itself up first).
+var starts = new List<double>();
+for (int i = 0; i < 20; i++)
+{
+    await using var loki = LokiReceiver.Start();
+    await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
+    starts.Add(sandbox.StartToFirstNext.TotalMilliseconds);
+    await sandbox.ShutdownAsync();
+}
+figures.Add(("start -> first /event/next (median of 20)", $"{Median(starts):F1} ms (min {starts.Min():F1}, max {starts.Max():F1})", "<= 8 ms"));
+
+// 2. A small run: peak memory, and the time held after runtimeDone over 100 invocations of 20 lines.
+var held = new List<double>();
+long smallRss;
+int smallPushes;
+await using (var loki = LokiReceiver.Start())
+{
+    await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
+    for (int i = 0; i < 100; i++)
+    {
+        var result = await sandbox.InvokeAsync(Invocation(i, 20, 120));
+        held.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+    }
+    var shutdown = await sandbox.ShutdownAsync();
+    smallRss = shutdown.PeakRssKb;
+    smallPushes = loki.Pushes.Count;
+}
+figures.Add(("peak RSS (VmHWM), 100 invocations of 20 lines", $"{smallRss / 1024.0:F1} MB", "<= 15 MB"));
+figures.Add(("held after runtimeDone (Loki on loopback, 25 ms buffering)", $"median {Median(held):F1} ms, p99 {Percentile(held, 0.99):F1} ms", "<= 32 ms median"));
+figures.Add(("pushes for those 100 invocations", smallPushes.ToString(CultureInfo.InvariantCulture), "one per invocation"));
+
+// 3. 50,000 lines of 200 bytes in 10 invocations: memory, CPU, pushes, nothing lost or duplicated.
+await using (var loki = LokiReceiver.Start())
+{
+    await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
+    var bigHeld = new List<double>();
+    for (int i = 0; i < 10; i++)
+    {
+        var result = await sandbox.InvokeAsync(Invocation(i, 5000, 200) with { TimeoutMs = 60_000 });
+        bigHeld.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+    }
+    var shutdown = await sandbox.ShutdownAsync();
+    int arrived = loki.Entries.Count(e => e.LabelMap["source"] == "function");
+    int distinct = loki.Entries.Where(e => e.LabelMap["source"] == "function").Select(e => e.Line).Distinct().Count();
+    figures.Add(("peak RSS (VmHWM), 50,000 lines of 200 B", $"{shutdown.PeakRssKb / 1024.0:F1} MB", "<= 24 MB"));
+    figures.Add(("CPU for those 50,000 lines (user+sys, /proc, 10 ms ticks)", $"{shutdown.CpuTime.TotalSeconds:F2} s", "<= 0.25 s"));
+    figures.Add(("pushes for those 50,000 lines", loki.Pushes.Count.ToString(CultureInfo.InvariantCulture), "<= 20"));
+    figures.Add(("held after runtimeDone, 5,000-line invocations", $"median {Median(bigHeld):F1} ms, max {bigHeld.Max():F1} ms", ""));
+    figures.Add(("lines arrived / duplicated", $"{arrived} of 50000 / {arrived - distinct}", "50000 / 0"));
+}
+
+figures.Add(("binary size", $"{new FileInfo(binary).Length / 1_000_000.0:F2} MB", "<= 8 MB (aim 6)"));
+
+string machine = $"{Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?"}";
+Console.WriteLine();
+Console.WriteLine($"| figure | measured | target |  (machine: {machine}, {DateTime.UtcNow:yyyy-MM-dd})");
+Console.WriteLine("|---|---|---|");
+foreach (var (name, value, target) in figures)
+{
+    Console.WriteLine($"| {name} | {value} | {target} |");
+}
+string output = Path.Combine(ExtensionBinary.RepositoryRoot(), "artifacts", "bench", "results.json");
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+File.WriteAllText(output, JsonSerializer.Serialize(new
+{
+    machine,
+    date = DateTime.UtcNow,
+    figures = figures.Select(f => new { f.Name, f.Value, f.Target }),
+}, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"\nwritten to {output}");
+
+// BENCH_ENV=NAME=value;NAME2=value2 adds variables to the extension's environment (runtime settings to compare).
+static SandboxOptions Options(LokiReceiver loki)
+{
+    var environment = new Dictionary<string, string> { ["LOKI_PUSH_URL"] = loki.BaseUrl.ToString() };
+    foreach (string pair in (Environment.GetEnvironmentVariable("BENCH_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+    {
+        environment[pair[..pair.IndexOf('=')]] = pair[(pair.IndexOf('=') + 1)..];
+    }
+    return ExtensionBinary.Options(ExtensionBinary.Locate(), environment);
+}
+
+static Invocation Invocation(int number, int lines, int bytes) => new(
+    $"{number:D8}-0000-4000-8000-000000000000",
+    [.. Enumerable.Range(0, lines).Select(n => new TelemetryLine.Text($"line {n} ".PadRight(bytes - 60, 'x')))]) { RuntimeDurationMs = 20 };
+
+static double Median(List<double> values) => Percentile(values, 0.5);
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
