@@ -13,51 +13,29 @@ internal sealed class FaultRelay : IAsyncDisposable
     public const int DropStatus = 599;
     private static readonly byte[] DropStatusLine = Encoding.ASCII.GetBytes($" {DropStatus} ");
 
-    private readonly TcpListener _listener;
     private readonly IPEndPoint _upstream;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly LoopbackAcceptor _acceptor;
 
     public FaultRelay(IPEndPoint upstream)
     {
         _upstream = upstream;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = Task.Run(AcceptAsync);
+        _acceptor = new LoopbackAcceptor(RelayAsync);
     }
 
-    public int Port { get; }
+    public int Port => _acceptor.Port;
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            _ = Task.Run(() => RelayAsync(client));
-        }
-    }
-
-    private async Task RelayAsync(TcpClient client)
+    private async Task RelayAsync(TcpClient client, CancellationToken stop)
     {
         try
         {
             using var upstream = new TcpClient();
-            await upstream.ConnectAsync(_upstream, _stop.Token);
+            await upstream.ConnectAsync(_upstream, stop);
             NetworkStream toClient = client.GetStream();
             NetworkStream toUpstream = upstream.GetStream();
-            _ = toClient.CopyToAsync(toUpstream, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            _ = toClient.CopyToAsync(toUpstream, stop).ContinueWith(_ => { }, TaskScheduler.Default);
             // The listener closes after each response (no keep-alive), so the whole response is what it sends.
             using var response = new MemoryStream();
-            await toUpstream.CopyToAsync(response, _stop.Token);
+            await toUpstream.CopyToAsync(response, stop);
             byte[] bytes = response.ToArray();
             int lineEnd = Array.IndexOf(bytes, (byte)'\n');
             if (lineEnd > 0 && bytes.AsSpan(0, lineEnd).IndexOf(DropStatusLine) >= 0)
@@ -66,7 +44,7 @@ internal sealed class FaultRelay : IAsyncDisposable
                 client.Close();
                 return;
             }
-            await toClient.WriteAsync(bytes, _stop.Token);
+            await toClient.WriteAsync(bytes, stop);
             client.Client.Shutdown(SocketShutdown.Send);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -78,10 +56,5 @@ internal sealed class FaultRelay : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-    }
+    public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 }

@@ -10,11 +10,9 @@ namespace LokiLambdaExtension.Tools.Receiver;
 /// verifies TLS, trusting the CA only when told to (<see cref="CaCertificateFile"/> as <c>SSL_CERT_FILE</c>).</summary>
 public sealed class TlsFront : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
+    private readonly LoopbackAcceptor _acceptor;
     private readonly X509Certificate2 _certificate;
     private readonly Uri _target;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
 
     private TlsFront(Uri target)
     {
@@ -22,10 +20,8 @@ public sealed class TlsFront : IAsyncDisposable
         (_certificate, string caPem) = CreateCertificates();
         CaCertificateFile = Path.Combine(Path.GetTempPath(), $"loki-test-ca-{Guid.NewGuid():N}.pem");
         File.WriteAllText(CaCertificateFile, caPem);
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        BaseUrl = new Uri($"https://localhost:{((IPEndPoint)_listener.LocalEndpoint).Port}");
-        _accepting = Task.Run(AcceptAsync);
+        _acceptor = new LoopbackAcceptor(RelayAsync);
+        BaseUrl = new Uri($"https://localhost:{_acceptor.Port}");
     }
 
     public Uri BaseUrl { get; }
@@ -35,24 +31,7 @@ public sealed class TlsFront : IAsyncDisposable
 
     public static TlsFront Start(Uri target) => new(target);
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            _ = Task.Run(() => RelayAsync(client));
-        }
-    }
-
-    private async Task RelayAsync(TcpClient client)
+    private async Task RelayAsync(TcpClient client, CancellationToken stop)
     {
         using (client)
         {
@@ -65,7 +44,7 @@ public sealed class TlsFront : IAsyncDisposable
                 await using NetworkStream plain = upstream.GetStream();
                 Task up = tls.CopyToAsync(plain).ContinueWith(_ => upstream.Client.Shutdown(SocketShutdown.Send), TaskScheduler.Default);
                 Task down = plain.CopyToAsync(tls);
-                await Task.WhenAny(Task.WhenAll(up, down), Task.Delay(Timeout.Infinite, _stop.Token));
+                await Task.WhenAny(Task.WhenAll(up, down), Task.Delay(Timeout.Infinite, stop));
             }
             catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException
                                           or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -100,9 +79,7 @@ public sealed class TlsFront : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
+        await _acceptor.DisposeAsync();
         _certificate.Dispose();
         File.Delete(CaCertificateFile);
     }
