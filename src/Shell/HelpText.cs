@@ -25,6 +25,7 @@ internal static class HelpText
           LOKI_BUFFER_MAX_BYTES      Telemetry API buffering, clamped to 262144-1048576                     262144
           LOKI_BUFFER_TIMEOUT_MS     Telemetry API buffering, clamped to 25-30000                               25
           LOKI_FLUSH_TIMEOUT_MS      longest hold after the runtime is done, to flush (0-60000)               1000
+          LOKI_FLUSH_STRATEGY        end, adaptive, or periodic,MS: when lines are pushed                      end
           LOKI_MAX_LINE_BYTES        longer lines are cut with a marker (at least 1024)                     262144
           LOKI_MAX_BUFFER_MB         memory for entries not yet delivered (1-1024)                              16
           LOKI_SPOOL_DIR             where entries spill beyond memory (files 0600)    /tmp/loki-lambda-extension-spool

@@ -13,7 +13,7 @@ public sealed class ConfigProperties
         "LOKI_SERVICE_NAME", "LOKI_LABELS", "LOKI_TELEMETRY_TYPES", "LOKI_EXTENSION_PORT", "LOKI_BUFFER_MAX_ITEMS",
         "LOKI_BUFFER_MAX_BYTES", "LOKI_BUFFER_TIMEOUT_MS", "LOKI_FLUSH_TIMEOUT_MS", "LOKI_MAX_LINE_BYTES",
         "LOKI_DROP_PATTERN", "LOKI_MASK_PATTERN", "LOKI_LOG_LEVEL", "LOKI_FAIL_ON_CONFIG_ERROR", "AWS_LAMBDA_FUNCTION_NAME",
-        "LOKI_MAX_BUFFER_MB", "LOKI_SPOOL_DIR", "LOKI_SPOOL_MAX_MB",
+        "LOKI_MAX_BUFFER_MB", "LOKI_SPOOL_DIR", "LOKI_SPOOL_MAX_MB", "LOKI_FLUSH_STRATEGY",
     ];
 
     /// <summary>Values people actually type wrong, and anything at all.</summary>
@@ -21,11 +21,12 @@ public sealed class ConfigProperties
         Generators.UnicodeString,
         Gen.Elements("", " ", "0", "-1", "9001", "65536", "1e3", "99999999999999999999", "true", "TRUE", "yes", "debug",
             "http://", "https://logs.example.com/", "ftp://x", "http://user:pw@host", "a=b,c", "=x", "a-b=1", "(unclosed",
-            "platform,bogus", "Authorization=x\r\ny", "X-Test=ok", "env=prod,team=payments", "tenant/1", "..", "1000000000"));
+            "platform,bogus", "Authorization=x\r\ny", "X-Test=ok", "env=prod,team=payments", "tenant/1", "..", "1000000000",
+            "adaptive", "periodic,500", "periodic,5", "periodic"));
 
     private static readonly Arbitrary<Dictionary<string, string>> Environments =
         (from values in Values.ArrayOf(Variables.Length)
-         from mask in Gen.Choose(0, (1 << 23) - 1)
+         from mask in Gen.Choose(0, (1 << 24) - 1)
          select Variables.Select((name, i) => (name, value: values[i], set: (mask >> i & 1) == 1))
              .Where(v => v.set).ToDictionary(v => v.name, v => v.value)).ToArbitrary();
 

@@ -12,6 +12,22 @@ public sealed class LifecycleProperties
     /// <summary>Tiny batches, memory and spool, so that spilling, reading back and shedding happen in every run.</summary>
     private static readonly DeliveryPolicy SmallBuffers = DeliveryPolicy.Default with { MaxBatchBytes = 200, MaxBufferBytes = 1600, SpoolMaxBytes = 1200 };
 
+    /// <summary>Every rule holds with batching across invocations too.</summary>
+    [Property(MaxTest = 300)]
+    public Property AnyRunFlushingAdaptivelyOrPeriodically_KeepsTheDeliveryRules() =>
+        Prop.ForAll(Seeds, Gen.Elements(FlushStrategy.Adaptive, new FlushStrategy(FlushMode.Periodic, 300)).ToArbitrary(), (seed, flush) =>
+        {
+            var policy = SmallBuffers with { Flush = flush, FlushBudgetMs = 300 };
+            var run = new LifecycleSimulation(seed, policy);
+            run.Run(steps: 300);
+
+            Assert.True(run.Violations.Count == 0, $"seed {seed}: {string.Join("; ", run.Violations.Take(5))}");
+            Assert.True(run.Exited, $"seed {seed}: never exited");
+            Assert.InRange(run.MaxHeldAfterRuntimeDoneMs, 0, policy.FlushBudgetMs);
+            Assert.True(run.State.Undelivered == 0 || !run.ShutdownWhileLokiHealthy || !run.ExitedBeforeDeadline,
+                $"seed {seed}: exited with {run.State.Undelivered} entries unsent and time left, although Loki answered");
+        });
+
     [Property(MaxTest = 300)]
     public Property AnyRunWithLokiAlwaysHealthy_KeepsOrder() => Prop.ForAll(Seeds, seed =>
     {

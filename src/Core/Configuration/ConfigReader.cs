@@ -59,6 +59,7 @@ public static class ConfigReader
             FlushBudgetMs = env.Int("LOKI_FLUSH_TIMEOUT_MS", (int)DeliveryPolicy.Default.FlushBudgetMs, 0, 60_000, "number of milliseconds"),
             // The platform flushes its buffer every timeoutMs: wait that long, twice, for the last delivery at SHUTDOWN.
             LingerMs = Math.Max(DeliveryPolicy.Default.LingerMs, 2L * buffering.TimeoutMs + 50),
+            Flush = FlushStrategyOf(env.Get("LOKI_FLUSH_STRATEGY"), problems),
             MaxBufferBytes = env.Int("LOKI_MAX_BUFFER_MB", 16, 1, 1024, "number of MiB") * 1024L * 1024,
             SpoolMaxBytes = env.Int("LOKI_SPOOL_MAX_MB", 64, 0, 10_240, "number of MiB (0 turns the spool off)") * 1024L * 1024,
         };
@@ -92,6 +93,26 @@ public static class ConfigReader
                 ("debug", Verbosity.Debug), ("info", Verbosity.Info), ("warn", Verbosity.Warn), ("error", Verbosity.Error)),
             FailOnConfigError: env.Choice("LOKI_FAIL_ON_CONFIG_ERROR", false, ("true", true), ("false", false)));
         return (config, toSeq(problems.ToArray()));
+    }
+
+    /// <summary><c>end</c>, <c>adaptive</c> or <c>periodic,MS</c> (100 to 60000 ms).</summary>
+    private static FlushStrategy FlushStrategyOf(string text, List<string> problems)
+    {
+        string[] parts = text.ToLowerInvariant().Split(',', StringSplitOptions.TrimEntries);
+        switch (parts)
+        {
+            case [""] or ["end"]:
+                return FlushStrategy.End;
+            case ["adaptive"]:
+                return FlushStrategy.Adaptive;
+            case ["periodic", var ms] when int.TryParse(ms, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int period)
+                                        && period is >= 100 and <= 60_000:
+                return new FlushStrategy(FlushMode.Periodic, period);
+            default:
+                problems.Add($"LOKI_FLUSH_STRATEGY='{(text.Length <= 80 ? text : text[..79] + "…")}' is not end, adaptive or periodic,MS " +
+                             "(MS from 100 to 60000); using end");
+                return FlushStrategy.End;
+        }
     }
 
     /// <summary>A base URL gets the push path appended; a URL that already ends in it is used as it is.</summary>

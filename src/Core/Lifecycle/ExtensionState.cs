@@ -21,6 +21,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="SpoolWorks">False once a spool write failed: from then on memory alone, with shedding.</param>
 /// <param name="ReportDue">The last invocation whose platform.report has not arrived: the platform sends it only after
 /// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
+/// <param name="Traffic">When the last invocation came and the running average of the gaps between invocations,
+/// and when the last push started: what adaptive and periodic flushing decide on.</param>
 /// <param name="ReadBack">How many entries at the head of <paramref name="Pending"/> were read back from the spool:
 /// the next file read back goes after them (it is newer) and before the rest (which is newer still).</param>
 public sealed record ExtensionState(
@@ -47,11 +49,20 @@ public sealed record ExtensionState(
     bool SpoolWorks,
     int ReadBack,
     string? ReportDue,
+    Traffic Traffic,
     DeliveryCounters Counters)
 {
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null) => new(
         policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
-        null, default, Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, DeliveryCounters.Zero);
+        null, default, Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero);
+
+    /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>
+    public bool FlushesPeriodically => Policy.Flush.Mode switch
+    {
+        FlushMode.Periodic => true,
+        FlushMode.Adaptive => Traffic.GapAverageMs < FlushStrategy.BusyGapMs,
+        _ => false,
+    };
 
     /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled.</summary>
     public long Undelivered => Pending.Count + InFlight.Map(b => (long)b.Entries.Length).IfNone(0)

@@ -46,6 +46,7 @@ public static class Lifecycle
             InFlight = d.Batch,
             Pending = state.Pending.Skip(d.Batch.Entries.Length),
             ReadBack = Math.Max(0, state.ReadBack - d.Batch.Entries.Length),
+            Traffic = state.Traffic with { LastPushAtMs = state.NowMs },
             PendingBytes = state.PendingBytes - d.Batch.Bytes,
             NextBatchId = d.Batch.Id + 1,
             Counters = state.Counters with { Pushes = state.Counters.Pushes + 1 },
@@ -103,12 +104,15 @@ public static class Lifecycle
         // After failures, a push whose backoff has passed probes Loki while the runtime still runs: the sandbox is
         // thawed, so nothing is cut by a freeze, and a recovered Loki is found without holding the invocation.
         bool probe = state.Attempt > 0;
-        if (mayPush && (flushing || probe || state.PendingBytes >= state.BatchCap))
+        // Periodic flushing (a busy function) pushes when a period has passed, not because the runtime is done.
+        bool periodic = state.FlushesPeriodically;
+        bool due = periodic ? now - state.Traffic.LastPushAtMs >= state.Policy.Flush.PeriodMs : flushing;
+        if (mayPush && (due || probe || state.PendingBytes >= state.BatchCap))
         {
             return TakeBatch(state, notAfterMs: Math.Min(flushUntil, now + state.Policy.FlushBudgetMs));
         }
         bool nothingToPush = state.Pending.IsEmpty && state.Loading.IsNone;
-        if (flushing && (nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil))
+        if (flushing && (periodic || nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil))
         {
             // Done, or out of budget: what is left stays buffered and goes out with a later invocation.
             return new NextCalled();
@@ -117,6 +121,10 @@ public static class Lifecycle
             : state.RetryAtMs > now && !state.Pending.IsEmpty && (probe || state.PendingBytes >= state.BatchCap)
                 ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
                 : invoked.GiveUpAtMs;
+        if (periodic && !flushing && !state.Pending.IsEmpty)
+        {
+            wakeAt = Math.Min(wakeAt, Math.Max(state.Traffic.LastPushAtMs + state.Policy.Flush.PeriodMs, state.RetryAtMs));
+        }
         return ArmTimer(state, wakeAt);
     }
 
@@ -202,6 +210,7 @@ public static class Lifecycle
             Phase = new Phase.Invoked(invoke.RequestId, invoke.DeadlineMs, giveUpAt,
                 alreadyDone ? FlushUntil(state, invoke.DeadlineMs) : None),
             ReportDue = invoke.RequestId,
+            Traffic = state.Traffic.Invoked(state.NowMs),
         };
     }
 
