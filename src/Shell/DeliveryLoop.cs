@@ -20,6 +20,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     private readonly System.Collections.Generic.HashSet<string> _reportedRejections = [];
     private CancellationTokenSource? _timer;
     private int _malformedBodies;
+    private int _failedPushes;
 
     public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -156,8 +157,16 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
             case PushOutcome.Blocked blocked:
                 ExtensionLog.Error($"Loki's ingestion is blocked for this tenant (HTTP 260); {batch.Entries.Length} entries dropped: {blocked.Message}");
                 break;
+            case PushOutcome.Retryable retryable when _failedPushes++ == 0:
+                ExtensionLog.Warn($"push to {loki.PushUri} failed ({retryable.Reason}); entries are kept and retried " +
+                                  "with backoff, without holding invocations; said once until Loki answers again");
+                break;
             case PushOutcome.Retryable retryable:
-                ExtensionLog.Info($"push of {batch.Entries.Length} entries failed ({retryable.Reason}); will retry");
+                ExtensionLog.Debug($"push of {batch.Entries.Length} entries failed again ({retryable.Reason})");
+                break;
+            case PushOutcome.Delivered when _failedPushes > 0:
+                ExtensionLog.Info($"Loki at {loki.PushUri} answers again, after {_failedPushes} failed pushes");
+                _failedPushes = 0;
                 break;
         }
     }
