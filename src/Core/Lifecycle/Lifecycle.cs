@@ -155,7 +155,7 @@ public static class Lifecycle
         bool quiet = now >= shutdown.QuietUntilMs && (state.ReportDue is null || now >= shutdown.QuietUntilMs + ReportWaitMs);
         bool nothingLeft = state.Pending.IsEmpty && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.IsEmpty;
         bool givingUp = now >= pushUntil || (quiet && state.RetryAtMs >= pushUntil);
-        if (givingUp && now < shutdown.ExitByMs && Spooling.SpillRemainder(state).Case is Decision spill)
+        if (givingUp && now < shutdown.ExitByMs && Spooling.SpillOldest(state).Case is Decision spill)
         {
             return spill;
         }

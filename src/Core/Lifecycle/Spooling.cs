@@ -16,13 +16,9 @@ internal static class Spooling
     public static Option<Decision> Decide(ExtensionState state, bool mayLoad = true)
     {
         DeliveryPolicy policy = state.Policy;
-        if (state.Spilling.IsNone && state.SpoolWorks && state.PendingBytes > policy.SpillAboveBytes)
+        if (state.PendingBytes > policy.SpillAboveBytes && SpillOldest(state).Case is Decision spill)
         {
-            var (entries, bytes) = Oldest(state.Pending, ChunkBytes(policy));
-            if (entries.Length > 0 && state.SpoolBytes + bytes <= policy.SpoolMaxBytes)
-            {
-                return new SpillStarted(new SpoolFile(state.NextSpoolId, entries.Length, bytes), entries);
-            }
+            return spill;
         }
         if (mayLoad && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.HeadOrNone().Case is SpoolFile head
             && state.PendingBytes + head.Bytes <= policy.SpillAboveBytes / 2)
@@ -32,9 +28,10 @@ internal static class Spooling
         return None;
     }
 
-    /// <summary>Spilling everything left when SHUTDOWN gives up on Loki: if the environment is reused (after a
-    /// timeout or a crash Lambda restarts the extension and /tmp survives), the next process sends it.</summary>
-    public static Option<Decision> SpillRemainder(ExtensionState state)
+    /// <summary>Spills the oldest chunk of memory when the spool works and has room for it: above the spill threshold,
+    /// and for everything left when SHUTDOWN gives up on Loki (if the environment is reused, after a timeout or a
+    /// crash Lambda restarts the extension and /tmp survives, the next process sends it).</summary>
+    public static Option<Decision> SpillOldest(ExtensionState state)
     {
         if (state.Spilling.IsSome || !state.SpoolWorks || state.Pending.IsEmpty)
         {
