@@ -44,8 +44,6 @@ public sealed class LambdaSandbox : IAsyncDisposable
 
     public string RuntimeApi { get; }
 
-    public int ProcessId => _process.Id;
-
     public DateTimeOffset ProcessStartedAt { get; private set; }
     public DateTimeOffset? RegisteredAt { get; private set; }
     public DateTimeOffset? FirstNextAt { get; private set; }
@@ -256,9 +254,6 @@ public sealed class LambdaSandbox : IAsyncDisposable
         TimeSpan duration = DateTimeOffset.UtcNow - started;
         return new ShutdownResult(killed ? null : _process.ExitCode, killed, duration, _peakRssKb, _cpuTime);
     }
-
-    /// <summary>Produces telemetry outside an invocation (e.g. a platform.logsDropped), as the platform may.</summary>
-    public void EmitTelemetry(string type, string recordJson) => _telemetry.Emit(type, recordJson);
 
     private void EmitLine(string requestId, TelemetryLine line)
     {

@@ -40,8 +40,6 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
 
     public TelemetrySubscription? Subscription { get { lock (_gate) { return _subscription; } } }
 
-    public int DeliveredBodies { get; private set; }
-
     public void Subscribe(TelemetrySubscription subscription)
     {
         lock (_gate)
@@ -167,7 +165,6 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
                 using HttpResponseMessage response = await _http.PostAsync(subscription.Destination, content, _stop.Token);
                 if (response.IsSuccessStatusCode)
                 {
-                    DeliveredBodies++;
                     return;
                 }
                 lock (_protocolErrors)

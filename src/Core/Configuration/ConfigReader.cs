@@ -82,7 +82,6 @@ public static class ConfigReader
             PushUri: maskBroken ? None : pushUri.ToOption(),
             Headers: Headers(env, problems),
             ListenerPort: port,
-            FunctionName: functionName,
             Labels: StreamLabels.Create(common),
             Shaping: new EntryShaping(maxLineBytes, env.Get("AWS_LAMBDA_FUNCTION_VERSION"), env.Get("AWS_LAMBDA_LOG_STREAM_NAME"), filter),
             TelemetryTypes: TelemetryTypes(env, problems),

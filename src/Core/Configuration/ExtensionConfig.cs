@@ -14,7 +14,6 @@ public sealed record ExtensionConfig(
     Option<Uri> PushUri,
     Seq<HttpHeader> Headers,
     int ListenerPort,
-    string FunctionName,
     StreamLabels Labels,
     EntryShaping Shaping,
     Seq<string> TelemetryTypes,

@@ -16,10 +16,6 @@ public sealed record RecordFields
     public string? RuntimeVersion { get; init; }
     public string? RuntimeVersionArn { get; init; }
     public string? InitializationType { get; init; }
-    public string? Phase { get; init; }
-    public string? FunctionName { get; init; }
-    public string? Name { get; init; }
-    public string? State { get; init; }
     public string? Reason { get; init; }
     public double? DurationMs { get; init; }
     public double? BilledDurationMs { get; init; }
@@ -27,7 +23,6 @@ public sealed record RecordFields
     public double? MaxMemoryUsedMb { get; init; }
     public double? InitDurationMs { get; init; }
     public double? RestoreDurationMs { get; init; }
-    public double? ProducedBytes { get; init; }
     public long? DroppedBytes { get; init; }
     public long? DroppedRecords { get; init; }
 

@@ -71,12 +71,8 @@ public static class RecordFieldsReader
             4 => fields with { RuntimeVersion = value },
             5 => fields with { RuntimeVersionArn = value },
             6 => fields with { InitializationType = value },
-            7 => fields with { Phase = value },
-            8 => fields with { FunctionName = value },
-            9 => fields with { Name = value },
-            10 => fields with { State = value },
-            11 => fields with { Reason = value },
-            12 => fields with { Level = value },
+            7 => fields with { Reason = value },
+            8 => fields with { Level = value },
             _ => fields with { TraceId = value },
         };
     }
@@ -89,13 +85,9 @@ public static class RecordFieldsReader
         : reader.ValueTextEquals("runtimeVersion"u8) ? 4
         : reader.ValueTextEquals("runtimeVersionArn"u8) ? 5
         : reader.ValueTextEquals("initializationType"u8) ? 6
-        : reader.ValueTextEquals("phase"u8) ? 7
-        : reader.ValueTextEquals("functionName"u8) ? 8
-        : reader.ValueTextEquals("name"u8) ? 9
-        : reader.ValueTextEquals("state"u8) ? 10
-        : reader.ValueTextEquals("reason"u8) ? 11
-        : reader.ValueTextEquals("level"u8) || reader.ValueTextEquals("severity"u8) ? 12
-        : reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("xrayTraceId"u8) || reader.ValueTextEquals("trace_id"u8) ? 13
+        : reader.ValueTextEquals("reason"u8) ? 7
+        : reader.ValueTextEquals("level"u8) || reader.ValueTextEquals("severity"u8) ? 8
+        : reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("xrayTraceId"u8) || reader.ValueTextEquals("trace_id"u8) ? 9
         : reader.ValueTextEquals("AWSRequestId"u8) || reader.ValueTextEquals("request_id"u8) || reader.ValueTextEquals("awsRequestId"u8) ? 0
         : -1;
 
@@ -114,7 +106,6 @@ public static class RecordFieldsReader
             bool maxMemory = reader.ValueTextEquals("maxMemoryUsedMB"u8);
             bool init = reader.ValueTextEquals("initDurationMs"u8);
             bool restore = reader.ValueTextEquals("restoreDurationMs"u8);
-            bool produced = reader.ValueTextEquals("producedBytes"u8);
             reader.Read();
             double? value = Double(ref reader);
             fields = duration ? fields with { DurationMs = value }
@@ -123,7 +114,6 @@ public static class RecordFieldsReader
                 : maxMemory ? fields with { MaxMemoryUsedMb = value }
                 : init ? fields with { InitDurationMs = value }
                 : restore ? fields with { RestoreDurationMs = value }
-                : produced ? fields with { ProducedBytes = value }
                 : fields;
         }
         return fields;

@@ -46,6 +46,4 @@ public static class TelemetryKinds
         "platform.telemetrySubscription" or "platform.logsSubscription" => TelemetryKind.TelemetrySubscription,
         _ => TelemetryKind.OtherPlatform,
     };
-
-    public static bool IsLog(this TelemetryKind kind) => kind is TelemetryKind.Function or TelemetryKind.Extension or TelemetryKind.Unparsed;
 }

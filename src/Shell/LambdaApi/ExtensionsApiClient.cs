@@ -10,10 +10,6 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
     private readonly string _baseUrl = $"http://{runtimeApi}/2020-01-01/extension";
     private string _identifier = "";
 
-    public string RuntimeApi => runtimeApi;
-
-    public string Identifier => _identifier;
-
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     public async Task RegisterAsync(string extensionName, CancellationToken cancellation)
