@@ -5,11 +5,13 @@ namespace LokiLambdaExtension.Core.Loki;
 /// <summary>A rented array exposed as memory of an exact length; returned to the pool exactly once on dispose.</summary>
 public sealed class PooledBuffer : IMemoryOwner<byte>
 {
+    private readonly ArrayPool<byte> _pool;
     private byte[]? _array;
     private readonly int _length;
 
-    internal PooledBuffer(byte[] array, int length)
+    internal PooledBuffer(ArrayPool<byte> pool, byte[] array, int length)
     {
+        _pool = pool;
         _array = array;
         _length = length;
     }
@@ -26,7 +28,7 @@ public sealed class PooledBuffer : IMemoryOwner<byte>
         _array = null; // clear before returning, so a second Dispose cannot return it twice
         if (array is not null)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            _pool.Return(array);
         }
     }
 }

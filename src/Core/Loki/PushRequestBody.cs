@@ -1,5 +1,4 @@
 using System.Buffers;
-using Snappier;
 
 namespace LokiLambdaExtension.Core.Loki;
 
@@ -7,21 +6,29 @@ namespace LokiLambdaExtension.Core.Loki;
 /// (what Loki's <c>/loki/api/v1/push</c> expects for <c>application/x-protobuf</c>).</summary>
 public static class PushRequestBody
 {
-    /// <summary>Encodes and compresses into pooled memory; the caller disposes the result.</summary>
+    /// <summary>Push buffers come from a pool of their own that keeps one array per size class. The core has one push
+    /// in flight at a time, so that array is reused push after push. The shared pool caches arrays per thread, and a
+    /// push is encoded on one thread and returned on another: it kept several 2–4 MiB arrays alive, most of the
+    /// managed heap's peak in the 50,000-line bench.</summary>
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(64 * 1024 * 1024, maxArraysPerBucket: 1);
+
+    /// <summary>Encodes and compresses into one pooled buffer (see <see cref="InPlaceSnappy"/>); the caller disposes
+    /// the result.</summary>
     public static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels)
     {
-        int length = PushRequestEncoder.GetEncodedLength(entries, labels);
-        byte[] encoded = ArrayPool<byte>.Shared.Rent(length);
+        int encodedLength = PushRequestEncoder.GetEncodedLength(entries, labels);
+        int bufferLength = InPlaceSnappy.BufferLength(encodedLength);
+        byte[] buffer = Buffers.Rent(bufferLength);
         try
         {
-            int written = PushRequestEncoder.Encode(entries, labels, encoded);
-            byte[] compressed = ArrayPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(written));
-            int compressedLength = Snappy.Compress(encoded.AsSpan(0, written), compressed);
-            return new PooledBuffer(compressed, compressedLength);
+            Span<byte> block = buffer.AsSpan(0, bufferLength);
+            PushRequestEncoder.Encode(entries, labels, block[^encodedLength..]);
+            return new PooledBuffer(Buffers, buffer, InPlaceSnappy.Compress(block, encodedLength));
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(encoded);
+            Buffers.Return(buffer);
+            throw;
         }
     }
 }
