@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -36,29 +35,24 @@ internal sealed class TelemetryListener : IDisposable
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        // One buffer for the listener's life, grown to the largest body (bodies approach 2 × maxBytes): renting and
+        // returning per body would leave the intermediate sizes cached in the shared pool.
+        byte[] buffer = new byte[64 * 1024];
+        while (!cancellation.IsCancellationRequested)
         {
-            while (!cancellation.IsCancellationRequested)
+            HttpListenerContext context;
+            try
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync().WaitAsync(cancellation);
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or HttpListenerException)
-                {
-                    return;
-                }
-                int length;
-                (buffer, length) = await ReadBodyAsync(context.Request, buffer, cancellation);
-                Answer(context.Response);
-                _onBody(buffer.AsMemory(0, length));
+                context = await _listener.GetContextAsync().WaitAsync(cancellation);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or HttpListenerException)
+            {
+                return;
+            }
+            int length;
+            (buffer, length) = await ReadBodyAsync(context.Request, buffer, cancellation);
+            Answer(context.Response);
+            _onBody(buffer.AsMemory(0, length));
         }
     }
 
@@ -68,14 +62,25 @@ internal sealed class TelemetryListener : IDisposable
     {
         int length = 0;
         Stream body = request.InputStream;
+        long announced = request.ContentLength64;
+        // Sized from the announced length (in 64 KiB steps, so bodies of about the same size share one buffer), within
+        // what the platform can send: 2 × the 1 MiB maxBytes ceiling. A larger claim grows the buffer only as bytes
+        // actually arrive.
+        if (announced > buffer.Length && announced <= 4 * 1024 * 1024)
+        {
+            buffer = new byte[(announced + 0xFFFF) & ~0xFFFF];
+        }
         while (true)
         {
+            if (length == announced)
+            {
+                break;
+            }
             if (length == buffer.Length)
             {
-                // Bodies approach 2 × maxBytes; grow rather than cut a body short.
-                byte[] larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                // No length given, or more than it said: grow rather than cut a body short.
+                byte[] larger = new byte[Math.Min(Array.MaxLength, buffer.Length * 2L)];
                 buffer.AsSpan(0, length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(buffer);
                 buffer = larger;
             }
             int read;
