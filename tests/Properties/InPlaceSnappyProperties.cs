@@ -22,7 +22,7 @@ public sealed class InPlaceSnappyProperties
 
         byte[] buffer = new byte[InPlaceSnappy.BufferLength(input.Length)];
         input.CopyTo(buffer.AsSpan(buffer.Length - input.Length));
-        int length = InPlaceSnappy.Compress(buffer, input.Length);
+        int length = InPlaceSnappy.Compress(buffer, input.Length, new byte[InPlaceSnappy.ScratchLength]);
 
         Assert.Equal(whole.AsSpan(0, wholeLength).ToArray(), buffer.AsSpan(0, length).ToArray());
         Assert.Equal(input, Snappy.DecompressToArray(buffer.AsSpan(0, length)));
@@ -42,7 +42,7 @@ public sealed class InPlaceSnappyProperties
     public void Compress_BufferOfAnotherLength_Throws()
     {
         byte[] buffer = new byte[InPlaceSnappy.BufferLength(100) - 1];
-        Assert.Throws<ArgumentException>(() => InPlaceSnappy.Compress(buffer, 100));
+        Assert.Throws<ArgumentException>(() => InPlaceSnappy.Compress(buffer, 100, new byte[InPlaceSnappy.ScratchLength]));
     }
 
     private static byte[] Input(int length, int kind, int seed)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Snappier;
 
 namespace LokiLambdaExtension.Core.Loki;
@@ -27,10 +26,13 @@ public static class InPlaceSnappy
         return checked((int)length);
     }
 
+    /// <summary>The scratch a fragment is compressed into before it is copied to the front.</summary>
+    public static int ScratchLength { get; } = Snappy.GetMaxCompressedLength(FragmentBytes);
+
     /// <summary>Compresses the last <paramref name="inputLength"/> bytes of <paramref name="buffer"/> (which is
     /// <see cref="BufferLength"/> long) into a snappy block at its start; returns the block's length. The input is
     /// overwritten.</summary>
-    public static int Compress(Span<byte> buffer, int inputLength)
+    public static int Compress(Span<byte> buffer, int inputLength, Span<byte> scratch)
     {
         if (buffer.Length != BufferLength(inputLength))
         {
@@ -38,24 +40,16 @@ public static class InPlaceSnappy
         }
         int read = buffer.Length - inputLength;
         int written = WriteVarint(buffer, (uint)inputLength);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(FragmentBytes));
-        try
+        while (read < buffer.Length)
         {
-            while (read < buffer.Length)
-            {
-                int fragmentLength = Math.Min(FragmentBytes, buffer.Length - read);
-                int compressed = Snappy.Compress(buffer.Slice(read, fragmentLength), scratch);
-                read += fragmentLength;
-                // Each fragment was compressed as a block of its own: drop that block's length prefix.
-                int prefix = VarintLength(scratch);
-                ReadOnlySpan<byte> elements = scratch.AsSpan(prefix, compressed - prefix);
-                elements.CopyTo(buffer[written..read]);
-                written += elements.Length;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
+            int fragmentLength = Math.Min(FragmentBytes, buffer.Length - read);
+            int compressed = Snappy.Compress(buffer.Slice(read, fragmentLength), scratch);
+            read += fragmentLength;
+            // Each fragment was compressed as a block of its own: drop that block's length prefix.
+            int prefix = VarintLength(scratch);
+            ReadOnlySpan<byte> elements = scratch[prefix..compressed];
+            elements.CopyTo(buffer[written..read]);
+            written += elements.Length;
         }
         return written;
     }

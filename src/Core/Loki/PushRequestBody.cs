@@ -19,16 +19,21 @@ public static class PushRequestBody
         int encodedLength = PushRequestEncoder.GetEncodedLength(entries, labels);
         int bufferLength = InPlaceSnappy.BufferLength(encodedLength);
         byte[] buffer = Buffers.Rent(bufferLength);
+        byte[] scratch = Buffers.Rent(InPlaceSnappy.ScratchLength);
         try
         {
             Span<byte> block = buffer.AsSpan(0, bufferLength);
             PushRequestEncoder.Encode(entries, labels, block[^encodedLength..]);
-            return new PooledBuffer(Buffers, buffer, InPlaceSnappy.Compress(block, encodedLength));
+            return new PooledBuffer(Buffers, buffer, InPlaceSnappy.Compress(block, encodedLength, scratch));
         }
         catch
         {
             Buffers.Return(buffer);
             throw;
+        }
+        finally
+        {
+            Buffers.Return(scratch);
         }
     }
 }
