@@ -4,89 +4,103 @@ using LokiLambdaExtension.Tools.Emulator;
 using LokiLambdaExtension.Tools.Receiver;
 
 // Figures of the real binary, each from its own fresh sandbox, written to artifacts/bench/results.json and printed.
+// Arguments name the sections to run (start, small, large, busy); none runs them all.
 string binary = ExtensionBinary.Locate();
 var figures = new List<(string Name, string Value, string Target)>();
+var sections = args.Length == 0 ? ["start", "small", "large", "busy"] : args.ToHashSet();
 Console.WriteLine($"bench: {binary}");
 
 // 1. Start -> first /event/next, median of 20 starts (the emulator warms itself up first).
 var starts = new List<double>();
-for (int i = 0; i < 20; i++)
+for (int i = 0; i < (sections.Contains("start") ? 20 : 0); i++)
 {
     await using var loki = LokiReceiver.Start();
     await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
     starts.Add(sandbox.StartToFirstNext.TotalMilliseconds);
     await sandbox.ShutdownAsync();
 }
-figures.Add(("start -> first /event/next (median of 20)", $"{Median(starts):F1} ms (min {starts.Min():F1}, max {starts.Max():F1})", "<= 8 ms"));
+if (starts.Count > 0)
+{
+    figures.Add(("start -> first /event/next (median of 20)", $"{Median(starts):F1} ms (min {starts.Min():F1}, max {starts.Max():F1})", "<= 8 ms"));
+}
 
 // 2. A small run: peak memory, and the time held after runtimeDone over 100 invocations of 20 lines.
-var held = new List<double>();
-long smallRss;
-int smallPushes;
-await using (var loki = LokiReceiver.Start())
+if (sections.Contains("small"))
 {
-    await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
-    for (int i = 0; i < 100; i++)
+    var held = new List<double>();
+    long smallRss;
+    int smallPushes;
+    await using (var loki = LokiReceiver.Start())
     {
-        var result = await sandbox.InvokeAsync(Invocation(i, 20, 120));
-        held.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+        await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
+        for (int i = 0; i < 100; i++)
+        {
+            var result = await sandbox.InvokeAsync(Invocation(i, 20, 120));
+            held.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+        }
+        var shutdown = await sandbox.ShutdownAsync();
+        smallRss = shutdown.PeakRssKb;
+        smallPushes = loki.Pushes.Count;
     }
-    var shutdown = await sandbox.ShutdownAsync();
-    smallRss = shutdown.PeakRssKb;
-    smallPushes = loki.Pushes.Count;
+    figures.Add(("peak RSS (VmHWM), 100 invocations of 20 lines", $"{smallRss / 1024.0:F1} MB", "<= 15 MB"));
+    figures.Add(("held after runtimeDone (Loki on loopback, 25 ms buffering)", $"median {Median(held):F1} ms, p99 {Percentile(held, 0.99):F1} ms", "<= 32 ms median"));
+    figures.Add(("pushes for those 100 invocations", smallPushes.ToString(CultureInfo.InvariantCulture), "one per invocation"));
 }
-figures.Add(("peak RSS (VmHWM), 100 invocations of 20 lines", $"{smallRss / 1024.0:F1} MB", "<= 15 MB"));
-figures.Add(("held after runtimeDone (Loki on loopback, 25 ms buffering)", $"median {Median(held):F1} ms, p99 {Percentile(held, 0.99):F1} ms", "<= 32 ms median"));
-figures.Add(("pushes for those 100 invocations", smallPushes.ToString(CultureInfo.InvariantCulture), "one per invocation"));
 
 // 3. 50,000 lines of 200 bytes in 10 invocations: memory, CPU, pushes, nothing lost or duplicated.
-await using (var loki = LokiReceiver.Start())
+if (sections.Contains("large"))
 {
-    await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
-    var bigHeld = new List<double>();
-    for (int i = 0; i < 10; i++)
+    await using (var loki = LokiReceiver.Start())
     {
-        var result = await sandbox.InvokeAsync(Invocation(i, 5000, 200) with { TimeoutMs = 60_000 });
-        bigHeld.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+        await using var sandbox = await LambdaSandbox.StartAsync(Options(loki));
+        var bigHeld = new List<double>();
+        for (int i = 0; i < 10; i++)
+        {
+            var result = await sandbox.InvokeAsync(Invocation(i, 5000, 200) with { TimeoutMs = 60_000 });
+            bigHeld.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+        }
+        var shutdown = await sandbox.ShutdownAsync();
+        int arrived = loki.Entries.Count(e => e.LabelMap["source"] == "function");
+        int distinct = loki.Entries.Where(e => e.LabelMap["source"] == "function").Select(e => e.Line).Distinct().Count();
+        figures.Add(("peak RSS (VmHWM), 50,000 lines of 200 B", $"{shutdown.PeakRssKb / 1024.0:F1} MB", "<= 24 MB"));
+        figures.Add(("CPU for those 50,000 lines (user+sys, /proc, 10 ms ticks)", $"{shutdown.CpuTime.TotalSeconds:F2} s", "<= 0.25 s"));
+        figures.Add(("pushes for those 50,000 lines", loki.Pushes.Count.ToString(CultureInfo.InvariantCulture), "<= 20"));
+        figures.Add(("held after runtimeDone, 5,000-line invocations", $"median {Median(bigHeld):F1} ms, max {bigHeld.Max():F1} ms", ""));
+        figures.Add(("lines arrived / duplicated", $"{arrived} of 50000 / {arrived - distinct}", "50000 / 0"));
     }
-    var shutdown = await sandbox.ShutdownAsync();
-    int arrived = loki.Entries.Count(e => e.LabelMap["source"] == "function");
-    int distinct = loki.Entries.Where(e => e.LabelMap["source"] == "function").Select(e => e.Line).Distinct().Count();
-    figures.Add(("peak RSS (VmHWM), 50,000 lines of 200 B", $"{shutdown.PeakRssKb / 1024.0:F1} MB", "<= 24 MB"));
-    figures.Add(("CPU for those 50,000 lines (user+sys, /proc, 10 ms ticks)", $"{shutdown.CpuTime.TotalSeconds:F2} s", "<= 0.25 s"));
-    figures.Add(("pushes for those 50,000 lines", loki.Pushes.Count.ToString(CultureInfo.InvariantCulture), "<= 20"));
-    figures.Add(("held after runtimeDone, 5,000-line invocations", $"median {Median(bigHeld):F1} ms, max {bigHeld.Max():F1} ms", ""));
-    figures.Add(("lines arrived / duplicated", $"{arrived} of 50000 / {arrived - distinct}", "50000 / 0"));
 }
 
 // 4. 20 invocations per second for 10 s against a Loki 60 ms away: flushing at the end of each invocation versus
 // adaptively. (On loopback a push takes ~1 ms and the held time is Lambda's own 25 ms buffering either way.)
-foreach (string strategy in new[] { "end", "adaptive" })
+if (sections.Contains("busy"))
 {
-    await using var loki = LokiReceiver.Start();
-    loki.SetPersistentFault(new Fault.Delay(60));
-    await using var sandbox = await LambdaSandbox.StartAsync(Options(loki, ("LOKI_FLUSH_STRATEGY", strategy)));
-    var strategyHeld = new List<double>();
-    var clock = System.Diagnostics.Stopwatch.StartNew();
-    for (int i = 0; i < 200; i++)
+    foreach (string strategy in new[] { "end", "adaptive" })
     {
-        var result = await sandbox.InvokeAsync(Invocation(i, 10, 120));
-        strategyHeld.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
-        TimeSpan nextSlot = TimeSpan.FromMilliseconds(50 * (i + 1)) - clock.Elapsed;
-        if (nextSlot > TimeSpan.Zero)
+        await using var loki = LokiReceiver.Start();
+        loki.SetPersistentFault(new Fault.Delay(60));
+        await using var sandbox = await LambdaSandbox.StartAsync(Options(loki, ("LOKI_FLUSH_STRATEGY", strategy)));
+        var strategyHeld = new List<double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 200; i++)
         {
-            await Task.Delay(nextSlot); // frozen in between, as Lambda keeps it
+            var result = await sandbox.InvokeAsync(Invocation(i, 10, 120));
+            strategyHeld.Add(result.HeldAfterRuntimeDone.TotalMilliseconds);
+            TimeSpan nextSlot = TimeSpan.FromMilliseconds(50 * (i + 1)) - clock.Elapsed;
+            if (nextSlot > TimeSpan.Zero)
+            {
+                await Task.Delay(nextSlot); // frozen in between, as Lambda keeps it
+            }
         }
+        double minutes = clock.Elapsed.TotalMinutes;
+        int pushesDuring = loki.Pushes.Count;
+        await sandbox.ShutdownAsync();
+        int arrived = loki.Entries.Count(e => e.LabelMap["source"] == "function");
+        int distinct = loki.Entries.Where(e => e.LabelMap["source"] == "function").Select(e => e.Line).Distinct().Count();
+        figures.Add(($"20 invocations/s, Loki 60 ms away, LOKI_FLUSH_STRATEGY={strategy}: held after runtimeDone",
+            $"median {Median(strategyHeld):F1} ms, p99 {Percentile(strategyHeld, 0.99):F1} ms", strategy == "adaptive" ? "below end's" : ""));
+        figures.Add(($"20 invocations/s, Loki 60 ms away, LOKI_FLUSH_STRATEGY={strategy}: pushes per minute",
+            $"{pushesDuring / minutes:F0} ({arrived - 2000} lines lost or extra, {arrived - distinct} duplicated)", "0 lost, 0 duplicated"));
     }
-    double minutes = clock.Elapsed.TotalMinutes;
-    int pushesDuring = loki.Pushes.Count;
-    await sandbox.ShutdownAsync();
-    int arrived = loki.Entries.Count(e => e.LabelMap["source"] == "function");
-    int distinct = loki.Entries.Where(e => e.LabelMap["source"] == "function").Select(e => e.Line).Distinct().Count();
-    figures.Add(($"20 invocations/s, Loki 60 ms away, LOKI_FLUSH_STRATEGY={strategy}: held after runtimeDone",
-        $"median {Median(strategyHeld):F1} ms, p99 {Percentile(strategyHeld, 0.99):F1} ms", strategy == "adaptive" ? "below end's" : ""));
-    figures.Add(($"20 invocations/s, Loki 60 ms away, LOKI_FLUSH_STRATEGY={strategy}: pushes per minute",
-        $"{pushesDuring / minutes:F0} ({arrived - 2000} lines lost or extra, {arrived - distinct} duplicated)", "0 lost, 0 duplicated"));
 }
 
 figures.Add(("binary size", $"{new FileInfo(binary).Length / 1_000_000.0:F2} MB", "<= 8 MB (aim 6)"));
@@ -99,15 +113,19 @@ foreach (var (name, value, target) in figures)
 {
     Console.WriteLine($"| {name} | {value} | {target} |");
 }
-string output = Path.Combine(ExtensionBinary.RepositoryRoot(), "artifacts", "bench", "results.json");
-Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-File.WriteAllText(output, JsonSerializer.Serialize(new
+// Only a full run replaces the figures the README quotes.
+if (args.Length == 0)
 {
-    machine,
-    date = DateTime.UtcNow,
-    figures = figures.Select(f => new { f.Name, f.Value, f.Target }),
-}, new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine($"\nwritten to {output}");
+    string output = Path.Combine(ExtensionBinary.RepositoryRoot(), "artifacts", "bench", "results.json");
+    Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+    File.WriteAllText(output, JsonSerializer.Serialize(new
+    {
+        machine,
+        date = DateTime.UtcNow,
+        figures = figures.Select(f => new { f.Name, f.Value, f.Target }),
+    }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"\nwritten to {output}");
+}
 
 // BENCH_ENV=NAME=value;NAME2=value2 adds variables to the extension's environment (runtime settings to compare).
 static SandboxOptions Options(LokiReceiver loki, params (string Name, string Value)[] extra)
