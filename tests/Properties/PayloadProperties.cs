@@ -110,6 +110,20 @@ public sealed class PayloadProperties
         Assert.Equal("caf\uFFFD( ok", Assert.Single(result.Records).Text);
     }
 
+    [Theory]
+    [InlineData(@"done\n", "done")]
+    [InlineData(@"done\r\n", "done")]
+    [InlineData(@"two\n\n", "two\n")]
+    [InlineData(@"\n", "")]
+    [InlineData("plain", "plain")]
+    [InlineData(@"a backslash, then n: \\n", @"a backslash, then n: \n")]
+    [InlineData(@"\u00e9t\u00e9\n", "été")]
+    public void Parse_ATextRecord_DropsOneTrailingNewlineOnly(string escaped, string expected)
+    {
+        var result = TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes($$"""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"{{escaped}}"}]"""), 0);
+        Assert.Equal(expected, Assert.Single(result.Records).Text);
+    }
+
     [Fact]
     public void Parse_ATruncatedBody_KeepsTheRecordsBeforeTheBreakAndSaysWhere()
     {

@@ -91,7 +91,7 @@ public static class TelemetryBodyParser
             }
             else if (isRecord && reader.TokenType == JsonTokenType.String)
             {
-                text = WithoutTrailingNewline(ReadString(ref reader));
+                text = ReadString(ref reader, withoutTrailingNewline: true);
             }
             else if (isRecord)
             {
@@ -126,18 +126,19 @@ public static class TelemetryBodyParser
         };
     }
 
-    /// <summary>Decodes a string token. Invalid UTF-8 becomes U+FFFD rather than an exception: the line is kept.</summary>
-    internal static string ReadString(ref Utf8JsonReader reader)
+    /// <summary>Decodes a string token once. Invalid UTF-8 becomes U+FFFD rather than an exception: the line is kept.
+    /// A text record's trailing newline is dropped from the bytes before decoding, not copied off the string after.</summary>
+    internal static string ReadString(ref Utf8JsonReader reader, bool withoutTrailingNewline = false)
     {
         if (!reader.ValueIsEscaped)
         {
-            return Encoding.UTF8.GetString(reader.ValueSpan);
+            return Encoding.UTF8.GetString(reader.ValueSpan); // unescaped, it cannot hold a newline
         }
         byte[] buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         try
         {
-            int length = JsonStringUnescaper.Unescape(reader.ValueSpan, buffer);
-            return Encoding.UTF8.GetString(buffer, 0, length);
+            ReadOnlySpan<byte> value = buffer.AsSpan(0, JsonStringUnescaper.Unescape(reader.ValueSpan, buffer));
+            return Encoding.UTF8.GetString(withoutTrailingNewline ? WithoutTrailingNewline(value) : value);
         }
         finally
         {
@@ -145,17 +146,6 @@ public static class TelemetryBodyParser
         }
     }
 
-    private static string WithoutTrailingNewline(string text)
-    {
-        int end = text.Length;
-        if (end > 0 && text[end - 1] == '\n')
-        {
-            end--;
-            if (end > 0 && text[end - 1] == '\r')
-            {
-                end--;
-            }
-        }
-        return end == text.Length ? text : text[..end];
-    }
+    private static ReadOnlySpan<byte> WithoutTrailingNewline(ReadOnlySpan<byte> text) =>
+        text.EndsWith("\r\n"u8) ? text[..^2] : text.EndsWith("\n"u8) ? text[..^1] : text;
 }
