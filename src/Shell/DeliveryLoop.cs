@@ -18,17 +18,19 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly System.Collections.Generic.HashSet<string> _reportedRejections = [];
+    /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
+    private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
     private int _malformedBodies;
     private int _failedPushes;
 
     public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    /// <summary>Called by the telemetry listener for every body, on its own thread.</summary>
+    /// <summary>Called by the telemetry listener for every body, on its own thread, one body after the other.</summary>
     public void OnTelemetryBody(ReadOnlyMemory<byte> body)
     {
         long now = NowMs;
-        TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, now * 1_000_000);
+        TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, now * 1_000_000, _lines);
         result.Problem.IfSome(problem =>
         {
             // Said once in full; later ones only at debug level. What could not be read is shipped regardless.

@@ -32,7 +32,7 @@ public sealed class EncoderProperties
                 EntryAdapter output = stream.Entries[e];
                 Assert.Equal(input.UnixNanos, Decoded.UnixNanos(output));
                 Assert.InRange(output.Timestamp.Nanos, 0, 999_999_999);
-                Assert.Equal(Utf8.RoundTrip(input.Line), output.Line);
+                Assert.Equal(input.Line.ToString(), output.Line);
                 Assert.Equal(
                     input.Metadata.Span.ToArray().Select(p => (Utf8.RoundTrip(p.Name), Utf8.RoundTrip(p.Value))),
                     output.StructuredMetadata.Select(p => (p.Name, p.Value)));

@@ -1,5 +1,6 @@
 using LanguageExt;
 using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
@@ -138,7 +139,7 @@ internal sealed class LifecycleSimulation
         for (int i = 0; i < lines; i++)
         {
             int id = ++_nextLine;
-            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function, $"line {id}", null, RecordFields.None));
+            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {id}"), null, RecordFields.None));
         }
         ReceivedLines += lines;
         if (_currentRequest is not null && !_runtimeDoneSent && _random.Next(3) == 0)
@@ -146,7 +147,7 @@ internal sealed class LifecycleSimulation
             _runtimeDoneSent = true;
             _runtimeDoneAt = _now;
             records = records.Add(new TelemetryRecord(_now * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null,
-                "{}", new RecordFields { RequestId = _currentRequest, Status = "success" }));
+                Utf8Line.From("{}"), new RecordFields { RequestId = _currentRequest, Status = "success" }));
         }
         return records;
     }
@@ -192,7 +193,7 @@ internal sealed class LifecycleSimulation
     {
         foreach (var entry in batch.Entries)
         {
-            if (entry.Line.StartsWith("line ", StringComparison.Ordinal))
+            if (entry.Line.StartsWith("line "u8))
             {
                 Stored.Add(LineId(entry.Line));
             }
@@ -202,7 +203,7 @@ internal sealed class LifecycleSimulation
     private System.Collections.Generic.HashSet<int> PendingLines =>
         [.. _state.Pending.Select(e => LineId(e.Line)).Where(id => id > 0)];
 
-    private static int LineId(string line) => line.StartsWith("line ", StringComparison.Ordinal) ? int.Parse(line[5..]) : -1;
+    private static int LineId(Utf8Line line) => line.StartsWith("line "u8) ? int.Parse(line.Span[5..]) : -1;
 
     /// <summary>The simulated spool: what was written, by file id.</summary>
     private readonly Dictionary<long, System.Collections.Immutable.ImmutableArray<LokiLambdaExtension.Core.Loki.LogEntry>> _disk = [];

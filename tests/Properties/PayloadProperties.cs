@@ -36,15 +36,15 @@ public sealed class PayloadProperties
         Prop.ForAll(Types.ToArbitrary(), JsonValue(3).ToArbitrary(), Gen.Choose(1024, 4096).ToArbitrary(), (type, record, maxLineBytes) =>
         {
             string body = $$"""[{"time":"2026-11-24T10:00:00.123Z","type":{{JsonSerializer.Serialize(type)}},"record":{{record}}}]""";
-            var parsed = TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes(body), 0);
+            var parsed = TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes(body), 0, new LineArena());
             TelemetryRecord single = Assert.Single(parsed.Records);
             var shaping = new EntryShaping(maxLineBytes, "7", "stream");
             var context = new InvocationContext("6d68ca91-49c9-448d-89b8-7ca3e6dc66aa", "1-abc", shaping);
 
             LogEntry entry = LogEntries.From(in single, shaping, context);
 
-            Assert.NotNull(entry.Line);
-            Assert.InRange(Encoding.UTF8.GetByteCount(entry.Line), 0, maxLineBytes);
+            Assert.True(System.Text.Unicode.Utf8.IsValid(entry.Line.Span));
+            Assert.InRange(entry.Line.Length, 0, maxLineBytes);
             Assert.Equal(1_795_514_400_123_000_000L, entry.UnixNanos);
             foreach (MetadataPair pair in entry.Metadata.Span)
             {
@@ -58,22 +58,20 @@ public sealed class PayloadProperties
         Prop.ForAll(Generators.UnicodeString.SelectMany(s => Gen.Choose(1, 300).Select(n => string.Concat(Enumerable.Repeat(s, n)))).ToArbitrary(),
             Gen.Choose(LineLimit.MinimumMaxBytes, 8192).ToArbitrary(), (line, maxBytes) =>
         {
-            string result = LineLimit.Truncate(line, maxBytes);
-            int bytes = Encoding.UTF8.GetByteCount(line);
+            Utf8Line input = Utf8Line.From(line);
+            Utf8Line result = LineLimit.Truncate(input, maxBytes);
 
-            Assert.InRange(Encoding.UTF8.GetByteCount(result), 0, maxBytes);
-            if (bytes <= maxBytes)
+            Assert.InRange(result.Length, 0, maxBytes);
+            Assert.True(System.Text.Unicode.Utf8.IsValid(result.Span), "a character was split");
+            if (input.Length <= maxBytes)
             {
-                Assert.Same(line, result);
+                Assert.Equal(input, result);
                 return;
             }
-            int marker = result.LastIndexOf(" … [", StringComparison.Ordinal);
-            string kept = result[..marker];
-            Assert.StartsWith(kept, line, StringComparison.Ordinal);
-            Assert.False(kept.Length > 0 && char.IsHighSurrogate(kept[^1]) && kept.Length < line.Length && char.IsLowSurrogate(line[kept.Length]),
-                "a surrogate pair was split");
-            int cut = bytes - Encoding.UTF8.GetByteCount(kept);
-            Assert.EndsWith($" … [{cut} bytes truncated]", result, StringComparison.Ordinal);
+            string text = result.ToString();
+            byte[] kept = Encoding.UTF8.GetBytes(text[..text.LastIndexOf(" … [", StringComparison.Ordinal)]);
+            Assert.True(input.Span.StartsWith(kept));
+            Assert.EndsWith($" … [{input.Length - kept.Length} bytes truncated]", text, StringComparison.Ordinal);
         });
 
     [Property(MaxTest = 500)]
@@ -82,7 +80,7 @@ public sealed class PayloadProperties
                 JsonValue(2).Select(v => Encoding.UTF8.GetBytes(v)),
                 JsonValue(2).ArrayOf().Select(v => Encoding.UTF8.GetBytes("[" + string.Join(",", v) + "]"))).ToArbitrary(), bytes =>
         {
-            var result = TelemetryBodyParser.Parse(bytes, 42);
+            var result = TelemetryBodyParser.Parse(bytes, 42, new LineArena());
             Assert.Equal(IsArrayOfObjects(bytes), result.Problem.IsNone);
         });
 
@@ -105,9 +103,9 @@ public sealed class PayloadProperties
     public void Parse_InvalidUtf8InALine_KeepsTheLineWithReplacementCharacters()
     {
         byte[] body = [.. """[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"caf"""u8, 0xC3, 0x28, .. """ ok\n"}]"""u8];
-        var result = TelemetryBodyParser.Parse(body, 0);
+        var result = TelemetryBodyParser.Parse(body, 0, new LineArena());
         Assert.True(result.Problem.IsNone);
-        Assert.Equal("caf\uFFFD( ok", Assert.Single(result.Records).Text);
+        Assert.Equal("caf\uFFFD( ok", Assert.Single(result.Records).Text.ToString());
     }
 
     [Theory]
@@ -120,17 +118,17 @@ public sealed class PayloadProperties
     [InlineData(@"\u00e9t\u00e9\n", "été")]
     public void Parse_ATextRecord_DropsOneTrailingNewlineOnly(string escaped, string expected)
     {
-        var result = TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes($$"""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"{{escaped}}"}]"""), 0);
-        Assert.Equal(expected, Assert.Single(result.Records).Text);
+        var result = TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes($$"""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"{{escaped}}"}]"""), 0, new LineArena());
+        Assert.Equal(expected, Assert.Single(result.Records).Text.ToString());
     }
 
     [Fact]
     public void Parse_ATruncatedBody_KeepsTheRecordsBeforeTheBreakAndSaysWhere()
     {
-        var result = TelemetryBodyParser.Parse("""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"first\n"},{"time":"2026"""u8.ToArray(), 0);
+        var result = TelemetryBodyParser.Parse("""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"first\n"},{"time":"2026"""u8.ToArray(), 0, new LineArena());
         Assert.Equal(2, result.Records.Count);
-        Assert.Equal("first", result.Records[0].Text);
-        Assert.Equal((TelemetryKind.Unparsed, "{\"time\":\"2026"), (result.Records[1].Kind, result.Records[1].Text));
+        Assert.Equal("first", result.Records[0].Text.ToString());
+        Assert.Equal((TelemetryKind.Unparsed, "{\"time\":\"2026"), (result.Records[1].Kind, result.Records[1].Text.ToString()));
         Assert.Contains("malformed JSON after 1 records", result.Problem.IfNone(""));
     }
 }

@@ -30,7 +30,7 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
     public static IReadOnlyList<DecodedPush> FromTelemetryBody(byte[] body)
     {
         const long now = 1_795_000_000_000;
-        TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000);
+        TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000, new LineArena());
         Assert.True(parsed.Problem.IsNone, parsed.Problem.IfNone(""));
 
         var state = ExtensionState.Initial(DeliveryPolicy.Default, Config.Shaping);

@@ -23,6 +23,8 @@ public static class Lifecycle
     /// <summary>What every line the extension prints starts with (the shell's log prefix).</summary>
     public const string OwnLinePrefix = "[loki-lambda-extension]";
 
+    private static readonly byte[] OwnLinePrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(OwnLinePrefix);
+
     /// <summary>Folds <paramref name="observation"/> into the state, then decides and folds each decision in turn.</summary>
     public static (ExtensionState State, Seq<Decision> Decisions) Step(ExtensionState state, Observation observation)
     {
@@ -230,7 +232,7 @@ public static class Lifecycle
         (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
         foreach (TelemetryRecord record in records)
         {
-            if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefix, StringComparison.Ordinal) == true)
+            if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefixUtf8) == true)
             {
                 continue; // the extension's own stdout, coming back: shipping it would feed on itself
             }

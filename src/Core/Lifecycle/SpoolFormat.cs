@@ -22,7 +22,9 @@ public static class SpoolFormat
             {
                 writer.Write(entry.UnixNanos);
                 writer.Write((byte)entry.Stream);
-                writer.Write(entry.Line);
+                // As BinaryWriter writes a string: a 7-bit encoded byte count, then the UTF-8.
+                writer.Write7BitEncodedInt(entry.Line.Length);
+                writer.Write(entry.Line.Span);
                 writer.Write(entry.Metadata.Count);
                 foreach (MetadataPair pair in entry.Metadata.Span)
                 {
@@ -53,7 +55,7 @@ public static class SpoolFormat
             {
                 long nanos = reader.ReadInt64();
                 var stream = (StreamKind)reader.ReadByte();
-                string line = reader.ReadString();
+                Utf8Line line = ReadLine(reader);
                 int pairs = reader.ReadInt32();
                 if (pairs < 0 || pairs > 1024 || !Enum.IsDefined(stream))
                 {
@@ -76,5 +78,15 @@ public static class SpoolFormat
         {
             throw new InvalidDataException("the file is cut short");
         }
+    }
+
+    private static Utf8Line ReadLine(BinaryReader reader)
+    {
+        int length = reader.Read7BitEncodedInt();
+        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new EndOfStreamException();
+        }
+        return Utf8Line.Adopt(reader.ReadBytes(length));
     }
 }

@@ -1,43 +1,34 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Unicode;
 
 namespace LokiLambdaExtension.Core.Loki;
 
 /// <summary>Keeps lines within Loki's <c>max_line_size</c>: a longer line is cut at a character boundary (never inside
-/// a UTF-8 sequence or a surrogate pair) and ends with a marker saying how many bytes were cut, so Loki never
-/// answers 400 for a line the extension sent and the reader knows the line is incomplete.</summary>
+/// a UTF-8 sequence) and ends with a marker saying how many bytes were cut, so Loki never answers 400 for a line the
+/// extension sent and the reader knows the line is incomplete.</summary>
 public static class LineLimit
 {
     public const int DefaultMaxBytes = 256 * 1024;
     public const int MinimumMaxBytes = 1024;
 
-    public static string Truncate(string line, int maxBytes)
+    public static Utf8Line Truncate(Utf8Line line, int maxBytes)
     {
-        // Cheap test first: a line of n chars never needs more than 3n UTF-8 bytes.
-        if ((long)line.Length * 3 <= maxBytes)
+        if (line.Length <= maxBytes)
         {
             return line;
         }
-        int bytes = Encoding.UTF8.GetByteCount(line);
-        if (bytes <= maxBytes)
-        {
-            return line;
-        }
+        ReadOnlySpan<byte> bytes = line.Span;
         // The marker's digits can only shrink as more is kept, so size it for the largest count it could carry.
-        int reserve = Encoding.UTF8.GetByteCount(Marker(bytes));
-        int budget = Math.Max(0, maxBytes - reserve);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, budget));
-        try
+        int budget = Math.Max(0, maxBytes - Encoding.UTF8.GetByteCount(Marker(bytes.Length)));
+        int kept = budget;
+        while (kept > 0 && (bytes[kept] & 0xC0) == 0x80)
         {
-            // FromUtf16 stops at the last whole character that fits: no split sequence, no split surrogate pair.
-            Utf8.FromUtf16(line, scratch.AsSpan(0, budget), out int keptChars, out int keptBytes, replaceInvalidSequences: true, isFinalBlock: true);
-            return string.Concat(line.AsSpan(0, keptChars), Marker(bytes - keptBytes));
+            kept--; // back off a continuation byte: the cut falls before the character it belongs to
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
+        string marker = Marker(bytes.Length - kept);
+        byte[] truncated = new byte[kept + Encoding.UTF8.GetByteCount(marker)];
+        bytes[..kept].CopyTo(truncated);
+        Encoding.UTF8.GetBytes(marker, truncated.AsSpan(kept));
+        return new Utf8Line(truncated, 0, truncated.Length);
     }
 
     private static string Marker(int cutBytes) => $" … [{cutBytes} bytes truncated]";

@@ -10,14 +10,19 @@ public enum StreamKind : byte
 }
 
 /// <summary>One log line as it will be stored in Loki, with the structured metadata that travels beside it.
-/// A struct holding references to strings that already exist: buffering and encoding entries allocates nothing per line.</summary>
+/// A struct pointing at bytes that already exist: buffering and encoding entries allocates nothing per line.</summary>
 /// <param name="UnixNanos">The telemetry record's own time, in nanoseconds since the Unix epoch.</param>
-/// <param name="Line">The text stored as the Loki line.</param>
+/// <param name="Line">The text stored as the Loki line, in UTF-8.</param>
 /// <param name="Stream">The stream (source) the line belongs to.</param>
 /// <param name="Metadata">Structured metadata pairs; empty for most lines of the walking skeleton.</param>
-public readonly record struct LogEntry(long UnixNanos, string Line, StreamKind Stream, MetadataPairs Metadata)
+public readonly record struct LogEntry(long UnixNanos, Utf8Line Line, StreamKind Stream, MetadataPairs Metadata)
 {
-    public LogEntry(long unixNanos, string line, StreamKind stream) : this(unixNanos, line, stream, MetadataPairs.Empty) { }
+    public LogEntry(long unixNanos, Utf8Line line, StreamKind stream) : this(unixNanos, line, stream, MetadataPairs.Empty) { }
+
+    /// <summary>An entry whose line is made here rather than received (reports, tests).</summary>
+    public LogEntry(long unixNanos, string line, StreamKind stream, MetadataPairs metadata) : this(unixNanos, Utf8Line.From(line), stream, metadata) { }
+
+    public LogEntry(long unixNanos, string line, StreamKind stream) : this(unixNanos, Utf8Line.From(line), stream, MetadataPairs.Empty) { }
 
     /// <summary>The bytes this entry costs in a push, for batching and memory caps (lines dominate).</summary>
     public int ApproximateBytes => Line.Length + 32;

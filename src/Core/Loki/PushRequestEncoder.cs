@@ -84,7 +84,7 @@ public static class PushRequestEncoder
     {
         var (seconds, nanos) = SplitTimestamp(entry.UnixNanos);
         int length = ProtobufSize.LengthDelimitedField(TimestampField, TimestampLength(seconds, nanos))
-                   + ProtobufSize.StringField(LineField, entry.Line);
+                   + ProtobufSize.StringField(LineField, entry.Line.Span);
         foreach (ref readonly MetadataPair pair in entry.Metadata.Span)
         {
             length += ProtobufSize.LengthDelimitedField(StructuredMetadataField, PairLength(in pair));
@@ -105,7 +105,7 @@ public static class PushRequestEncoder
         writer.WriteMessageHeader(TimestampField, TimestampLength(seconds, nanos));
         writer.WriteVarintField(SecondsField, (ulong)seconds);
         writer.WriteVarintField(NanosField, (ulong)nanos);
-        writer.WriteStringField(LineField, entry.Line);
+        writer.WriteStringField(LineField, entry.Line.Span);
         foreach (ref readonly MetadataPair pair in entry.Metadata.Span)
         {
             writer.WriteMessageHeader(StructuredMetadataField, PairLength(in pair));

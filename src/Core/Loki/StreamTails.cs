@@ -13,7 +13,7 @@ public readonly record struct StreamTails(Tail Function, Tail Platform, Tail Ext
             StreamKind.Platform => Platform,
             _ => Extension,
         };
-        if (tail.Line is { } line && entry.UnixNanos <= tail.UnixNanos && line == entry.Line)
+        if (tail.Line is { } line && entry.UnixNanos <= tail.UnixNanos && line.Equals(entry.Line))
         {
             entry = entry with { UnixNanos = tail.UnixNanos + 1 };
         }
@@ -27,4 +27,4 @@ public readonly record struct StreamTails(Tail Function, Tail Platform, Tail Ext
     }
 }
 
-public readonly record struct Tail(long UnixNanos, string? Line);
+public readonly record struct Tail(long UnixNanos, Utf8Line? Line);

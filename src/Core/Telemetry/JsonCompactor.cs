@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Text;
+using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
@@ -7,25 +6,14 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// escaping (so non-ASCII stays readable) and dropping only the whitespace between tokens.</summary>
 internal static class JsonCompactor
 {
-    public static string ToCompactString(ReadOnlySpan<byte> json)
+    /// <summary>Writes the compact form into <paramref name="lines"/> as a line.</summary>
+    public static Utf8Line Compact(ReadOnlySpan<byte> json, LineArena lines)
     {
-        if (Compact(json, []) == json.Length)
-        {
-            return Encoding.UTF8.GetString(json); // already compact, as the platform sends it
-        }
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(json.Length);
-        try
-        {
-            int length = Compact(json, buffer);
-            return Encoding.UTF8.GetString(buffer, 0, length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Span<byte> room = lines.Reserve(json.Length);
+        return lines.Commit(Compact(json, room));
     }
 
-    /// <summary>Counts the bytes of the compact form, and writes them when <paramref name="destination"/> is not empty.</summary>
+    /// <summary>Writes the compact form into <paramref name="destination"/> (never longer than the input) and returns its length.</summary>
     private static int Compact(ReadOnlySpan<byte> json, Span<byte> destination)
     {
         int length = 0;
@@ -56,11 +44,7 @@ internal static class JsonCompactor
             {
                 inString = true;
             }
-            if (!destination.IsEmpty)
-            {
-                destination[length] = b;
-            }
-            length++;
+            destination[length++] = b;
         }
         return length;
     }

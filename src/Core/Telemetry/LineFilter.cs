@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
+using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
@@ -18,31 +21,40 @@ public sealed record LineFilter(Regex? Drop, Regex? Mask)
 
     public bool IsNone => Drop is null && Mask is null;
 
-    public FilterResult Apply(string line)
+    public FilterResult Apply(Utf8Line line)
     {
+        // Regexes read characters: the line is decoded once into pooled memory, and a string is made only to mask.
+        char[] text = ArrayPool<char>.Shared.Rent(Math.Max(1, line.Length));
         try
         {
-            if (Drop?.IsMatch(line) == true)
+            ReadOnlySpan<char> chars = text.AsSpan(0, Encoding.UTF8.GetChars(line.Span, text));
+            try
             {
-                return new FilterResult(null, FilterOutcome.Dropped);
+                if (Drop?.IsMatch(chars) == true)
+                {
+                    return new FilterResult(null, FilterOutcome.Dropped);
+                }
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Undecided: ship it.
+            }
+            try
+            {
+                if (Mask is null || !Mask.IsMatch(chars))
+                {
+                    return new FilterResult(line, FilterOutcome.Kept);
+                }
+                return new FilterResult(Utf8Line.From(Mask.Replace(chars.ToString(), MaskText)), FilterOutcome.Masked);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return new FilterResult(null, FilterOutcome.MaskTimedOut);
             }
         }
-        catch (RegexMatchTimeoutException)
+        finally
         {
-            // Undecided: ship it.
-        }
-        if (Mask is null)
-        {
-            return new FilterResult(line, FilterOutcome.Kept);
-        }
-        try
-        {
-            string masked = Mask.Replace(line, MaskText);
-            return new FilterResult(masked, ReferenceEquals(masked, line) ? FilterOutcome.Kept : FilterOutcome.Masked);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return new FilterResult(null, FilterOutcome.MaskTimedOut);
+            ArrayPool<char>.Shared.Return(text);
         }
     }
 }
@@ -55,4 +67,4 @@ public enum FilterOutcome
     MaskTimedOut,
 }
 
-public readonly record struct FilterResult(string? Line, FilterOutcome Outcome);
+public readonly record struct FilterResult(Utf8Line? Line, FilterOutcome Outcome);

@@ -7,11 +7,14 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <summary>Maps telemetry records to the entries Loki stores: stream, line, time and structured metadata.</summary>
 public static class LogEntries
 {
+    /// <summary>Enough for the longest runtime prefix (Ruby's, about 90 characters) with room to spare.</summary>
+    private const int PrefixChars = 160;
+
     public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context) => record.Kind switch
     {
         TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context),
         TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context),
-        TelemetryKind.Unparsed => new LogEntry(record.UnixNanos, LineLimit.Truncate(record.Text ?? "", shaping.MaxLineBytes), StreamKind.Extension,
+        TelemetryKind.Unparsed => new LogEntry(record.UnixNanos, LineLimit.Truncate(record.Text ?? Utf8Line.Empty, shaping.MaxLineBytes), StreamKind.Extension,
             shaping.ForPlatform("unparsed", null, null, [])),
         _ => Platform(in record, shaping, context),
     };
@@ -26,13 +29,16 @@ public static class LogEntries
         string? traceId = null;
         if (record.Text is { } text)
         {
-            if (text.StartsWith('{') && RecordFieldsReader.TryRead(Encoding.UTF8.GetBytes(text)) is { } fields)
+            if (text.StartsWith("{"u8) && RecordFieldsReader.TryRead(text.Span) is { } fields)
             {
                 (level, requestId, traceId) = (LogLevels.Parse(fields.Level), fields.RequestId, fields.TraceId);
             }
             else
             {
-                level = TextLogPrefix.Read(text, out ReadOnlySpan<char> id);
+                // The prefixes are ASCII and short: read them from the line's first characters, decoded on the stack.
+                Span<char> prefix = stackalloc char[PrefixChars];
+                ReadOnlySpan<byte> head = text.Span[..Math.Min(text.Length, PrefixChars)];
+                level = TextLogPrefix.Read(prefix[..Encoding.UTF8.GetChars(head, prefix)], out ReadOnlySpan<char> id);
                 requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestId) ? context.RequestId : id.ToString();
             }
         }
@@ -47,7 +53,7 @@ public static class LogEntries
             : context is null && requestId is null && traceId is null
                 ? shaping.OutsideInvocation(level)
                 : shaping.ForLine(requestId ?? context?.RequestId, traceId ?? (sameInvocation ? context?.TraceId : null), level);
-        string line = LineLimit.Truncate(record.Text ?? record.Json ?? "", shaping.MaxLineBytes);
+        Utf8Line line = LineLimit.Truncate(record.Text ?? record.Json ?? Utf8Line.Empty, shaping.MaxLineBytes);
         return new LogEntry(record.UnixNanos, line, stream, metadata);
     }
 

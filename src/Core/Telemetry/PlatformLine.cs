@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
@@ -7,7 +8,10 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// saved queries and habits carry over; any other type is shipped as the compact JSON of its record.</summary>
 public static class PlatformLine
 {
-    public static string For(in TelemetryRecord record)
+    public static Utf8Line For(in TelemetryRecord record) =>
+        CloudWatchLine(in record) is { } line ? Utf8Line.From(line) : record.Json ?? record.Text ?? Utf8Line.From("{}");
+
+    private static string? CloudWatchLine(in TelemetryRecord record)
     {
         RecordFields f = record.Fields;
         return record.Kind switch
@@ -18,7 +22,7 @@ public static class PlatformLine
             TelemetryKind.InitStart => InitStart(f),
             TelemetryKind.LogsDropped =>
                 $"WARNING Lambda dropped {f.DroppedRecords ?? 0} log records ({f.DroppedBytes ?? 0} bytes): {f.Reason}",
-            _ => record.Json ?? record.Text ?? "{}",
+            _ => null,
         };
     }
 

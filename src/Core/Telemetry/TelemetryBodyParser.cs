@@ -2,19 +2,22 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using LanguageExt;
+using LokiLambdaExtension.Core.Loki;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>Reads a Telemetry API (or Logs API) body, a JSON array of <c>{"time","type","record"}</c>, with a
-/// <see cref="Utf8JsonReader"/>: no reflection, no DOM, text lines decoded once.</summary>
+/// <see cref="Utf8JsonReader"/>: no reflection, no DOM. Lines are unescaped straight into a <see cref="LineArena"/>
+/// and stay UTF-8 from here to the push.</summary>
 public static class TelemetryBodyParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
     /// <param name="body">The request body as received.</param>
     /// <param name="receivedUnixNanos">Stands in for a record's time when its <c>time</c> is missing or unreadable.</param>
-    public static TelemetryParseResult Parse(ReadOnlySpan<byte> body, long receivedUnixNanos)
+    /// <param name="lines">Where the records' lines are written.</param>
+    public static TelemetryParseResult Parse(ReadOnlySpan<byte> body, long receivedUnixNanos, LineArena lines)
     {
         var records = Seq<TelemetryRecord>();
         var problem = Option<string>.None;
@@ -24,7 +27,7 @@ public static class TelemetryBodyParser
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
-                return new TelemetryParseResult(body.IsEmpty ? records : records.Add(Unparsed(body, receivedUnixNanos)),
+                return new TelemetryParseResult(body.IsEmpty ? records : records.Add(Unparsed(body, receivedUnixNanos, lines)),
                     "the body is not a JSON array");
             }
             lastGoodEnd = reader.BytesConsumed;
@@ -33,7 +36,7 @@ public static class TelemetryBodyParser
             {
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    records = records.Add(ReadElement(ref reader, body, receivedUnixNanos));
+                    records = records.Add(ReadElement(ref reader, body, receivedUnixNanos, lines));
                     lastGoodEnd = reader.BytesConsumed;
                 }
                 else
@@ -54,24 +57,24 @@ public static class TelemetryBodyParser
             problem = $"malformed JSON after {records.Count} records (byte {reader.BytesConsumed}): {e.Message}";
             if (!body[(int)lastGoodEnd..].Trim(UnparsedPadding).IsEmpty)
             {
-                records = records.Add(Unparsed(body[(int)lastGoodEnd..], receivedUnixNanos));
+                records = records.Add(Unparsed(body[(int)lastGoodEnd..], receivedUnixNanos, lines));
             }
         }
         return new TelemetryParseResult(records, problem);
     }
 
     /// <summary>What could not be read is still shipped, as text, to the extension's stream.</summary>
-    private static TelemetryRecord Unparsed(ReadOnlySpan<byte> rest, long receivedUnixNanos) =>
-        new(receivedUnixNanos, "unparsed", TelemetryKind.Unparsed, Encoding.UTF8.GetString(rest.Trim(UnparsedPadding)), null, RecordFields.None);
+    private static TelemetryRecord Unparsed(ReadOnlySpan<byte> rest, long receivedUnixNanos, LineArena lines) =>
+        new(receivedUnixNanos, "unparsed", TelemetryKind.Unparsed, lines.Add(rest.Trim(UnparsedPadding)), null, RecordFields.None);
 
     /// <summary>Separators around an unreadable rest that carry nothing worth shipping.</summary>
     private static ReadOnlySpan<byte> UnparsedPadding => " \t\r\n,]"u8;
 
-    private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, long receivedUnixNanos)
+    private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, long receivedUnixNanos, LineArena lines)
     {
         long unixNanos = receivedUnixNanos;
         string type = "";
-        string? text = null;
+        Utf8Line? text = null;
         ReadOnlySpan<byte> recordJson = default;
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -91,7 +94,7 @@ public static class TelemetryBodyParser
             }
             else if (isRecord && reader.TokenType == JsonTokenType.String)
             {
-                text = ReadString(ref reader, withoutTrailingNewline: true);
+                text = ReadLine(ref reader, lines);
             }
             else if (isRecord)
             {
@@ -106,7 +109,7 @@ public static class TelemetryBodyParser
         }
 
         TelemetryKind kind = TelemetryKinds.FromType(type);
-        string? json = recordJson.IsEmpty ? null : JsonCompactor.ToCompactString(recordJson);
+        Utf8Line? json = recordJson.IsEmpty ? null : JsonCompactor.Compact(recordJson, lines);
         RecordFields fields = recordJson.Length > 0 && recordJson[0] == '{' ? RecordFieldsReader.Read(recordJson) : RecordFields.None;
         return new TelemetryRecord(unixNanos, type, kind, text, json, fields);
     }
@@ -126,24 +129,36 @@ public static class TelemetryBodyParser
         };
     }
 
-    /// <summary>Decodes a string token once. Invalid UTF-8 becomes U+FFFD rather than an exception: the line is kept.
-    /// A text record's trailing newline is dropped from the bytes before decoding, not copied off the string after.</summary>
-    internal static string ReadString(ref Utf8JsonReader reader, bool withoutTrailingNewline = false)
+    /// <summary>Decodes a string token. Invalid UTF-8 becomes U+FFFD rather than an exception: the value is kept.</summary>
+    internal static string ReadString(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
         {
-            return Encoding.UTF8.GetString(reader.ValueSpan); // unescaped, it cannot hold a newline
+            return Encoding.UTF8.GetString(reader.ValueSpan);
         }
         byte[] buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         try
         {
-            ReadOnlySpan<byte> value = buffer.AsSpan(0, JsonStringUnescaper.Unescape(reader.ValueSpan, buffer));
-            return Encoding.UTF8.GetString(withoutTrailingNewline ? WithoutTrailingNewline(value) : value);
+            return Encoding.UTF8.GetString(buffer, 0, JsonStringUnescaper.Unescape(reader.ValueSpan, buffer));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A text record's line, unescaped into the arena without the newline the runtime ended it with.
+    /// (Unescaped, a JSON string cannot hold a newline.)</summary>
+    private static Utf8Line ReadLine(ref Utf8JsonReader reader, LineArena lines)
+    {
+        ReadOnlySpan<byte> raw = reader.ValueSpan;
+        if (!reader.ValueIsEscaped)
+        {
+            return lines.Add(raw);
+        }
+        Span<byte> room = lines.Reserve(raw.Length);
+        int length = JsonStringUnescaper.Unescape(raw, room);
+        return lines.Commit(WithoutTrailingNewline(room[..length]).Length);
     }
 
     private static ReadOnlySpan<byte> WithoutTrailingNewline(ReadOnlySpan<byte> text) =>

@@ -1,3 +1,5 @@
+using LokiLambdaExtension.Core.Loki;
+
 namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>One element of a Telemetry API body: <c>{"time", "type", "record"}</c>.</summary>
@@ -10,8 +12,8 @@ public readonly record struct TelemetryRecord(
     long UnixNanos,
     string Type,
     TelemetryKind Kind,
-    string? Text,
-    string? Json,
+    Utf8Line? Text,
+    Utf8Line? Json,
     RecordFields Fields)
 {
     public string? RequestId => Fields.RequestId;

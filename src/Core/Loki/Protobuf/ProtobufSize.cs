@@ -21,6 +21,9 @@ internal static class ProtobufSize
     public static int StringField(int fieldNumber, string value) =>
         value.Length == 0 ? 0 : LengthDelimitedField(fieldNumber, Utf8Length(value));
 
+    public static int StringField(int fieldNumber, ReadOnlySpan<byte> utf8) =>
+        utf8.IsEmpty ? 0 : LengthDelimitedField(fieldNumber, utf8.Length);
+
     public static int VarintField(int fieldNumber, ulong value) => value == 0 ? 0 : Tag(fieldNumber) + Varint(value);
 
     /// <summary>UTF-8 length as written: lone surrogates become U+FFFD (3 bytes), as <see cref="Encoding.UTF8"/> writes them.</summary>

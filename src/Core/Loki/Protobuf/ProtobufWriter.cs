@@ -6,7 +6,7 @@ namespace LokiLambdaExtension.Core.Loki.Protobuf;
 
 /// <summary>Writes protobuf fields into a span that the caller sized with <see cref="ProtobufSize"/>.
 /// A ref struct like Google.Protobuf's <c>WriteContext</c>: the position is plain state, nothing is hidden or buffered,
-/// and strings are encoded to UTF-8 straight into the destination.</summary>
+/// and strings are encoded to UTF-8 straight into the destination (lines, already UTF-8, are copied).</summary>
 internal ref struct ProtobufWriter
 {
     private readonly Span<byte> _destination;
@@ -72,5 +72,17 @@ internal ref struct ProtobufWriter
         int written = Encoding.UTF8.GetBytes(value, _destination[_position..]);
         Debug.Assert(written == length, "GetByteCount and GetBytes disagree");
         _position += written;
+    }
+
+    /// <summary>A string field whose UTF-8 is already at hand (a line): copied as is.</summary>
+    public void WriteStringField(int fieldNumber, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return;
+        }
+        WriteMessageHeader(fieldNumber, utf8.Length);
+        utf8.CopyTo(_destination[_position..]);
+        _position += utf8.Length;
     }
 }

@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace LokiLambdaExtension.Core.Loki;
+
+/// <summary>Where received lines are written: 64 KiB chunks filled front to back, so a line costs its bytes and no
+/// allocation of its own. A filled chunk is simply left behind; the lines that point into it keep it alive, and the
+/// GC collects it with the last of them. Chunks stay under the large-object threshold (85,000 bytes), so they die
+/// young like any small object. Bytes once written are never changed: lines in the core's immutable state can point
+/// into the chunk still being filled. One writer at a time (the telemetry listener's thread).</summary>
+public sealed class LineArena
+{
+    internal const int ChunkBytes = 64 * 1024;
+    private byte[] _chunk = new byte[ChunkBytes];
+    private int _used;
+
+    /// <summary>Room for a line of at most <paramref name="maxBytes"/>: write into it, then <see cref="Commit"/> the
+    /// bytes written. A line longer than a chunk gets an array of its own.</summary>
+    public Span<byte> Reserve(int maxBytes)
+    {
+        if (maxBytes > ChunkBytes)
+        {
+            _chunk = new byte[maxBytes];
+            _used = 0;
+        }
+        else if (_used + maxBytes > _chunk.Length)
+        {
+            _chunk = new byte[ChunkBytes];
+            _used = 0;
+        }
+        return _chunk.AsSpan(_used, maxBytes);
+    }
+
+    /// <summary>Seals the first <paramref name="length"/> bytes of the last <see cref="Reserve"/>d room as a line,
+    /// repairing invalid UTF-8 with U+FFFD (one bad byte costs a character, not the line).</summary>
+    public Utf8Line Commit(int length)
+    {
+        ReadOnlySpan<byte> written = _chunk.AsSpan(_used, length);
+        if (!Utf8.IsValid(written))
+        {
+            return Repaired(written);
+        }
+        var line = new Utf8Line(_chunk, _used, length);
+        _used += length;
+        return line;
+    }
+
+    /// <summary>Writes a copy of <paramref name="utf8"/> as a line.</summary>
+    public Utf8Line Add(ReadOnlySpan<byte> utf8)
+    {
+        utf8.CopyTo(Reserve(utf8.Length));
+        return Commit(utf8.Length);
+    }
+
+    private Utf8Line Repaired(ReadOnlySpan<byte> invalid)
+    {
+        // Rare: the repaired text is written over the room it came from (or anew, when replacement made it longer).
+        string text = Encoding.UTF8.GetString(invalid);
+        int length = Encoding.UTF8.GetByteCount(text);
+        Span<byte> room = length <= invalid.Length ? _chunk.AsSpan(_used, length) : Reserve(length);
+        Encoding.UTF8.GetBytes(text, room);
+        var line = new Utf8Line(_chunk, _used, length);
+        _used += length;
+        return line;
+    }
+}
