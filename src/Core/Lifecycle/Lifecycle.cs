@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
@@ -229,6 +230,9 @@ public static class Lifecycle
         LineFilter filter = state.Shaping.Filter;
         int maskTimeouts = 0;
         long maskTimeoutBytes = 0;
+        int filteredOut = 0;
+        // With a filter, this body's entries are held back until it is known whether lines were dropped between them.
+        var kept = filter.IsNone ? null : new List<LogEntry>(records.Count);
         (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
         foreach (TelemetryRecord record in records)
         {
@@ -247,15 +251,24 @@ public static class Lifecycle
             {
                 entry = filtered.Outcome == FilterOutcome.Masked ? entry with { Line = LineLimit.Truncate(line, state.Shaping.MaxLineBytes) } : entry;
                 (entry, tails) = tails.Place(entry);
-                pending = pending.Add(entry);
+                if (kept is null)
+                {
+                    pending = pending.Add(entry);
+                }
+                else
+                {
+                    kept.Add(entry);
+                }
                 bytes += entry.ApproximateBytes;
             }
             else if (filtered.Outcome == FilterOutcome.Dropped)
             {
                 counters = counters with { Filtered = counters.Filtered + 1 };
+                filteredOut++;
             }
             else
             {
+                filteredOut++;
                 counters = counters with { Dropped = counters.Dropped + 1 };
                 maskTimeouts++;
                 maskTimeoutBytes += entry.ApproximateBytes;
@@ -273,6 +286,17 @@ public static class Lifecycle
             {
                 state = RuntimeDone(state, requestId);
                 context = context?.RequestId == requestId ? null : context;
+            }
+        }
+        if (kept is not null)
+        {
+            if (filteredOut > 0)
+            {
+                PackedLines.Pack(CollectionsMarshal.AsSpan(kept)); // so the dropped lines' chunks can go
+            }
+            foreach (LogEntry entry in kept)
+            {
+                pending = pending.Add(entry);
             }
         }
         var phase = state.Phase is Phase.ShuttingDown s

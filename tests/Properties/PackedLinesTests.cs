@@ -1,0 +1,31 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+
+namespace LokiLambdaExtension.Properties;
+
+/// <summary>Kept lines must not hold on to the arena chunks of the lines a filter dropped.</summary>
+public sealed class PackedLinesTests
+{
+    [Theory]
+    [InlineData("^drop", true)]
+    [InlineData("^nothing matches this", false)]
+    public void Received_WithADropFilter_KeptLinesLeaveTheArenaOnlyWhenLinesWereDropped(string dropPattern, bool dropsSome)
+    {
+        var arena = new LineArena();
+        string[] lines = [.. Enumerable.Range(0, 40).Select(i => i % 4 == 0 ? $"keep {i}" : $"drop {i}")];
+        byte[] body = Encoding.UTF8.GetBytes("[" + string.Join(",", lines.Select(l =>
+            $$"""{"time":"2026-11-25T10:00:00.000Z","type":"function","record":"{{l}}\n"}""")) + "]");
+        var parsed = TelemetryBodyParser.Parse(body, 0, arena);
+        var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "", "", new LineFilter(new Regex(dropPattern), null));
+
+        var (state, _) = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default, shaping), new TelemetryReceived(0, parsed.Records));
+
+        string[] expected = dropsSome ? [.. lines.Where(l => l.StartsWith("keep", StringComparison.Ordinal))] : lines;
+        Assert.Equal(expected, state.Pending.Select(e => e.Line.ToString()));
+        Utf8Line stillInTheArena = arena.Add("probe"u8); // the chunk the body's lines were written to
+        Assert.All(state.Pending, e => Assert.Equal(!dropsSome, e.Line.SharesArrayWith(stillInTheArena)));
+    }
+}
