@@ -1,5 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
 using Snappier;
@@ -16,6 +17,8 @@ public class CoreBenchmarks
     private byte[] _compressed = [];
     private byte[] _telemetryBody = [];
     private readonly LineArena _lines = new();
+    private ExtensionState _invoked = null!;
+    private TelemetryReceived _body = null!;
     private readonly StreamLabels _labels = StreamLabels.Create([new("service_name", "orders-api"), new("function_name", "orders-api"), new("cloud_region", "eu-west-1")]);
 
     [GlobalSetup]
@@ -36,6 +39,21 @@ public class CoreBenchmarks
         _encoded = new byte[PushRequestEncoder.GetEncodedLength(_entries, _labels)];
         PushRequestEncoder.Encode(_entries, _labels, _encoded);
         _compressed = new byte[Snappy.GetMaxCompressedLength(_encoded.Length)];
+
+        // An invocation under way (its platform.start seen), then one body of its 1,000 lines.
+        string start = """[{"time":"2026-11-25T10:00:00.000Z","type":"platform.start","record":{"requestId":"6d68ca91-49c9-448d-89b8-7ca3e6dc66aa","version":"$LATEST","tracing":{"spanId":"54565fb41ac79632","type":"X-Amzn-Trace-Id","value":"Root=1-62e900b2-710d76f009d6e7785905449a;Parent=0efbd19962d95b05;Sampled=1"}}}]""";
+        var state = ExtensionState.Initial(DeliveryPolicy.Default, shaping);
+        foreach (Observation observation in new Observation[]
+                 {
+                     new Initialized(0),
+                     new InvokeReceived(0, "6d68ca91-49c9-448d-89b8-7ca3e6dc66aa", 60_000),
+                     new TelemetryReceived(0, TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes(start), 0, _lines).Records),
+                 })
+        {
+            state = Lifecycle.Step(state, observation).State;
+        }
+        _invoked = state;
+        _body = new TelemetryReceived(0, parsed.Records);
     }
 
     /// <summary>Protobuf encoding of 1,000 entries into a reused buffer: ns and bytes allocated per push of 1,000.</summary>
@@ -52,6 +70,11 @@ public class CoreBenchmarks
 
     [Benchmark]
     public int SnappyCompressPushOf1000() => Snappy.Compress(_encoded, _compressed);
+
+    /// <summary>The Decider taking in a body of 1,000 function lines during an invocation: entries made (level and
+    /// request id read from each line's prefix), buffered, counted. What it allocates per line is what buffering costs.</summary>
+    [Benchmark(OperationsPerInvoke = Entries)]
+    public int ReceivePerLine() => Lifecycle.Step(_invoked, _body).State.Pending.Count;
 
     /// <summary>Parsing a Telemetry API body of 1,000 function records (~280 KB) into records, lines into the arena
     /// as the extension does (what it allocates is the arena's 64 KiB chunks, and the records' sequence).</summary>

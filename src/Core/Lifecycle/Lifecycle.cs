@@ -226,11 +226,9 @@ public static class Lifecycle
         long bytes = state.PendingBytes;
         InvocationContext? context = state.Context;
         StreamTails tails = state.Tails;
-        DeliveryCounters counters = state.Counters;
         LineFilter filter = state.Shaping.Filter;
-        int maskTimeouts = 0;
-        long maskTimeoutBytes = 0;
-        int filteredOut = 0;
+        // Counted here and folded into the counters once per body: a record per line would allocate per line.
+        long received = 0, filtered = 0, maskTimeouts = 0, maskTimeoutBytes = 0;
         // With a filter, this body's entries are held back until it is known whether lines were dropped between them.
         var kept = filter.IsNone ? null : new List<LogEntry>(records.Count);
         (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
@@ -240,16 +238,16 @@ public static class Lifecycle
             {
                 continue; // the extension's own stdout, coming back: shipping it would feed on itself
             }
-            counters = counters with { Received = counters.Received + 1 };
+            received++;
             if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
             {
                 context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), state.Shaping);
             }
             LogEntry entry = LogEntries.From(in record, state.Shaping, context);
-            FilterResult filtered = filter.IsNone ? new FilterResult(entry.Line, FilterOutcome.Kept) : filter.Apply(entry.Line);
-            if (filtered.Line is { } line)
+            FilterResult filtering = filter.IsNone ? new FilterResult(entry.Line, FilterOutcome.Kept) : filter.Apply(entry.Line);
+            if (filtering.Line is { } line)
             {
-                entry = filtered.Outcome == FilterOutcome.Masked ? entry with { Line = LineLimit.Truncate(line, state.Shaping.MaxLineBytes) } : entry;
+                entry = filtering.Outcome == FilterOutcome.Masked ? entry with { Line = LineLimit.Truncate(line, state.Shaping.MaxLineBytes) } : entry;
                 (entry, tails) = tails.Place(entry);
                 if (kept is null)
                 {
@@ -261,15 +259,12 @@ public static class Lifecycle
                 }
                 bytes += entry.ApproximateBytes;
             }
-            else if (filtered.Outcome == FilterOutcome.Dropped)
+            else if (filtering.Outcome == FilterOutcome.Dropped)
             {
-                counters = counters with { Filtered = counters.Filtered + 1 };
-                filteredOut++;
+                filtered++;
             }
             else
             {
-                filteredOut++;
-                counters = counters with { Dropped = counters.Dropped + 1 };
                 maskTimeouts++;
                 maskTimeoutBytes += entry.ApproximateBytes;
             }
@@ -290,7 +285,7 @@ public static class Lifecycle
         }
         if (kept is not null)
         {
-            if (filteredOut > 0)
+            if (filtered + maskTimeouts > 0)
             {
                 PackedLines.Pack(CollectionsMarshal.AsSpan(kept)); // so the dropped lines' chunks can go
             }
@@ -309,7 +304,12 @@ public static class Lifecycle
             PendingBytes = bytes,
             Context = context,
             Tails = tails,
-            Counters = counters,
+            Counters = state.Counters with
+            {
+                Received = state.Counters.Received + received,
+                Filtered = state.Counters.Filtered + filtered,
+                Dropped = state.Counters.Dropped + maskTimeouts,
+            },
         };
         state = Losses.Add(state, platformDropped.Lines, platformDropped.Bytes,
             $"dropped by Lambda before they reached the extension: {platformDropped.Reason}", "platform_logs_dropped");

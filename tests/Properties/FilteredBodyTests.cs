@@ -6,8 +6,9 @@ using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Properties;
 
-/// <summary>Kept lines must not hold on to the arena chunks of the lines a filter dropped.</summary>
-public sealed class PackedLinesTests
+/// <summary>A body through a drop filter: what is counted, and kept lines must not hold on to the arena chunks of the
+/// lines the filter dropped.</summary>
+public sealed class FilteredBodyTests
 {
     [Theory]
     [InlineData("^drop", true)]
@@ -27,5 +28,9 @@ public sealed class PackedLinesTests
         Assert.Equal(expected, state.Pending.Select(e => e.Line.ToString()));
         Utf8Line stillInTheArena = arena.Add("probe"u8); // the chunk the body's lines were written to
         Assert.All(state.Pending, e => Assert.Equal(!dropsSome, e.Line.SharesArrayWith(stillInTheArena)));
+        Assert.Equal((40L, dropsSome ? 30L : 0L, 0L), (state.Counters.Received, state.Counters.Filtered, state.Counters.Dropped));
+
+        (state, _) = Lifecycle.Step(state, new TelemetryReceived(0, parsed.Records));
+        Assert.Equal((80L, dropsSome ? 60L : 0L), (state.Counters.Received, state.Counters.Filtered));
     }
 }
