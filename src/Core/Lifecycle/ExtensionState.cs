@@ -30,7 +30,7 @@ public sealed record ExtensionState(
     EntryShaping Shaping,
     Phase Phase,
     long NowMs,
-    Seq<LogEntry> Pending,
+    EntryQueue Pending,
     long PendingBytes,
     Option<PushBatch> InFlight,
     long NextBatchId,
@@ -53,7 +53,7 @@ public sealed record ExtensionState(
     DeliveryCounters Counters)
 {
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null) => new(
-        policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, Seq<LogEntry>(), 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
+        policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, EntryQueue.Empty, 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
         null, default, Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero);
 
     /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>

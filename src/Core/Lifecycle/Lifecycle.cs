@@ -200,7 +200,7 @@ public static class Lifecycle
             bytes += entry.ApproximateBytes;
             count++;
         }
-        var entries = ImmutableArray.CreateRange(state.Pending.Take(count));
+        var entries = state.Pending.Take(count);
         return new PushStarted(new PushBatch(state.NextBatchId, entries, bytes, Math.Min(state.ReadBack, count)), notAfterMs);
     }
 
@@ -229,8 +229,9 @@ public static class Lifecycle
         LineFilter filter = state.Shaping.Filter;
         // Counted here and folded into the counters once per body: a record per line would allocate per line.
         long received = 0, filtered = 0, maskTimeouts = 0, maskTimeoutBytes = 0;
-        // With a filter, this body's entries are held back until it is known whether lines were dropped between them.
-        var kept = filter.IsNone ? null : new List<LogEntry>(records.Count);
+        // The body's entries join the buffer together, as one array (see EntryQueue).
+        var kept = new LogEntry[records.Count];
+        int keptCount = 0;
         (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
         foreach (TelemetryRecord record in records)
         {
@@ -249,14 +250,7 @@ public static class Lifecycle
             {
                 entry = filtering.Outcome == FilterOutcome.Masked ? entry with { Line = LineLimit.Truncate(line, state.Shaping.MaxLineBytes) } : entry;
                 (entry, tails) = tails.Place(entry);
-                if (kept is null)
-                {
-                    pending = pending.Add(entry);
-                }
-                else
-                {
-                    kept.Add(entry);
-                }
+                kept[keptCount++] = entry;
                 bytes += entry.ApproximateBytes;
             }
             else if (filtering.Outcome == FilterOutcome.Dropped)
@@ -283,17 +277,12 @@ public static class Lifecycle
                 context = context?.RequestId == requestId ? null : context;
             }
         }
-        if (kept is not null)
+        System.Array.Resize(ref kept, keptCount); // a no-op when every record became an entry
+        if (filtered + maskTimeouts > 0)
         {
-            if (filtered + maskTimeouts > 0)
-            {
-                PackedLines.Pack(CollectionsMarshal.AsSpan(kept)); // so the dropped lines' chunks can go
-            }
-            foreach (LogEntry entry in kept)
-            {
-                pending = pending.Add(entry);
-            }
+            PackedLines.Pack(kept); // so the dropped lines' arena chunks can go
         }
+        pending = pending.Append(ImmutableCollectionsMarshal.AsImmutableArray(kept));
         var phase = state.Phase is Phase.ShuttingDown s
             ? s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + state.Policy.LingerMs), s.ExitByMs) }
             : state.Phase;

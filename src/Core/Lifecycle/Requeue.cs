@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
@@ -8,12 +7,11 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// order in Loki.</summary>
 internal static class Requeue
 {
-    /// <summary>A fresh sequence rather than <c>Seq</c> concatenation, whose nested generic types Native AOT cannot
-    /// compile. Only failures and spool reads pay for the copy.</summary>
-    public static Seq<LogEntry> Prepend(ImmutableArray<LogEntry> head, Seq<LogEntry> tail) => Insert(tail, 0, head);
+    /// <summary>Only failures and spool reads pay for the copy.</summary>
+    public static EntryQueue Prepend(ImmutableArray<LogEntry> head, EntryQueue tail) => Insert(tail, 0, head);
 
     /// <summary>The entries of <paramref name="pending"/>, with <paramref name="inserted"/> placed before index <paramref name="at"/>.</summary>
-    public static Seq<LogEntry> Insert(Seq<LogEntry> pending, int at, ImmutableArray<LogEntry> inserted)
+    public static EntryQueue Insert(EntryQueue pending, int at, ImmutableArray<LogEntry> inserted)
     {
         var entries = new LogEntry[pending.Count + inserted.Length];
         int index = 0;
@@ -30,6 +28,6 @@ internal static class Requeue
         {
             inserted.CopyTo(entries, index);
         }
-        return LanguageExt.Seq.create(entries);
+        return EntryQueue.Of(entries);
     }
 }

@@ -167,7 +167,7 @@ internal static class Spooling
         }
         state = state with
         {
-            Pending = LanguageExt.Seq.create(kept.ToArray()),
+            Pending = EntryQueue.Of(kept.ToArray()),
             ReadBack = Math.Min(state.ReadBack, kept.Count),
             PendingBytes = state.PendingBytes - shedBytes,
             Counters = state.Counters with { Dropped = state.Counters.Dropped + shedCount },
@@ -180,7 +180,7 @@ internal static class Spooling
     /// <summary>Spill chunks are small enough to be read back into half the spill threshold.</summary>
     private static long ChunkBytes(DeliveryPolicy policy) => Math.Max(1, Math.Min(policy.MaxBatchBytes, policy.SpillAboveBytes / 4));
 
-    private static (ImmutableArray<LogEntry> Entries, long Bytes) Oldest(Seq<LogEntry> pending, long maxBytes)
+    private static (ImmutableArray<LogEntry> Entries, long Bytes) Oldest(EntryQueue pending, long maxBytes)
     {
         long bytes = 0;
         var entries = ImmutableArray.CreateBuilder<LogEntry>();

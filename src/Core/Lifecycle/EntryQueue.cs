@@ -1,0 +1,126 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using LanguageExt;
+using LokiLambdaExtension.Core.Loki;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>The entries waiting to be pushed, oldest first: an immutable queue of the arrays they came in (one per
+/// telemetry body). Taking in a body adds one node, where a <c>Seq&lt;LogEntry&gt;</c> added a node per line and
+/// regrew its array as it went: buffering a line allocates nothing of its own.</summary>
+public sealed class EntryQueue : IEnumerable<LogEntry>
+{
+    private readonly Seq<ImmutableArray<LogEntry>> _chunks;
+    /// <summary>How many entries of the first chunk are already gone (pushed or spilled).</summary>
+    private readonly int _skip;
+
+    private EntryQueue(Seq<ImmutableArray<LogEntry>> chunks, int skip, int count)
+    {
+        _chunks = chunks;
+        _skip = skip;
+        Count = count;
+    }
+
+    public static EntryQueue Empty { get; } = new(LanguageExt.Seq<ImmutableArray<LogEntry>>.Empty, 0, 0);
+
+    /// <summary>A queue of <paramref name="entries"/>, which the caller hands over and never changes.</summary>
+    public static EntryQueue Of(LogEntry[] entries) => Empty.Append(ImmutableCollectionsMarshal.AsImmutableArray(entries));
+
+    public int Count { get; }
+
+    public bool IsEmpty => Count == 0;
+
+    public EntryQueue Add(LogEntry entry) => Append([entry]);
+
+    /// <summary>The queue with <paramref name="entries"/> after everything in it.</summary>
+    public EntryQueue Append(ImmutableArray<LogEntry> entries) =>
+        entries.IsDefaultOrEmpty ? this : new EntryQueue(_chunks.Add(entries), _skip, Count + entries.Length);
+
+    /// <summary>The queue without its oldest <paramref name="count"/> entries.</summary>
+    public EntryQueue Skip(int count)
+    {
+        if (count >= Count)
+        {
+            return Empty;
+        }
+        Seq<ImmutableArray<LogEntry>> chunks = _chunks;
+        int skip = _skip + count;
+        while (skip >= chunks.Head.Length)
+        {
+            skip -= chunks.Head.Length;
+            chunks = chunks.Tail;
+        }
+        return new EntryQueue(chunks, skip, Count - count);
+    }
+
+    /// <summary>The oldest <paramref name="count"/> entries (all of them, if there are fewer).</summary>
+    public ImmutableArray<LogEntry> Take(int count)
+    {
+        var taken = ImmutableArray.CreateBuilder<LogEntry>(Math.Min(count, Count));
+        foreach (LogEntry entry in this)
+        {
+            if (taken.Count == taken.Capacity)
+            {
+                break;
+            }
+            taken.Add(entry);
+        }
+        return taken.MoveToImmutable();
+    }
+
+    public LogEntry[] ToArray()
+    {
+        var entries = new LogEntry[Count];
+        int index = 0;
+        foreach (LogEntry entry in this)
+        {
+            entries[index++] = entry;
+        }
+        return entries;
+    }
+
+    public Enumerator GetEnumerator() => new(this);
+
+    IEnumerator<LogEntry> IEnumerable<LogEntry>.GetEnumerator()
+    {
+        foreach (LogEntry entry in this)
+        {
+            yield return entry;
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<LogEntry>)this).GetEnumerator();
+
+    /// <summary>Walks the chunks in order, without allocating.</summary>
+    public struct Enumerator
+    {
+        private readonly EntryQueue _queue;
+        private int _chunk;
+        private int _index;
+
+        internal Enumerator(EntryQueue queue)
+        {
+            _queue = queue;
+            _chunk = 0;
+            _index = queue._skip - 1;
+        }
+
+        public readonly LogEntry Current => _queue._chunks[_chunk][_index];
+
+        public bool MoveNext()
+        {
+            if (_queue.IsEmpty)
+            {
+                return false;
+            }
+            _index++;
+            while (_chunk < _queue._chunks.Count && _index >= _queue._chunks[_chunk].Length)
+            {
+                _chunk++;
+                _index = 0;
+            }
+            return _chunk < _queue._chunks.Count;
+        }
+    }
+}
