@@ -49,7 +49,14 @@ public sealed class LifecycleProperties
     });
 
     [Property(MaxTest = 400)]
-    public Property AnyRun_StoresEveryLineOnceInOrderOrAccountsForIt() => Prop.ForAll(Seeds, seed =>
+    public Property AnyRun_StoresEveryLineOnceInOrderOrAccountsForIt() => Prop.ForAll(Seeds, StoresEveryLineOnceInOrderOrAccountsForIt);
+
+    /// <summary>Seeds that once failed, kept so that they are run on every build.</summary>
+    [Theory]
+    [InlineData(928251936)] // a spill failed while a newer push was under way
+    public void KnownRun_StoresEveryLineOnceInOrderOrAccountsForIt(int seed) => StoresEveryLineOnceInOrderOrAccountsForIt(seed);
+
+    private static void StoresEveryLineOnceInOrderOrAccountsForIt(int seed)
     {
         var run = new LifecycleSimulation(seed, SmallBuffers);
         run.Run(steps: 300);
@@ -65,17 +72,20 @@ public sealed class LifecycleProperties
             unaccounted += times > 0 || run.Settled.Contains(id) || held.Contains(id) ? 0 : 1;
             Assert.True(times <= 1 || run.MayDuplicate, $"seed {seed}: line {id} stored {times} times without an unknown outcome");
         }
-        if (!run.MayDuplicate && c.Spilled == 0)
+        if (!run.MayDuplicate)
         {
-            // Retries, 413 splits and shedding keep the order. Entries that went through the spool under memory pressure
-            // may arrive after newer ones (Loki accepts out-of-order writes within an hour).
-            Assert.True(stored.SequenceEqual(stored.Order()), $"seed {seed}: stored out of order");
+            // Retries, 413 splits and shedding keep the order. Entries sent to the spool under memory pressure may arrive
+            // after newer ones (Loki accepts out-of-order writes within an hour), and so may those whose spill failed:
+            // newer entries were pushed while the write was under way (seed 928251936 found it). Every other line
+            // keeps its order.
+            var neverSpilled = stored.Where(id => !run.SpillAttempted.Contains(id)).ToList();
+            Assert.True(neverSpilled.SequenceEqual(neverSpilled.Order()), $"seed {seed}: stored out of order");
         }
         // The rest were shed from a full buffer: each one counted as dropped (and reported), none silently gone.
         Assert.True(unaccounted <= c.Dropped, $"seed {seed}: {unaccounted} lines gone, only {c.Dropped} counted as dropped");
         Assert.True(run.State.Undelivered == 0 || !run.ShutdownWhileLokiHealthy || !run.ExitedBeforeDeadline,
             $"seed {seed}: exited with {run.State.Undelivered} entries unsent and time left, although Loki answered");
-    });
+    }
 
     [Property(MaxTest = 300)]
     public Property AnyRun_HoldsAnInvocationNoLongerThanTheFlushBudget() => Prop.ForAll(Seeds, seed =>

@@ -35,6 +35,8 @@ internal sealed class LifecycleSimulation
     public System.Collections.Generic.HashSet<int> Settled { get; } = [];
     public int ReceivedLines { get; private set; }
     public bool MayDuplicate { get; private set; }
+    /// <summary>Lines the core sent toward the spool, whether the write then succeeded or not.</summary>
+    public System.Collections.Generic.HashSet<int> SpillAttempted { get; } = [];
     public bool Exited { get; private set; }
 
     /// <summary>SHUTDOWN came during the drain, when Loki answers every push: nothing may be left unsent then.</summary>
@@ -232,6 +234,7 @@ internal sealed class LifecycleSimulation
             switch (decision)
             {
                 case SpillStarted spill:
+                    SpillAttempted.UnionWith(spill.Entries.Select(e => LineId(e.Line)));
                     bool fails = _random.Next(10) == 0;
                     if (!fails)
                     {
