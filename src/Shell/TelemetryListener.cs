@@ -63,19 +63,17 @@ internal sealed class TelemetryListener : IDisposable
         int length = 0;
         Stream body = request.InputStream;
         long announced = request.ContentLength64;
-        // Sized from the announced length (in 64 KiB steps, so bodies of about the same size share one buffer), within
-        // what the platform can send: 2 × the 1 MiB maxBytes ceiling. A larger claim grows the buffer only as bytes
-        // actually arrive.
-        if (announced > buffer.Length && announced <= 4 * 1024 * 1024)
+        // Sized from the announced length (in 64 KiB steps, so bodies of about the same size share one buffer, with room
+        // for the read that finds the end), within what the platform can send: 2 × the 1 MiB maxBytes ceiling. A larger
+        // claim grows the buffer only as bytes actually arrive.
+        if (announced >= buffer.Length && announced <= 4 * 1024 * 1024)
         {
-            buffer = new byte[(announced + 0xFFFF) & ~0xFFFF];
+            buffer = new byte[(announced + 1 + 0xFFFF) & ~0xFFFF];
         }
+        // Read to the end even when the announced length has arrived: otherwise HttpListener drains the request itself
+        // when the answer is closed, blocking until it sees the end or gives up and drops the connection.
         while (true)
         {
-            if (length == announced)
-            {
-                break;
-            }
             if (length == buffer.Length)
             {
                 // No length given, or more than it said: grow rather than cut a body short.
