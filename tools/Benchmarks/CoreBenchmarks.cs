@@ -19,6 +19,7 @@ public class CoreBenchmarks
     private readonly LineArena _lines = new();
     private ExtensionState _invoked = null!;
     private TelemetryReceived _body = null!;
+    private ExtensionState _uninvoked = null!;
     private readonly StreamLabels _labels = StreamLabels.Create([new("service_name", "orders-api"), new("function_name", "orders-api"), new("cloud_region", "eu-west-1")]);
 
     [GlobalSetup]
@@ -54,6 +55,7 @@ public class CoreBenchmarks
         }
         _invoked = state;
         _body = new TelemetryReceived(0, parsed.Records);
+        _uninvoked = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default, shaping), new Initialized(0)).State;
     }
 
     /// <summary>Protobuf encoding of 1,000 entries into a reused buffer: ns and bytes allocated per push of 1,000.</summary>
@@ -75,6 +77,11 @@ public class CoreBenchmarks
     /// request id read from each line's prefix), buffered, counted. What it allocates per line is what buffering costs.</summary>
     [Benchmark(OperationsPerInvoke = Entries)]
     public int ReceivePerLine() => Lifecycle.Step(_invoked, _body).State.Pending.Count;
+
+    /// <summary>The same body when no platform.start was seen (a subscription without "platform"): each line's
+    /// request id comes from its own prefix.</summary>
+    [Benchmark(OperationsPerInvoke = Entries)]
+    public int ReceivePerLineWithoutPlatformStart() => Lifecycle.Step(_uninvoked, _body).State.Pending.Count;
 
     /// <summary>Parsing a Telemetry API body of 1,000 function records (~280 KB) into records, lines into the arena
     /// as the extension does (what it allocates is the arena's 64 KiB chunks, and the records' sequence).</summary>

@@ -9,6 +9,7 @@ public sealed class EntryShaping
     private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
+    private RequestMetadata? _lastRequest;
 
     public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null)
     {
@@ -65,6 +66,20 @@ public sealed class EntryShaping
         return new MetadataPairs([.. pairs]);
     }
 
+    /// <summary>The metadata of a line that names its request, outside any known invocation. The last request's
+    /// metadata is kept (swapped whole, so a reader never sees half of it): its lines share it instead of each making
+    /// a string and an array.</summary>
+    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level)
+    {
+        RequestMetadata? last = _lastRequest;
+        if (last is null || !requestId.SequenceEqual(last.RequestId))
+        {
+            string id = requestId.ToString();
+            _lastRequest = last = new RequestMetadata(id, MetadataByLevel(id, null));
+        }
+        return last.ByLevel[(int)level];
+    }
+
     internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)
     {
         var byLevel = new MetadataPairs[LevelCount];
@@ -74,4 +89,6 @@ public sealed class EntryShaping
         }
         return byLevel;
     }
+
+    private sealed record RequestMetadata(string RequestId, MetadataPairs[] ByLevel);
 }

@@ -39,6 +39,12 @@ public static class LogEntries
                 Span<char> prefix = stackalloc char[PrefixChars];
                 ReadOnlySpan<byte> head = text.Span[..Math.Min(text.Length, PrefixChars)];
                 level = TextLogPrefix.Read(prefix[..Encoding.UTF8.GetChars(head, prefix)], out ReadOnlySpan<char> id);
+                if (context is null && !id.IsEmpty)
+                {
+                    // No platform.start told where this invocation began (a subscription without "platform"): lines of
+                    // one request still share their metadata, through the shaping's memo of the last request id.
+                    return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level));
+                }
                 requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestId) ? context.RequestId : id.ToString();
             }
         }
