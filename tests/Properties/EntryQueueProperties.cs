@@ -10,7 +10,8 @@ namespace LokiLambdaExtension.Properties;
 /// <summary>The buffer's queue against the plainest model of it: a list.</summary>
 public sealed class EntryQueueProperties
 {
-    /// <summary>0: append a chunk of n entries, 1: add one entry, 2: skip n, 3: take n, 4: rebuild from an array.</summary>
+    /// <summary>0: append a chunk of n entries, 1: add one entry, 2: skip n, 3: take the oldest within n lines' bytes,
+    /// 4: rebuild from an array.</summary>
     private static Arbitrary<(int Op, int N)[]> Operations =>
         Gen.Choose(0, 4).SelectMany(op => Gen.Choose(0, 12).Select(n => (op, n))).ArrayOf().Select(ops => ops.ToArray()).ToArbitrary();
 
@@ -41,7 +42,22 @@ public sealed class EntryQueueProperties
                     model.RemoveRange(0, Math.Min(n, model.Count));
                     break;
                 case 3:
-                    Assert.Equal(model.Take(n), queue.Take(n));
+                    // The oldest entries within the cap, and always one: the list's own prefix by the same rule.
+                    long cap = n * 40L;
+                    var expected = new List<LogEntry>();
+                    long expectedBytes = 0;
+                    foreach (LogEntry entry in model)
+                    {
+                        if (expected.Count > 0 && expectedBytes + entry.ApproximateBytes > cap)
+                        {
+                            break;
+                        }
+                        expectedBytes += entry.ApproximateBytes;
+                        expected.Add(entry);
+                    }
+                    var (taken, bytes) = queue.Oldest(cap);
+                    Assert.Equal(expected, taken);
+                    Assert.Equal(expectedBytes, bytes);
                     break;
                 default:
                     queue = EntryQueue.Of(queue.ToArray());

@@ -54,19 +54,31 @@ public sealed class EntryQueue : IEnumerable<LogEntry>
         return new EntryQueue(chunks, skip, Count - count);
     }
 
-    /// <summary>The oldest <paramref name="count"/> entries (all of them, if there are fewer).</summary>
-    public ImmutableArray<LogEntry> Take(int count)
+    /// <summary>The oldest entries that fit in <paramref name="maxBytes"/> (counted as <see cref="LogEntry.ApproximateBytes"/>),
+    /// and always at least one: what a push or a spill takes.</summary>
+    public (ImmutableArray<LogEntry> Entries, long Bytes) Oldest(long maxBytes)
     {
-        var taken = ImmutableArray.CreateBuilder<LogEntry>(Math.Min(count, Count));
+        long bytes = 0;
+        int count = 0;
         foreach (LogEntry entry in this)
         {
-            if (taken.Count == taken.Capacity)
+            if (count > 0 && bytes + entry.ApproximateBytes > maxBytes)
+            {
+                break;
+            }
+            bytes += entry.ApproximateBytes;
+            count++;
+        }
+        var taken = ImmutableArray.CreateBuilder<LogEntry>(count);
+        foreach (LogEntry entry in this)
+        {
+            if (taken.Count == count)
             {
                 break;
             }
             taken.Add(entry);
         }
-        return taken.MoveToImmutable();
+        return (taken.MoveToImmutable(), bytes);
     }
 
     public LogEntry[] ToArray()

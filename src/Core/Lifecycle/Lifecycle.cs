@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
@@ -189,19 +188,8 @@ public static class Lifecycle
 
     private static Decision TakeBatch(ExtensionState state, long notAfterMs)
     {
-        long bytes = 0;
-        int count = 0;
-        foreach (LogEntry entry in state.Pending)
-        {
-            if (count > 0 && bytes + entry.ApproximateBytes > state.BatchCap)
-            {
-                break;
-            }
-            bytes += entry.ApproximateBytes;
-            count++;
-        }
-        var entries = state.Pending.Take(count);
-        return new PushStarted(new PushBatch(state.NextBatchId, entries, bytes, Math.Min(state.ReadBack, count)), notAfterMs);
+        var (entries, bytes) = state.Pending.Oldest(state.BatchCap);
+        return new PushStarted(new PushBatch(state.NextBatchId, entries, bytes, Math.Min(state.ReadBack, entries.Length)), notAfterMs);
     }
 
     private static ExtensionState Invoked(ExtensionState state, InvokeReceived invoke)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
 using static LanguageExt.Prelude;
@@ -37,7 +36,7 @@ internal static class Spooling
         {
             return None;
         }
-        var (entries, bytes) = Oldest(state.Pending, ChunkBytes(state.Policy));
+        var (entries, bytes) = state.Pending.Oldest(ChunkBytes(state.Policy));
         return state.SpoolBytes + bytes <= state.Policy.SpoolMaxBytes
             ? new SpillStarted(new SpoolFile(state.NextSpoolId, entries.Length, bytes), entries)
             : None;
@@ -179,20 +178,4 @@ internal static class Spooling
 
     /// <summary>Spill chunks are small enough to be read back into half the spill threshold.</summary>
     private static long ChunkBytes(DeliveryPolicy policy) => Math.Max(1, Math.Min(policy.MaxBatchBytes, policy.SpillAboveBytes / 4));
-
-    private static (ImmutableArray<LogEntry> Entries, long Bytes) Oldest(EntryQueue pending, long maxBytes)
-    {
-        long bytes = 0;
-        var entries = ImmutableArray.CreateBuilder<LogEntry>();
-        foreach (LogEntry entry in pending)
-        {
-            if (entries.Count > 0 && bytes + entry.ApproximateBytes > maxBytes)
-            {
-                break;
-            }
-            bytes += entry.ApproximateBytes;
-            entries.Add(entry);
-        }
-        return (entries.ToImmutable(), bytes);
-    }
 }
