@@ -9,7 +9,7 @@ public sealed class EntryShaping
     private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
-    private RequestMetadata? _lastRequest;
+    private InvocationContext? _lastRequest;
 
     public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null)
     {
@@ -66,18 +66,17 @@ public sealed class EntryShaping
         return new MetadataPairs([.. pairs]);
     }
 
-    /// <summary>The metadata of a line that names its request, outside any known invocation. The last request's
-    /// metadata is kept (swapped whole, so a reader never sees half of it): its lines share it instead of each making
-    /// a string and an array.</summary>
+    /// <summary>The metadata of a line that names its request, outside any known invocation. The last such request is
+    /// kept as a context of its own (swapped whole, so a reader never sees half of it): its lines share its metadata
+    /// instead of each making a string and an array.</summary>
     public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level)
     {
-        RequestMetadata? last = _lastRequest;
+        InvocationContext? last = _lastRequest;
         if (last is null || !requestId.SequenceEqual(last.RequestId))
         {
-            string id = requestId.ToString();
-            _lastRequest = last = new RequestMetadata(id, MetadataByLevel(id, null));
+            _lastRequest = last = new InvocationContext(requestId.ToString(), traceId: null, this);
         }
-        return last.ByLevel[(int)level];
+        return last.For(level);
     }
 
     internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)
@@ -89,6 +88,4 @@ public sealed class EntryShaping
         }
         return byLevel;
     }
-
-    private sealed record RequestMetadata(string RequestId, MetadataPairs[] ByLevel);
 }
