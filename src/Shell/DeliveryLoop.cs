@@ -53,7 +53,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
-        var state = ExtensionState.Initial(config.Delivery, config.Shaping);
+        // This sandbox's discriminator below the millisecond of every entry's time (see StreamTails).
+        var state = ExtensionState.Initial(config.Delivery, config.Shaping, Random.Shared.NextInt64(StreamTails.NanosPerMillisecond));
         _observations.Writer.TryWrite(new Initialized(NowMs));
         if (config.Delivery.SpoolMaxBytes > 0)
         {
@@ -124,47 +125,59 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
         _observations.Writer.TryWrite(observation);
     }
 
+    /// <summary>One push request per stream of the batch, sent together; the core gets every stream's outcome at once.</summary>
     private async Task PushAsync(PushBatch batch, long notAfterMs, CancellationToken cancellation)
     {
-        PushOutcome outcome;
+        StreamOutcomes outcomes = new PushOutcome.Delivered();
+        StreamKind[] streams = [.. batch.Streams()];
+        PushOutcome[] answers = await Task.WhenAll(streams.Select(stream => PushStreamAsync(batch, stream, notAfterMs, cancellation)));
+        for (int i = 0; i < streams.Length; i++)
+        {
+            outcomes = outcomes.With(streams[i], answers[i]);
+            Report(batch.Of(streams[i]).Count, answers[i]);
+        }
+        _observations.Writer.TryWrite(new PushFinished(NowMs, batch.Id, outcomes, Random.Shared.NextDouble()));
+    }
+
+    private async Task<PushOutcome> PushStreamAsync(PushBatch batch, StreamKind stream, long notAfterMs, CancellationToken cancellation)
+    {
         try
         {
-            using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels);
+            using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels, stream);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - NowMs)));
-            (outcome, _) = await loki.PushAsync(body, timeout.Token);
+            (PushOutcome outcome, _) = await loki.PushAsync(body, timeout.Token);
+            return outcome;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             // A bug must not leave the batch in flight forever: that would hold /event/next, and the function with it.
-            outcome = new PushOutcome.Rejected(0, $"internal error while pushing: {e.GetType().Name}: {e.Message}");
+            return new PushOutcome.Rejected(0, $"internal error while pushing: {e.GetType().Name}: {e.Message}");
         }
-        Report(batch, outcome);
-        _observations.Writer.TryWrite(new PushFinished(NowMs, batch.Id, outcome, Random.Shared.NextDouble()));
     }
 
-    private void Report(PushBatch batch, PushOutcome outcome)
+    private void Report(int entries, PushOutcome outcome)
     {
         switch (outcome)
         {
             case PushOutcome.Rejected { Status: 401 or 403 } refused when _reportedRejections.Add($"{refused.Status} {refused.Message}"):
                 ExtensionLog.Error($"Loki at {loki.PushUri} refused the credentials (HTTP {refused.Status}: {refused.Message}); " +
-                                   $"{batch.Entries.Length} entries not sent, not retried. Check LOKI_AUTH_TOKEN, " +
+                                   $"{entries} entries not sent, not retried. Check LOKI_AUTH_TOKEN, " +
                                    "LOKI_USERNAME/LOKI_PASSWORD and LOKI_TENANT_ID (loki-lambda-extension --check tests them)");
                 break;
             case PushOutcome.Rejected rejected when _reportedRejections.Add($"{rejected.Status} {rejected.Message}"):
-                ExtensionLog.Error($"Loki at {loki.PushUri} rejected a push of {batch.Entries.Length} entries " +
+                ExtensionLog.Error($"Loki at {loki.PushUri} rejected a push of {entries} entries " +
                                    $"(HTTP {rejected.Status}, not retried; a 400 stores the valid entries): {rejected.Message}");
                 break;
             case PushOutcome.Blocked blocked:
-                ExtensionLog.Error($"Loki's ingestion is blocked for this tenant (HTTP 260); {batch.Entries.Length} entries dropped: {blocked.Message}");
+                ExtensionLog.Error($"Loki's ingestion is blocked for this tenant (HTTP 260); {entries} entries dropped: {blocked.Message}");
                 break;
             case PushOutcome.Retryable retryable when _failedPushes++ == 0:
                 ExtensionLog.Warn($"push to {loki.PushUri} failed ({retryable.Reason}); entries are kept and retried " +
                                   "with backoff, without holding invocations; said once until Loki answers again");
                 break;
             case PushOutcome.Retryable retryable:
-                ExtensionLog.Debug($"push of {batch.Entries.Length} entries failed again ({retryable.Reason})");
+                ExtensionLog.Debug($"push of {entries} entries failed again ({retryable.Reason})");
                 break;
             case PushOutcome.Delivered when _failedPushes > 0:
                 ExtensionLog.Info($"Loki at {loki.PushUri} answers again, after {_failedPushes} failed pushes");

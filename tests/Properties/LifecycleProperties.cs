@@ -101,8 +101,8 @@ public sealed class LifecycleProperties
     public void Backoff_RetryAfterLongerThanTheJitteredDelay_Wins()
     {
         var policy = DeliveryPolicy.Default;
-        Assert.Equal(2000, Lifecycle.Backoff(policy, attempt: 0, jitter: 0.5, retryAfterMs: 2000));
-        Assert.Equal(400, Lifecycle.Backoff(policy, attempt: 3, jitter: 0.5, retryAfterMs: null));
-        Assert.Equal(policy.BackoffMaxMs, Lifecycle.Backoff(policy, attempt: 60, jitter: 1, retryAfterMs: long.MaxValue));
+        Assert.Equal(2000, PushSettlement.Backoff(policy, attempt: 0, jitter: 0.5, retryAfterMs: 2000));
+        Assert.Equal(400, PushSettlement.Backoff(policy, attempt: 3, jitter: 0.5, retryAfterMs: null));
+        Assert.Equal(policy.BackoffMaxMs, PushSettlement.Backoff(policy, attempt: 60, jitter: 1, retryAfterMs: long.MaxValue));
     }
 }

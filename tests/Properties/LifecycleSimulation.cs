@@ -112,7 +112,7 @@ internal sealed class LifecycleSimulation
         int choice = _random.Next(100);
         if (_state.InFlight.Case is PushBatch batch && choice < 45)
         {
-            Apply(new PushFinished(_now, batch.Id, RandomOutcome(batch), _random.NextDouble()));
+            Apply(new PushFinished(_now, batch.Id, RandomOutcomes(batch), _random.NextDouble()));
         }
         else if (_state.Phase is Phase.AwaitingEvent && choice < 70)
         {
@@ -152,6 +152,17 @@ internal sealed class LifecycleSimulation
                 Utf8Line.From("{}"), new RecordFields { RequestId = _currentRequest, Status = "success" }));
         }
         return records;
+    }
+
+    /// <summary>Each stream of a batch is its own push request, answered on its own.</summary>
+    private StreamOutcomes RandomOutcomes(PushBatch batch)
+    {
+        StreamOutcomes outcomes = new PushOutcome.Delivered();
+        foreach (StreamKind stream in batch.Streams())
+        {
+            outcomes = outcomes.With(stream, RandomOutcome(batch.Only(s => s == stream)));
+        }
+        return outcomes;
     }
 
     private PushOutcome RandomOutcome(PushBatch batch) => LokiAlwaysStores ? StoredOutcome(batch) : _random.Next(12) switch
@@ -253,7 +264,7 @@ internal sealed class LifecycleSimulation
 
     private void Apply(Observation observation)
     {
-        Trace?.Invoke($"{observation.GetType().Name} now={observation.NowMs} {(observation is TelemetryReceived t ? string.Join(",", t.Records.Select(r => r.Kind)) : observation is PushFinished f ? f.Outcome.ToString() : "")} phase={_state.Phase.GetType().Name} timer={_state.TimerAtMs} retryAt={_state.RetryAtMs} inflight={_state.InFlight.IsSome}");
+        Trace?.Invoke($"{observation.GetType().Name} now={observation.NowMs} {(observation is TelemetryReceived t ? string.Join(",", t.Records.Select(r => r.Kind)) : observation is PushFinished f ? f.Outcomes.ToString() : "")} phase={_state.Phase.GetType().Name} timer={_state.TimerAtMs} retryAt={_state.RetryAtMs} inflight={_state.InFlight.IsSome}");
         ExtensionState state = Lifecycle.Evolve(_state, observation);
         var (next, decisions) = Lifecycle.Step(_state, observation);
         foreach (Decision decision in decisions)

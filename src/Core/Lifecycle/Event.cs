@@ -32,9 +32,9 @@ public sealed record ShutdownReceived(long NowMs, long DeadlineMs, string Reason
 /// <summary>The platform delivered a Telemetry API body; the listener has already answered it.</summary>
 public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records) : Observation(NowMs);
 
-/// <summary>A push ended. <paramref name="Jitter"/> is a uniform sample in [0, 1) for retry backoff: randomness
-/// comes from the shell so the core stays deterministic.</summary>
-public sealed record PushFinished(long NowMs, long BatchId, PushOutcome Outcome, double Jitter) : Observation(NowMs);
+/// <summary>A batch's push requests (one per stream) all ended, each with its own outcome. <paramref name="Jitter"/> is
+/// a uniform sample in [0, 1) for retry backoff: randomness comes from the shell so the core stays deterministic.</summary>
+public sealed record PushFinished(long NowMs, long BatchId, StreamOutcomes Outcomes, double Jitter) : Observation(NowMs);
 
 /// <summary>The spool write of <paramref name="FileId"/> ended; <paramref name="Error"/> says why it failed.</summary>
 public sealed record SpillFinished(long NowMs, long FileId, string? Error) : Observation(NowMs);

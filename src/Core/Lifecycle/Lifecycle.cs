@@ -51,7 +51,7 @@ public static class Lifecycle
             Traffic = state.Traffic with { LastPushAtMs = state.NowMs },
             PendingBytes = state.PendingBytes - d.Batch.Bytes,
             NextBatchId = d.Batch.Id + 1,
-            Counters = state.Counters with { Pushes = state.Counters.Pushes + 1 },
+            Counters = state.Counters with { Pushes = state.Counters.Pushes + d.Batch.Streams().Count() },
         },
         SpillStarted d => Spooling.Started(state, d),
         SpoolLoadStarted d => Spooling.LoadStarted(state, d),
@@ -73,7 +73,7 @@ public static class Lifecycle
                 QuietUntilMs: Math.Min(state.NowMs + state.Policy.LingerMs, shutdown.DeadlineMs - state.Policy.ShutdownMarginMs)),
         },
         TelemetryReceived telemetry => Received(state, telemetry.Records),
-        PushFinished finished => Finished(state, finished),
+        PushFinished finished => PushSettlement.Finished(state, finished),
         SpillFinished spilled => Spooling.Finished(state, spilled),
         SpoolLoaded loaded => Spooling.Loaded(state, loaded),
         SpoolFound found => Spooling.Found(state, found),
@@ -113,8 +113,14 @@ public static class Lifecycle
         {
             return TakeBatch(state, notAfterMs: Math.Min(flushUntil, now + state.Policy.FlushBudgetMs));
         }
+        if (periodic)
+        {
+            // A busy function is not held for Lambda's buffering: with no push due (or the due one done, having
+            // overlapped the function's own work), back to /event/next at once, without waiting for runtimeDone.
+            return new NextCalled();
+        }
         bool nothingToPush = state.Pending.IsEmpty && state.Loading.IsNone;
-        if (flushing && (periodic || nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil))
+        if (flushing && (nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil))
         {
             // Done, or out of budget: what is left stays buffered and goes out with a later invocation.
             return new NextCalled();
@@ -123,10 +129,6 @@ public static class Lifecycle
             : state.RetryAtMs > now && !state.Pending.IsEmpty && (probe || state.PendingBytes >= state.BatchCap)
                 ? Math.Min(state.RetryAtMs, invoked.GiveUpAtMs)
                 : invoked.GiveUpAtMs;
-        if (periodic && !flushing && !state.Pending.IsEmpty)
-        {
-            wakeAt = Math.Min(wakeAt, Math.Max(state.Traffic.LastPushAtMs + state.Policy.Flush.PeriodMs, state.RetryAtMs));
-        }
         return ArmTimer(state, wakeAt);
     }
 
@@ -306,59 +308,5 @@ public static class Lifecycle
     {
         recent = recent.Add(requestId);
         return recent.Count > RecentRuntimeDoneKept ? recent.Tail : recent;
-    }
-
-    private static ExtensionState Finished(ExtensionState state, PushFinished finished)
-    {
-        if (state.InFlight.Case is not PushBatch batch || batch.Id != finished.BatchId)
-        {
-            return state; // a stale answer: the batch was already settled
-        }
-        state = state with { InFlight = None };
-        int count = batch.Entries.Length;
-        DeliveryCounters c = state.Counters;
-        return finished.Outcome switch
-        {
-            PushOutcome.Delivered => state with
-            {
-                Attempt = 0,
-                RetryAtMs = 0,
-                BatchCap = Math.Min(state.Policy.MaxBatchBytes, state.BatchCap * 2),
-                Counters = c with { Sent = c.Sent + count },
-            },
-            PushOutcome.Rejected r => Losses.Add(state with { Attempt = 0, Counters = c with { Rejected = c.Rejected + count } },
-                count, batch.Bytes, $"rejected by Loki (HTTP {r.Status}, not retried): {r.Message}", "rejected"),
-            PushOutcome.Blocked b => Losses.Add(state with { Attempt = 0, Counters = c with { Dropped = c.Dropped + count } },
-                count, batch.Bytes, $"dropped: Loki's ingestion is blocked for this tenant (HTTP 260): {b.Message}", "ingestion_blocked"),
-            PushOutcome.TooLarge when count > 1 => PutBack(state with { BatchCap = Math.Max(1, batch.Bytes / 2) }, batch, retryAtMs: state.NowMs),
-            PushOutcome.TooLarge => Losses.Add(state with { Counters = c with { Rejected = c.Rejected + 1 } },
-                1, batch.Bytes, "rejected: a proxy in front of Loki refused even a single entry as too large (HTTP 413)", "too_large"),
-            PushOutcome.Retryable r => PutBack(
-                state with
-                {
-                    Attempt = state.Attempt + 1,
-                    Counters = c with { Retries = c.Retries + 1, MaybeDuplicated = c.MaybeDuplicated + (r.MayHaveBeenStored ? count : 0) },
-                },
-                batch,
-                retryAtMs: state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, r.RetryAfterMs)),
-            _ => state,
-        };
-    }
-
-    /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
-    private static ExtensionState PutBack(ExtensionState state, PushBatch batch, long retryAtMs) => state with
-    {
-        Pending = Requeue.Prepend(batch.Entries, state.Pending),
-        ReadBack = batch.ReadBackWhenPutBack(state.ReadBack),
-        PendingBytes = state.PendingBytes + batch.Bytes,
-        RetryAtMs = retryAtMs,
-    };
-
-    /// <summary>Exponential backoff with full jitter; Loki's <c>Retry-After</c> wins when it asks for longer.</summary>
-    internal static long Backoff(DeliveryPolicy policy, int attempt, double jitter, long? retryAfterMs)
-    {
-        long ceiling = Math.Min(policy.BackoffMaxMs, policy.BackoffBaseMs << Math.Min(attempt, 20));
-        long delay = (long)(Math.Clamp(jitter, 0, 1) * ceiling);
-        return Math.Max(delay, Math.Min(retryAfterMs ?? 0, policy.BackoffMaxMs));
     }
 }

@@ -9,4 +9,57 @@ public sealed record PushBatch(long Id, ImmutableArray<LogEntry> Entries, long B
 {
     /// <summary>The buffer's read-back mark once these entries are put back in front of it.</summary>
     public int ReadBackWhenPutBack(int readBackLeft) => ReadBack == Entries.Length ? ReadBack + readBackLeft : ReadBack;
+
+    /// <summary>The streams this batch has entries of: one push request each.</summary>
+    public IEnumerable<StreamKind> Streams()
+    {
+        bool function = false, platform = false, extension = false;
+        foreach (LogEntry entry in Entries)
+        {
+            switch (entry.Stream)
+            {
+                case StreamKind.Function: function = true; break;
+                case StreamKind.Platform: platform = true; break;
+                default: extension = true; break;
+            }
+        }
+        if (function) yield return StreamKind.Function;
+        if (platform) yield return StreamKind.Platform;
+        if (extension) yield return StreamKind.Extension;
+    }
+
+    /// <summary>How many entries, and bytes, of <paramref name="stream"/> the batch holds.</summary>
+    public (int Count, long Bytes) Of(StreamKind stream)
+    {
+        int count = 0;
+        long bytes = 0;
+        foreach (LogEntry entry in Entries)
+        {
+            if (entry.Stream == stream)
+            {
+                count++;
+                bytes += entry.ApproximateBytes;
+            }
+        }
+        return (count, bytes);
+    }
+
+    /// <summary>The entries of the streams <paramref name="keep"/> selects, in their order, as a batch of their own
+    /// whose read-back mark counts the kept ones among those read back.</summary>
+    public PushBatch Only(Func<StreamKind, bool> keep)
+    {
+        var kept = ImmutableArray.CreateBuilder<LogEntry>(Entries.Length);
+        long bytes = 0;
+        int readBack = 0;
+        for (int i = 0; i < Entries.Length; i++)
+        {
+            if (keep(Entries[i].Stream))
+            {
+                kept.Add(Entries[i]);
+                bytes += Entries[i].ApproximateBytes;
+                readBack += i < ReadBack ? 1 : 0;
+            }
+        }
+        return new PushBatch(Id, kept.ToImmutable(), bytes, readBack);
+    }
 }

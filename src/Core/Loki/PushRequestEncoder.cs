@@ -24,10 +24,13 @@ public static class PushRequestEncoder
 
     private static readonly StreamKind[] StreamOrder = [StreamKind.Function, StreamKind.Platform, StreamKind.Extension];
 
-    public static int GetEncodedLength(ReadOnlySpan<LogEntry> entries, StreamLabels labels)
+    public static int GetEncodedLength(ReadOnlySpan<LogEntry> entries, StreamLabels labels) => GetEncodedLength(entries, labels, StreamOrder);
+
+    /// <summary>The length of a push request holding only the entries of <paramref name="streams"/>.</summary>
+    public static int GetEncodedLength(ReadOnlySpan<LogEntry> entries, StreamLabels labels, ReadOnlySpan<StreamKind> streams)
     {
         int length = 0;
-        foreach (StreamKind stream in StreamOrder)
+        foreach (StreamKind stream in streams)
         {
             int streamLength = StreamLength(entries, stream, labels.For(stream));
             if (streamLength >= 0)
@@ -40,10 +43,14 @@ public static class PushRequestEncoder
 
     /// <summary>Writes the push request into <paramref name="destination"/>, which must hold
     /// <see cref="GetEncodedLength"/> bytes, and returns the number of bytes written.</summary>
-    public static int Encode(ReadOnlySpan<LogEntry> entries, StreamLabels labels, Span<byte> destination)
+    public static int Encode(ReadOnlySpan<LogEntry> entries, StreamLabels labels, Span<byte> destination) =>
+        Encode(entries, labels, destination, StreamOrder);
+
+    /// <summary>Writes a push request holding only the entries of <paramref name="streams"/>.</summary>
+    public static int Encode(ReadOnlySpan<LogEntry> entries, StreamLabels labels, Span<byte> destination, ReadOnlySpan<StreamKind> streams)
     {
         var writer = new ProtobufWriter(destination);
-        foreach (StreamKind stream in StreamOrder)
+        foreach (StreamKind stream in streams)
         {
             string streamLabels = labels.For(stream);
             int streamLength = StreamLength(entries, stream, streamLabels);

@@ -1,0 +1,108 @@
+using LokiLambdaExtension.Core.Loki;
+using static LanguageExt.Prelude;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>Settles a batch once Loki answered each of its streams: stored entries are counted sent, refused ones are
+/// counted under their cause, and those worth another try go back in front of the buffer, in order.</summary>
+internal static class PushSettlement
+{
+    public static ExtensionState Finished(ExtensionState state, PushFinished finished)
+    {
+        if (state.InFlight.Case is not PushBatch batch || batch.Id != finished.BatchId)
+        {
+            return state; // a stale answer: the batch was already settled
+        }
+        state = state with { InFlight = None };
+        bool delivered = false, retry = false;
+        long? retryAfterMs = null;
+        long? splitCap = null;
+        var putBack = new System.Collections.Generic.HashSet<StreamKind>();
+        foreach (StreamKind stream in batch.Streams())
+        {
+            var (count, bytes) = batch.Of(stream);
+            DeliveryCounters c = state.Counters;
+            switch (finished.Outcomes.For(stream))
+            {
+                case PushOutcome.Delivered:
+                    delivered = true;
+                    state = state with { Counters = c with { Sent = c.Sent + count } };
+                    break;
+                case PushOutcome.Rejected r:
+                    state = Refused(state, r, count, bytes);
+                    break;
+                case PushOutcome.Blocked b:
+                    state = Losses.Add(state with { Counters = c with { Dropped = c.Dropped + count } },
+                        count, bytes, $"dropped: Loki's ingestion is blocked for this tenant (HTTP 260): {b.Message}", "ingestion_blocked");
+                    break;
+                case PushOutcome.TooLarge when count > 1:
+                    putBack.Add(stream);
+                    splitCap = Math.Min(splitCap ?? long.MaxValue, Math.Max(1, bytes / 2));
+                    break;
+                case PushOutcome.TooLarge:
+                    state = Losses.Add(state with { Counters = c with { Rejected = c.Rejected + 1 } },
+                        1, bytes, "rejected: a proxy in front of Loki refused even a single entry as too large (HTTP 413)", "too_large");
+                    break;
+                case PushOutcome.Retryable r:
+                    putBack.Add(stream);
+                    retry = true;
+                    retryAfterMs = r.RetryAfterMs is long after ? Math.Max(retryAfterMs ?? 0, after) : retryAfterMs;
+                    state = state with
+                    {
+                        Counters = c with { Retries = c.Retries + 1, MaybeDuplicated = c.MaybeDuplicated + (r.MayHaveBeenStored ? count : 0) },
+                    };
+                    break;
+            }
+        }
+        if (retry)
+        {
+            // Only the streams that failed go again; what Loki stored is not re-sent.
+            long retryAt = state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, retryAfterMs);
+            state = state with { Attempt = state.Attempt + 1, BatchCap = Math.Min(state.BatchCap, splitCap ?? long.MaxValue) };
+            return PutBack(state, batch.Only(putBack.Contains), retryAt);
+        }
+        if (splitCap is long cap)
+        {
+            return PutBack(state with { BatchCap = cap }, batch.Only(putBack.Contains), retryAtMs: state.NowMs);
+        }
+        return state with
+        {
+            Attempt = 0,
+            RetryAtMs = delivered ? 0 : state.RetryAtMs,
+            BatchCap = delivered ? Math.Min(state.Policy.MaxBatchBytes, state.BatchCap * 2) : state.BatchCap,
+        };
+    }
+
+    /// <summary>A 400 stored the valid entries: only those Loki counts as refused are lost, and those refused for their
+    /// age are reported as such (not as a configuration problem). Other refusals (401, 403, other 4xx) lose them all.</summary>
+    private static ExtensionState Refused(ExtensionState state, PushOutcome.Rejected rejected, int count, long bytes)
+    {
+        DeliveryCounters c = state.Counters;
+        LokiRefusal refusal = rejected.Status == 400 ? LokiRefusal.Read(rejected.Message) : new LokiRefusal(null, 0);
+        int refused = Math.Min(count, refusal.Refused ?? count);
+        int tooOld = Math.Min(refused, refusal.TooOld);
+        long bytesEach = count == 0 ? 0 : bytes / count;
+        state = state with { Counters = c with { Sent = c.Sent + count - refused, Rejected = c.Rejected + refused } };
+        state = Losses.Add(state, tooOld, tooOld * bytesEach,
+            $"refused by Loki as too old for their stream (HTTP {rejected.Status}, not retried): {rejected.Message}", "too_old");
+        return Losses.Add(state, refused - tooOld, (refused - tooOld) * bytesEach,
+            $"rejected by Loki (HTTP {rejected.Status}, not retried): {rejected.Message}", "rejected");
+    }
+
+    /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
+    private static ExtensionState PutBack(ExtensionState state, PushBatch batch, long retryAtMs) => state with
+    {
+        Pending = Requeue.Prepend(batch.Entries, state.Pending),
+        ReadBack = batch.ReadBackWhenPutBack(state.ReadBack),
+        PendingBytes = state.PendingBytes + batch.Bytes,
+        RetryAtMs = retryAtMs,
+    };
+
+    /// <summary>Exponential backoff with full jitter; Loki's <c>Retry-After</c> wins when it asks for longer.</summary>
+    internal static long Backoff(DeliveryPolicy policy, int attempt, double jitter, long? retryAfterMs)
+    {
+        long ceiling = Math.Min(policy.BackoffMaxMs, policy.BackoffBaseMs << Math.Min(attempt, 20));
+        long delay = (long)(Math.Clamp(jitter, 0, 1) * ceiling);
+        return Math.Max(delay, Math.Min(retryAfterMs ?? 0, policy.BackoffMaxMs));
+    }
+}
