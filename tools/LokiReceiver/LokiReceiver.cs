@@ -18,11 +18,11 @@ public sealed class LokiReceiver : IAsyncDisposable
     private readonly List<ReceivedEntry> _entries = [];
     private readonly List<ReceivedPush> _pushes = [];
     private readonly Queue<Fault> _faults = new();
-    private readonly Dictionary<string, (long UnixNanos, string Line)> _lastEntryOfStream = [];
+    private readonly IngesterStreams _ingester;
+    private readonly UpstreamLoki? _upstream;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
     private Fault? _persistentFault;
-    private int _duplicatesDropped;
 
     private readonly FaultRelay _relay;
 
@@ -30,6 +30,8 @@ public sealed class LokiReceiver : IAsyncDisposable
     {
         _listener = listener;
         _options = options;
+        _ingester = new IngesterStreams(options.OutOfOrderWindow);
+        _upstream = options.Upstream is { } upstream ? new UpstreamLoki(upstream) : null;
         _relay = new FaultRelay(new IPEndPoint(IPAddress.Loopback, port));
         BaseUrl = new Uri($"http://127.0.0.1:{_relay.Port}");
         _serving = Task.Run(ServeAsync);
@@ -61,8 +63,8 @@ public sealed class LokiReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedPush> Pushes { get { lock (_gate) { return [.. _pushes]; } } }
 
-    /// <summary>Entries Loki would have dropped silently: same timestamp and line as the stream's previous entry.</summary>
-    public int DuplicatesDropped { get { lock (_gate) { return _duplicatesDropped; } } }
+    /// <summary>Entries Loki would have dropped silently: same timestamp and line as an entry already in the stream.</summary>
+    public int DuplicatesDropped { get { lock (_gate) { return _ingester.DuplicatesDropped; } } }
 
     /// <summary>Faults applied to the next pushes, one each, in order.</summary>
     public void EnqueueFaults(params Fault[] faults)
@@ -90,6 +92,7 @@ public sealed class LokiReceiver : IAsyncDisposable
         _stop.Cancel();
         await _relay.DisposeAsync();
         _listener.Close();
+        _upstream?.Dispose();
         try
         {
             await _serving;
@@ -157,13 +160,20 @@ public sealed class LokiReceiver : IAsyncDisposable
                     Answer(response, FaultRelay.DropStatus, "");
                     return;
             }
-            var (code, answer) = Validate(index, arrivedAt, request, body.ToArray());
+            var (code, answer) = _upstream is null ? Validate(index, arrivedAt, request, body.ToArray()) : await ForwardAsync(index, arrivedAt, request, body.ToArray());
             Answer(response, fault is Fault.StoreThenDrop ? FaultRelay.DropStatus : code, answer);
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
         {
             // The client went away; nothing to answer.
         }
+    }
+
+    private async Task<(int Code, string Answer)> ForwardAsync(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, byte[] body)
+    {
+        var (code, answer) = await _upstream!.ForwardAsync(request, body);
+        Record(index, arrivedAt, request, code, answer, 0, 0, 0, body.Length);
+        return (code, answer);
     }
 
     private (int Code, string Answer) Validate(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, byte[] body)
@@ -212,8 +222,8 @@ public sealed class LokiReceiver : IAsyncDisposable
 
     private (int Code, string Answer) Store(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, PushRequest push, int bodyBytes)
     {
-        var errors = new List<string>();
-        var accepted = new List<ReceivedEntry>();
+        var errors = new List<(string Kind, string Text)>();
+        var valid = new List<(string Labels, List<ReceivedEntry> Entries)>();
         int rejected = 0;
         long now = arrivedAt.ToUnixTimeMilliseconds() * 1_000_000;
         long oldest = now - (long)_options.RejectOlderThan.TotalMilliseconds * 1_000_000;
@@ -224,45 +234,53 @@ public sealed class LokiReceiver : IAsyncDisposable
             string? labelError = ValidateLabels(stream.Labels, out var labelMap);
             if (labelError is not null)
             {
-                errors.Add($"stream '{stream.Labels}': {labelError}");
+                errors.Add(($"labels {stream.Labels}", $"stream '{stream.Labels}': {labelError}"));
                 rejected += stream.Entries.Count;
                 continue;
             }
+            var entries = new List<ReceivedEntry>();
             foreach (EntryAdapter entry in stream.Entries)
             {
-                string? entryError = ValidateEntry(entry, oldest, newest);
-                if (entryError is not null)
+                var entryError = ValidateEntry(entry, oldest, newest);
+                if (entryError is var (kind, text))
                 {
-                    errors.Add($"stream '{stream.Labels}': {entryError}");
+                    errors.Add(($"{kind} {stream.Labels}", $"entry for stream '{stream.Labels}' {text}"));
                     rejected++;
                     continue;
                 }
                 long unixNanos = entry.Timestamp.Seconds * 1_000_000_000 + entry.Timestamp.Nanos;
-                accepted.Add(new ReceivedEntry(index, arrivedAt, stream.Labels, labelMap!, unixNanos, entry.Line,
+                entries.Add(new ReceivedEntry(index, arrivedAt, stream.Labels, labelMap!, unixNanos, entry.Line,
                     [.. entry.StructuredMetadata.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))]));
             }
+            valid.Add((stream.Labels, entries));
         }
 
-        int code = errors.Count == 0 ? 204 : 400;
-        string answer = errors.Count == 0 ? "" : string.Join("\n", errors.Take(10));
         lock (_gate)
         {
-            foreach (ReceivedEntry entry in accepted)
+            // The ingester answers with the last stream's error only, as Loki does (see IngesterStreams).
+            string? ingesterError = null;
+            int stored = 0;
+            foreach (var (labels, entries) in valid.Where(v => v.Entries.Count > 0))
             {
-                // Loki drops an entry equal (time and line) to its stream's previous one; mimic it so tests see it.
-                if (_lastEntryOfStream.TryGetValue(entry.Labels, out var last) && last.UnixNanos == entry.UnixNanos && last.Line == entry.Line)
-                {
-                    _duplicatesDropped++;
-                    continue;
-                }
-                _lastEntryOfStream[entry.Labels] = (entry.UnixNanos, entry.Line);
-                _entries.Add(entry);
+                var (kept, refused, error) = _ingester.Append(labels, entries);
+                ingesterError = error;
+                rejected += refused;
+                stored += kept.Count;
+                _entries.AddRange(kept);
             }
+            var (code, answer) = errors.Count > 0 ? (400, DistributorAnswer(errors))
+                : ingesterError is not null ? (400, ingesterError)
+                : (204, "");
             _pushes.Add(new ReceivedPush(index, arrivedAt, code, answer, request.Headers["Authorization"], request.Headers["X-Scope-OrgID"],
-                request.ContentType, push.Streams.Count, accepted.Count, rejected, bodyBytes));
+                request.ContentType, push.Streams.Count, stored, rejected, bodyBytes));
+            return (code, answer);
         }
-        return (code, answer);
     }
+
+    /// <summary>The distributor's 400 text: one error as it is, several grouped as "N errors like: …; M errors like: …".</summary>
+    private static string DistributorAnswer(List<(string Kind, string Text)> errors) => errors.Count == 1
+        ? errors[0].Text
+        : string.Join("; ", errors.GroupBy(e => e.Kind).Select(g => $"{g.Count()} errors like: {g.First().Text}"));
 
     private string? ValidateLabels(string labels, out Dictionary<string, string>? labelMap)
     {
@@ -299,43 +317,46 @@ public sealed class LokiReceiver : IAsyncDisposable
         return null;
     }
 
-    private string? ValidateEntry(EntryAdapter entry, long oldestNanos, long newestNanos)
+    /// <summary>The distributor's checks of one entry: null when valid, else its kind and Loki's words for it.</summary>
+    private (string Kind, string Text)? ValidateEntry(EntryAdapter entry, long oldestNanos, long newestNanos)
     {
         if (entry.Timestamp is null)
         {
-            return "entry without a timestamp";
+            return ("timestamp", "has no timestamp");
         }
         if (entry.Parsed.Count > 0)
         {
-            return "entry carries 'parsed' labels, which clients must not send";
+            return ("parsed", "carries 'parsed' labels, which clients must not send");
         }
         int lineBytes = Encoding.UTF8.GetByteCount(entry.Line);
         if (lineBytes > _options.MaxLineBytes)
         {
-            return $"max entry size '{_options.MaxLineBytes}' bytes exceeded: line of {lineBytes} bytes";
+            return ("line", $"exceeds max entry size '{_options.MaxLineBytes}' bytes: line of {lineBytes} bytes");
         }
         long unixNanos = entry.Timestamp.Seconds * 1_000_000_000 + entry.Timestamp.Nanos;
         if (unixNanos < oldestNanos)
         {
-            return $"entry too far behind: {DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000):O}";
+            return ("old", $"has timestamp too old: {Iso(unixNanos)}, oldest acceptable timestamp is: {Iso(oldestNanos)}");
         }
         if (unixNanos > newestNanos)
         {
-            return $"entry too far in the future: {DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000):O}";
+            return ("future", $"has timestamp too new: {Iso(unixNanos)}");
         }
         if (entry.StructuredMetadata.Count > _options.MaxStructuredMetadataPairs)
         {
-            return "too many structured metadata pairs";
+            return ("metadata", "has too many structured metadata pairs");
         }
         int metadataBytes = entry.StructuredMetadata.Sum(p => p.Name.Length + p.Value.Length);
         if (metadataBytes > _options.MaxStructuredMetadataBytes)
         {
-            return "structured metadata too large";
+            return ("metadata", "has structured metadata too large");
         }
         return entry.StructuredMetadata.Any(p => p.Name.Length == 0 || p.Value.Length == 0)
-            ? "structured metadata with an empty name or value"
+            ? ("metadata", "has structured metadata with an empty name or value")
             : null;
     }
+
+    private static string Iso(long unixNanos) => DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private void Record(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, int status, string answer,
         int streams, int stored, int rejected, int bodyBytes)

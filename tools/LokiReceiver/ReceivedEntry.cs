@@ -56,4 +56,11 @@ public sealed record ReceiverOptions
     public TimeSpan CreationGracePeriod { get; init; } = TimeSpan.FromMinutes(10);
     public int MaxStructuredMetadataBytes { get; init; } = 64 * 1024;
     public int MaxStructuredMetadataPairs { get; init; } = 128;
+
+    /// <summary>Out-of-order writes are accepted within this much of a stream's newest entry (max_chunk_age / 2).</summary>
+    public TimeSpan OutOfOrderWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>A real Loki to pass every push on to: it decides what is stored and answers; the receiver injects its
+    /// faults around it and records the pushes (its <see cref="LokiReceiver.Entries"/> stay empty: ask the real Loki).</summary>
+    public Uri? Upstream { get; init; }
 }

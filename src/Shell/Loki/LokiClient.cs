@@ -48,7 +48,15 @@ internal sealed class LokiClient(HttpClient http, Uri pushUri, IEnumerable<HttpH
     private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellation)
     {
         string text = (await response.Content.ReadAsStringAsync(cancellation)).Trim();
-        return text.Length > MaxMessageChars ? text[..MaxMessageChars] + "…" : text;
+        if (text.Length <= MaxMessageChars)
+        {
+            return text;
+        }
+        // Loki's ingester lists the refused entries one per line and counts them on the last ("total ignored: N out of
+        // M for stream: …"): keep the head for people and that line for the core, which counts what was lost.
+        int lastLine = text.LastIndexOf('\n');
+        string tail = lastLine > 0 && text.Length - lastLine < MaxMessageChars ? text[lastLine..] : "";
+        return text[..MaxMessageChars] + "…" + tail;
     }
 
     private static long? RetryAfterMs(HttpResponseMessage response)

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LokiLambdaExtension.EndToEnd.RealLoki;
+
+/// <summary>A real Loki, read back through its query API (<c>query_range</c>, paged forward), with each entry's
+/// structured metadata (<c>categorize-labels</c>).</summary>
+public sealed class RealLoki(Uri baseUrl)
+{
+    /// <summary>The variable naming a Loki started with <see cref="TightFlags"/>.</summary>
+    public const string TightVariable = "LOKI_TEST_TIGHT_URL";
+
+    /// <summary>The tight limits the rate-limit tests and the fleet bench run under (beside Loki's defaults).</summary>
+    public const string TightFlags = "-distributor.ingestion-rate-limit-mb=1 -distributor.ingestion-burst-size-mb=1 " +
+                                     "-ingester.per-stream-rate-limit=256KB -ingester.per-stream-rate-limit-burst=512KB";
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public Uri BaseUrl { get; } = baseUrl;
+
+    public static RealLoki FromEnvironment(string variable = RealLokiFactAttribute.Variable) =>
+        new(new Uri(Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"{variable} is not set")));
+
+    /// <summary>Every entry the query selects within the last <paramref name="lookBack"/> (default 3 h), oldest first.</summary>
+    public async Task<IReadOnlyList<StoredEntry>> QueryAsync(string logql, TimeSpan? lookBack = null)
+    {
+        long end = DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeMilliseconds() * 1_000_000;
+        long start = DateTimeOffset.UtcNow.Subtract(lookBack ?? TimeSpan.FromHours(3)).ToUnixTimeMilliseconds() * 1_000_000;
+        var entries = new List<StoredEntry>();
+        const int Page = 5000;
+        while (true)
+        {
+            JsonElement data = await GetAsync("query_range", logql, $"&start={start}&end={end}&limit={Page}&direction=forward");
+            var page = new List<StoredEntry>();
+            foreach (JsonElement stream in data.GetProperty("result").EnumerateArray())
+            {
+                var labels = stream.GetProperty("stream").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+                foreach (JsonElement value in stream.GetProperty("values").EnumerateArray())
+                {
+                    var metadata = new Dictionary<string, string>();
+                    if (value.GetArrayLength() > 2 && value[2].TryGetProperty("structuredMetadata", out JsonElement sm))
+                    {
+                        foreach (JsonProperty pair in sm.EnumerateObject())
+                        {
+                            metadata[pair.Name] = pair.Value.GetString() ?? "";
+                        }
+                    }
+                    page.Add(new StoredEntry(long.Parse(value[0].GetString()!, CultureInfo.InvariantCulture), value[1].GetString()!, labels, metadata));
+                }
+            }
+            page.Sort((a, b) => a.UnixNanos.CompareTo(b.UnixNanos));
+            entries.AddRange(page);
+            if (page.Count < Page)
+            {
+                return entries;
+            }
+            // The next page starts after the last one's newest time; entries sharing it were all in this page
+            // unless a page ends inside them, which the limit makes unlikely and the caller's counts would show.
+            start = page[^1].UnixNanos + 1;
+        }
+    }
+
+    /// <summary>A metric query's samples (for <c>unwrap</c> and counts): series labels and their values.</summary>
+    public async Task<IReadOnlyList<double>> MetricAsync(string logql)
+    {
+        long end = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds() * 1_000_000;
+        long start = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds() * 1_000_000;
+        JsonElement data = await GetAsync("query_range", logql, $"&start={start}&end={end}&step=60");
+        return [.. data.GetProperty("result").EnumerateArray()
+            .SelectMany(series => series.GetProperty("values").EnumerateArray())
+            .Select(v => double.Parse(v[1].GetString()!, CultureInfo.InvariantCulture))];
+    }
+
+    private async Task<JsonElement> GetAsync(string api, string logql, string parameters)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            new Uri(BaseUrl, $"loki/api/v1/{api}?query={Uri.EscapeDataString(logql)}{parameters}"));
+        request.Headers.Add("X-Loki-Response-Encoding-Flags", "categorize-labels");
+        using HttpResponseMessage response = await Http.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Loki refused the query {logql}: HTTP {(int)response.StatusCode} {body}");
+        }
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").Clone();
+    }
+}
+
+/// <summary>An entry as Loki returns it.</summary>
+public sealed record StoredEntry(long UnixNanos, string Line, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Metadata);
