@@ -18,15 +18,17 @@ public abstract record PushOutcome
     public sealed record TooLarge : PushOutcome;
 
     /// <summary>429, 5xx, connection errors, timeouts. <paramref name="MayHaveBeenStored"/> is true when the request
-    /// was sent and no answer came back: a retry may then duplicate.</summary>
-    public sealed record Retryable(string Reason, long? RetryAfterMs, bool MayHaveBeenStored) : PushOutcome;
+    /// was sent and no answer came back: a retry may then duplicate. <paramref name="RateLimited"/>: a 429, whose
+    /// retry goes out smaller (Loki's rate limiters refuse a push larger than their burst however long one waits).</summary>
+    public sealed record Retryable(string Reason, long? RetryAfterMs, bool MayHaveBeenStored, bool RateLimited = false) : PushOutcome;
 
     public static PushOutcome FromStatus(int status, string body, long? retryAfterMs) => status switch
     {
         260 => new Blocked(body),
         >= 200 and < 300 => new Delivered(),
         413 => new TooLarge(),
-        429 or >= 500 => new Retryable($"HTTP {status}: {body}", retryAfterMs, MayHaveBeenStored: false),
+        429 => new Retryable($"HTTP {status}: {body}", retryAfterMs, MayHaveBeenStored: false, RateLimited: true),
+        >= 500 => new Retryable($"HTTP {status}: {body}", retryAfterMs, MayHaveBeenStored: false),
         _ => new Rejected(status, body),
     };
 }

@@ -46,6 +46,7 @@ internal static class PushSettlement
                 case PushOutcome.Retryable r:
                     putBack.Add(stream);
                     retry = true;
+                    splitCap = r.RateLimited ? Math.Min(splitCap ?? long.MaxValue, Math.Max(1, bytes / 2)) : splitCap;
                     retryAfterMs = r.RetryAfterMs is long after ? Math.Max(retryAfterMs ?? 0, after) : retryAfterMs;
                     state = state with
                     {

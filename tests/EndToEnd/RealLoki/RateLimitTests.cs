@@ -1,0 +1,52 @@
+using LokiLambdaExtension.Tools.Emulator;
+
+namespace LokiLambdaExtension.EndToEnd.RealLoki;
+
+/// <summary>Several sandboxes of a busy function against a Loki with tight rate limits (<see cref="RealLoki.TightFlags"/>):
+/// Loki answers 429 for the tenant and for the function's stream, and every line must still arrive.</summary>
+[Collection(ExtensionCollection.Name)]
+public sealed class RateLimitTests(ExtensionBinaryFixture extension)
+{
+    [RealLokiFact(RealLoki.TightVariable)]
+    public async Task FourSandboxesUnderATightPerStreamLimit_EveryLineArrives_AndEachSummaryMatchesWhatLokiHolds()
+    {
+        var loki = RealLoki.FromEnvironment(RealLoki.TightVariable);
+        string service = $"tight-{Guid.NewGuid():N}"[..18];
+        const int Sandboxes = 4, Invocations = 3, Lines = 1500;
+        string padding = new('x', 160);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, Sandboxes).Select(async s =>
+        {
+            string logStream = $"2026/11/25/[$LATEST]{s:D32}";
+            var options = extension.Options(loki.BaseUrl, ("LOKI_SERVICE_NAME", service)) with { LogStreamName = logStream };
+            await using var sandbox = await LambdaSandbox.StartAsync(options);
+            for (int i = 0; i < Invocations; i++)
+            {
+                await sandbox.InvokeAsync(new Invocation($"{s:D8}-0000-4000-8000-{i:D12}",
+                    [.. Enumerable.Range(0, Lines).Select(n => new TelemetryLine.Text($"sandbox {s} invocation {i} line {n} {padding}"))]));
+            }
+            // The function keeps being invoked, quietly, while Loki holds back: the extension catches up across them.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string query = $$"""{service_name="{{service}}", source="function"} |= "sandbox {{s}} invocation" """;
+            while (clock.Elapsed < TimeSpan.FromSeconds(90) && (await loki.QueryAsync(query)).Count < Invocations * Lines)
+            {
+                await sandbox.InvokeAsync(new Invocation($"{s:D8}-0000-4000-9000-{clock.ElapsedMilliseconds:D12}", []));
+                await Task.Delay(500);
+            }
+            ShutdownResult shutdown = await sandbox.ShutdownAsync();
+            Assert.Equal(0, shutdown.ExitCode);
+            return (Run: new SandboxRun(shutdown, [], sandbox.Output), LogStream: logStream);
+        }));
+
+        var function = await loki.QueryAsync($$"""{service_name="{{service}}", source="function"}""");
+        Assert.Equal(Sandboxes * Invocations * Lines, function.Count);
+        Assert.Equal(Sandboxes * Invocations * Lines, function.Select(e => e.Line).Distinct().Count());
+        Assert.True(runs.Sum(r => r.Run.Summary("retries")) > 0, "Loki never refused a push: the limits were not reached");
+        foreach (var (run, logStream) in runs)
+        {
+            Assert.Equal(0, run.Summary("rejected") + run.Summary("dropped") + run.Summary("unsent"));
+            var held = await loki.QueryAsync($$"""{service_name="{{service}}"} | log_stream="{{logStream}}" """);
+            Assert.Equal(run.Summary("sent"), held.Count);
+        }
+    }
+}
