@@ -1,0 +1,60 @@
+using LanguageExt;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+
+namespace LokiLambdaExtension.Properties;
+
+/// <summary>Periodic flushing (and adaptive while busy) never waits for runtimeDone, which Lambda delivers only after
+/// its buffering: an invocation with no push due goes back to /event/next at once, and a due push starts with the
+/// invocation, overlapping the function's own work.</summary>
+public sealed class BusyFunctionTests
+{
+    private const long At = 1_795_000_000_000;
+    private static readonly DeliveryPolicy Periodic = DeliveryPolicy.Default with { Flush = new FlushStrategy(FlushMode.Periodic, 1000) };
+
+    [Fact]
+    public void Invoke_NoPushDue_CallsNextAtOnce()
+    {
+        var state = Lifecycle.Step(ExtensionState.Initial(Periodic), new Initialized(At)).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
+        state = Lifecycle.Step(state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At + 20, "b", At + 3020)).State; // the first push is due at once
+        state = Settle(state);
+
+        var (_, decisions) = Lifecycle.Step(state, new InvokeReceived(At + 50, "c", At + 3050));
+
+        Assert.IsType<NextCalled>(Assert.Single(decisions));
+    }
+
+    [Fact]
+    public void Invoke_PushDue_PushesThenCallsNext_WithoutWaitingForRuntimeDone()
+    {
+        var state = Lifecycle.Step(ExtensionState.Initial(Periodic), new Initialized(At)).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
+        state = Lifecycle.Step(state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At + 20, "b", At + 3020)).State; // the first push is due at once
+        state = Settle(state);
+        state = Lifecycle.Step(state, new TelemetryReceived(At + 30, Prelude.Seq1(Line("buffered while the sandbox was thawed")))).State;
+
+        var (pushing, decisions) = Lifecycle.Step(state, new InvokeReceived(At + 1200, "c", At + 4200));
+        PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
+        var (_, afterPush) = Lifecycle.Step(pushing, new PushFinished(At + 1230, push.Batch.Id, new PushOutcome.Delivered(), 0.5));
+
+        Assert.IsType<NextCalled>(Assert.Single(afterPush));
+    }
+
+    /// <summary>Answers the push in flight, if any, and returns to /event/next.</summary>
+    private static ExtensionState Settle(ExtensionState state)
+    {
+        if (state.InFlight.Case is PushBatch batch)
+        {
+            state = Lifecycle.Step(state, new PushFinished(state.NowMs, batch.Id, new PushOutcome.Delivered(), 0.5)).State;
+        }
+        Assert.IsType<Phase.AwaitingEvent>(state.Phase);
+        return state;
+    }
+
+    private static TelemetryRecord Line(string text) =>
+        new(At * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From(text), null, RecordFields.None);
+}
