@@ -1,7 +1,8 @@
+using LokiLambdaExtension.Tools.Receiver;
 using System.Globalization;
 using LokiLambdaExtension.Tools.Emulator;
 
-namespace LokiLambdaExtension.EndToEnd.RealLoki;
+namespace LokiLambdaExtension.EndToEnd;
 
 /// <summary>The labels, structured metadata and LogQL queries the README advertises, run through a real Loki's query
 /// API on what one sandbox shipped.</summary>

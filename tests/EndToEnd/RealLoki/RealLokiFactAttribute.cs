@@ -1,4 +1,6 @@
-namespace LokiLambdaExtension.EndToEnd.RealLoki;
+using LokiLambdaExtension.Tools.Receiver;
+
+namespace LokiLambdaExtension.EndToEnd;
 
 /// <summary>A test against a real Loki (what Loki stores, drops, de-duplicates or refuses is judged there, not by the
 /// project's receiver). It runs when <c>LOKI_TEST_URL</c> names one (.ci/run starts <c>../shared/loki/start-loki</c>
@@ -6,16 +8,14 @@ namespace LokiLambdaExtension.EndToEnd.RealLoki;
 /// as skipped, saying why, otherwise.</summary>
 public sealed class RealLokiFactAttribute : FactAttribute
 {
-    public const string Variable = "LOKI_TEST_URL";
-
-    /// <param name="variable">The variable naming the Loki this test needs: <see cref="Variable"/>, or
+    /// <param name="variable">The variable naming the Loki this test needs: <see cref="RealLoki.Variable"/>, or
     /// <see cref="RealLoki.TightVariable"/> for one started with tight rate limits.</param>
-    public RealLokiFactAttribute(string variable = Variable)
+    public RealLokiFactAttribute(string variable = RealLoki.Variable)
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
         {
             Skip = $"{variable} is not set, so this real-Loki test did not run: start one (../shared/loki/start-loki, or " +
-                   $"docker run -p 3100:3100 grafana/loki:3.4.6{(variable == Variable ? "" : " with " + RealLoki.TightFlags)}) and set {variable}=http://127.0.0.1:3100";
+                   $"docker run -p 3100:3100 grafana/loki:3.4.6{(variable == RealLoki.Variable ? "" : " with " + RealLoki.TightFlags)}) and set {variable}=http://127.0.0.1:3100";
         }
     }
 }

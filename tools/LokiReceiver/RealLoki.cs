@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace LokiLambdaExtension.EndToEnd.RealLoki;
+namespace LokiLambdaExtension.Tools.Receiver;
 
-/// <summary>A real Loki, read back through its query API (<c>query_range</c>, paged forward), with each entry's
-/// structured metadata (<c>categorize-labels</c>).</summary>
+/// <summary>A real Loki (the tests' and the bench's judge of what Loki keeps), read back through its query API
+/// (<c>query_range</c>, paged forward), with each entry's structured metadata (<c>categorize-labels</c>).</summary>
 public sealed class RealLoki(Uri baseUrl)
 {
+    /// <summary>The variable naming a Loki with its default limits (.ci/run starts one from ../shared/loki).</summary>
+    public const string Variable = "LOKI_TEST_URL";
+
     /// <summary>The variable naming a Loki started with <see cref="TightFlags"/>.</summary>
     public const string TightVariable = "LOKI_TEST_TIGHT_URL";
 
@@ -18,7 +21,7 @@ public sealed class RealLoki(Uri baseUrl)
 
     public Uri BaseUrl { get; } = baseUrl;
 
-    public static RealLoki FromEnvironment(string variable = RealLokiFactAttribute.Variable) =>
+    public static RealLoki FromEnvironment(string variable = Variable) =>
         new(new Uri(Environment.GetEnvironmentVariable(variable) ?? throw new InvalidOperationException($"{variable} is not set")));
 
     /// <summary>Every entry the query selects within the last <paramref name="lookBack"/> (default 3 h), oldest first.</summary>
