@@ -167,15 +167,17 @@ public sealed class FaultTests(ExtensionBinaryFixture extension)
     {
         await using var loki = LokiReceiver.Start();
         await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl));
-        byte[] invalidUtf8 = [.. "[{\"time\":\"2026-11-25T10:00:00.000Z\",\"type\":\"function\",\"record\":\"bad byte "u8, 0xFF, .. " here\\n\"}]"u8];
+        // Records stamped now, as the platform stamps them: Loki refuses entries an hour behind their stream's newest.
+        string now = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        byte[] invalidUtf8 = [.. Encoding.UTF8.GetBytes($"[{{\"time\":\"{now}\",\"type\":\"function\",\"record\":\"bad byte "), 0xFF, .. " here\\n\"}]"u8];
         string huge = new('y', 1024 * 1024);
         byte[][] bodies =
         [
             "this is not json at all"u8.ToArray(),
             """[{"time":"yesterday","type":"function","record":{"unexpected":[1,2]}}, 42, {"type":"platform.brandNew","record":{"x":1}}]"""u8.ToArray(),
             invalidUtf8,
-            Encoding.UTF8.GetBytes($$"""[{"time":"2026-11-25T10:00:00.000Z","type":"function","record":"{{huge}}\n"}]"""),
-            """[{"time":"2026-11-25T10:00:00.000Z","type":"function","record":"cut off"""u8.ToArray(),
+            Encoding.UTF8.GetBytes($$"""[{"time":"{{now}}","type":"function","record":"{{huge}}\n"}]"""),
+            Encoding.UTF8.GetBytes($$"""[{"time":"{{now}}","type":"function","record":"cut off"""),
         ];
 
         await sandbox.InvokeAsync(new Invocation("bad00000-0000-4000-8000-000000000000", [new TelemetryLine.Text("a normal line")]) { RawBodies = bodies });
