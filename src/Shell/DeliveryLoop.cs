@@ -53,8 +53,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
-        // This sandbox's discriminator below the millisecond of every entry's time (see StreamTails).
-        var state = ExtensionState.Initial(config.Delivery, config.Shaping, Random.Shared.NextInt64(StreamTails.NanosPerMillisecond));
+        // This sandbox's discriminator below the millisecond of every entry's time (see EntryStamps).
+        var state = ExtensionState.Initial(config.Delivery, config.Shaping, Random.Shared.NextInt64(EntryStamps.NanosPerMillisecond));
         _observations.Writer.TryWrite(new Initialized(NowMs));
         if (config.Delivery.SpoolMaxBytes > 0)
         {

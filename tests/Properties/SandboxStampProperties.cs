@@ -10,7 +10,7 @@ using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Properties;
 
-/// <summary>The timestamps that keep entries apart in Loki (<see cref="StreamTails"/>): unique per sandbox and across
+/// <summary>The timestamps that keep entries apart in Loki (<see cref="EntryStamps"/>): unique per sandbox and across
 /// sandboxes, and fixed once given, so every re-send is byte-identical and Loki absorbs it.</summary>
 public sealed class SandboxStampProperties
 {
@@ -27,23 +27,42 @@ public sealed class SandboxStampProperties
     private static readonly Arbitrary<long> Discriminators = Gen.Choose(0, 999_999).Select(n => (long)n).ToArbitrary();
 
     [Property(MaxTest = 300)]
-    public Property OneSandbox_NeverWritesTwoEntriesOfAStreamAtOneTime_AndKeepsEachInItsMillisecond() =>
+    public Property OneSandbox_NeverWritesTwoEntriesOfAStreamAtOneTime_InWhateverOrderTheyCome_AndKeepsEachInItsMillisecond() =>
         Prop.ForAll(Records, Discriminators, (records, sandbox) =>
         {
-            LogEntry[] placed = Place(records.OrderBy(r => r.Ms).ToArray(), sandbox);
+            LogEntry[] placed = Place(records, sandbox);
 
             Assert.Equal(placed.Length, placed.Select(e => (e.Stream, e.UnixNanos)).Distinct().Count());
-            foreach (var stream in placed.GroupBy(e => e.Stream))
-            {
-                Assert.Equal(stream.Select(e => e.UnixNanos).Order(), stream.Select(e => e.UnixNanos)); // Loki shows them as logged
-            }
-            var ordered = records.OrderBy(r => r.Ms).ToArray();
             for (int i = 0; i < placed.Length; i++)
             {
-                // Its millisecond, then the discriminator, then a nanosecond per entry before it in that millisecond.
-                Assert.InRange(placed[i].UnixNanos - (At + ordered[i].Ms) * 1_000_000, sandbox, sandbox + records.Length);
+                Assert.Equal(At + records[i].Ms, placed[i].UnixNanos / 1_000_000);
             }
         });
+
+    [Property(MaxTest = 300)]
+    public Property OneSandbox_KeepsTheOrderOfEntriesOfOneMillisecond_ButAcrossTheWrapOfItsCount() =>
+        Prop.ForAll(Records, Discriminators, (records, sandbox) =>
+        {
+            LogEntry[] placed = Place(records, sandbox);
+
+            foreach (var millisecond in placed.Select((e, i) => (Entry: e, Index: i)).GroupBy(p => (p.Entry.Stream, p.Entry.UnixNanos / 1_000_000)))
+            {
+                // Unwrapped, the offsets below the millisecond are the sandbox's plus the entry's place in the sequence.
+                var offsets = millisecond.Select(p => (Offset: p.Entry.UnixNanos % 1_000_000, Unwrapped: sandbox + p.Index)).ToList();
+                Assert.All(offsets, o => Assert.Equal(o.Unwrapped % 1_000_000, o.Offset));
+                bool wraps = offsets.Any(o => o.Unwrapped >= 1_000_000) && offsets.Any(o => o.Unwrapped < 1_000_000);
+                Assert.True(wraps || offsets.Select(o => o.Offset).SequenceEqual(offsets.Select(o => o.Offset).Order()));
+            }
+        });
+
+    [Fact]
+    public void AWrapOfTheCount_StillGivesEveryEntryATimeOfItsOwn()
+    {
+        LogEntry[] placed = Place([.. Enumerable.Repeat((0, 1, StreamKind.Function), 5)], sandbox: 999_998);
+
+        Assert.Equal([999_998L, 999_999, 0, 1, 2], placed.Select(e => e.UnixNanos % 1_000_000));
+        Assert.All(placed, e => Assert.Equal(At, e.UnixNanos / 1_000_000));
+    }
 
     [Property(MaxTest = 300)]
     public Property TwoSandboxes_NeverWriteTheSameRecordAtTheSameTime() =>
@@ -128,11 +147,11 @@ public sealed class SandboxStampProperties
 
     private static LogEntry[] Place((int Ms, int Line, StreamKind Stream)[] records, long sandbox)
     {
-        StreamTails tails = StreamTails.For(sandbox);
+        EntryStamps stamps = EntryStamps.For(sandbox);
         var placed = new LogEntry[records.Length];
         for (int i = 0; i < records.Length; i++)
         {
-            (placed[i], tails) = tails.Place(new LogEntry((At + records[i].Ms) * 1_000_000, $"line {records[i].Line}", records[i].Stream));
+            (placed[i], stamps) = stamps.Stamp(new LogEntry((At + records[i].Ms) * 1_000_000, $"line {records[i].Line}", records[i].Stream));
         }
         return placed;
     }

@@ -14,7 +14,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="BatchCap">Line bytes per push now: halved after a 413, grown back after each stored push.</param>
 /// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
 /// <param name="Context">The invocation lines are being logged in, from its platform.start to its runtimeDone.</param>
-/// <param name="Tails">This sandbox's discriminator and the last timestamp of each stream: what makes every entry's
+/// <param name="Stamps">This sandbox's discriminator and how many entries it stamped: what makes every entry's
 /// (timestamp, line) unique in Loki, across sandboxes and within one.</param>
 /// <param name="Spool">Files of spilled entries, oldest first, and their total bytes.</param>
 /// <param name="Spilling">Entries being written to the spool: still the core's until the write is confirmed.</param>
@@ -41,7 +41,7 @@ public sealed record ExtensionState(
     Option<long> TimerAtMs,
     Seq<string> RecentRuntimeDone,
     InvocationContext? Context,
-    StreamTails Tails,
+    EntryStamps Stamps,
     Seq<SpoolFile> Spool,
     long SpoolBytes,
     long NextSpoolId,
@@ -53,11 +53,11 @@ public sealed record ExtensionState(
     Traffic Traffic,
     DeliveryCounters Counters)
 {
-    /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="StreamTails"/>),
+    /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null, long sandboxNanos = 0) => new(
         policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, EntryQueue.Empty, 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
-        null, StreamTails.For(sandboxNanos), Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero);
+        null, EntryStamps.For(sandboxNanos), Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero);
 
     /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>
     public bool FlushesPeriodically => Policy.Flush.Mode switch

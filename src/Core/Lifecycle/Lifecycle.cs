@@ -215,7 +215,7 @@ public static class Lifecycle
         var pending = state.Pending;
         long bytes = state.PendingBytes;
         InvocationContext? context = state.Context;
-        StreamTails tails = state.Tails;
+        EntryStamps stamps = state.Stamps;
         LineFilter filter = state.Shaping.Filter;
         // Counted here and folded into the counters once per body: a record per line would allocate per line.
         long received = 0, filtered = 0, maskTimeouts = 0, maskTimeoutBytes = 0;
@@ -239,7 +239,7 @@ public static class Lifecycle
             if (filtering.Line is { } line)
             {
                 entry = filtering.Outcome == FilterOutcome.Masked ? entry with { Line = LineLimit.Truncate(line, state.Shaping.MaxLineBytes) } : entry;
-                (entry, tails) = tails.Place(entry);
+                (entry, stamps) = stamps.Stamp(entry);
                 kept[keptCount++] = entry;
                 bytes += entry.ApproximateBytes;
             }
@@ -282,7 +282,7 @@ public static class Lifecycle
             Pending = pending,
             PendingBytes = bytes,
             Context = context,
-            Tails = tails,
+            Stamps = stamps,
             Counters = state.Counters with
             {
                 Received = state.Counters.Received + received,

@@ -9,10 +9,10 @@ internal static class Losses
         {
             return state;
         }
-        var (entry, tails) = state.Tails.Place(LossReport.Entry(state.NowMs, lines, bytes, reason, cause));
+        var (entry, stamps) = state.Stamps.Stamp(LossReport.Entry(state.NowMs, lines, bytes, reason, cause));
         return state with
         {
-            Tails = tails,
+            Stamps = stamps,
             Pending = state.Pending.Add(entry),
             PendingBytes = state.PendingBytes + entry.ApproximateBytes,
             Counters = state.Counters with { Generated = state.Counters.Generated + 1 },
