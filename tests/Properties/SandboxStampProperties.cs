@@ -116,8 +116,8 @@ public sealed class SandboxStampProperties
                 else if (state.Phase is Phase.AwaitingEvent && state.Undelivered > 0)
                 {
                     now += 40_000; // past any backoff
-                    (state, _) = Lifecycle.Step(state, new InvokeReceived(now, $"r{++invocation}", now + 60_000));
-                    next = new TelemetryReceived(now, Prelude.Seq1(RuntimeDoneOf($"r{invocation}")));
+                    next = new InvokeReceived(now, $"r{++invocation}", now + 60_000);
+                    pending = Seq<TelemetryRecord>(); // then its runtimeDone
                 }
                 else if (state.TimerAtMs.Case is long timer)
                 {

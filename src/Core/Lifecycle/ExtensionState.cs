@@ -24,6 +24,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
 /// <param name="Traffic">When the last invocation came and the running average of the gaps between invocations,
 /// and when the last push started: what adaptive and periodic flushing decide on.</param>
+/// <param name="RateLimited">The last failed push was refused by Loki's rate limits (429): waiting within an
+/// invocation cannot help, so invocations are not held for its retry; it goes out while a later one runs.</param>
 /// <param name="ReadBack">How many entries at the head of <paramref name="Pending"/> were read back from the spool:
 /// the next file read back goes after them (it is newer) and before the rest (which is newer still).</param>
 public sealed record ExtensionState(
@@ -51,7 +53,8 @@ public sealed record ExtensionState(
     int ReadBack,
     string? ReportDue,
     Traffic Traffic,
-    DeliveryCounters Counters)
+    DeliveryCounters Counters,
+    bool RateLimited = false)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>

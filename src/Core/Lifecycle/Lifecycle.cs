@@ -120,9 +120,10 @@ public static class Lifecycle
             return new NextCalled();
         }
         bool nothingToPush = state.Pending.IsEmpty && state.Loading.IsNone;
-        if (flushing && (nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil))
+        if (flushing && (nothingToPush || now >= flushUntil || state.RetryAtMs >= flushUntil || (state.RateLimited && now < state.RetryAtMs)))
         {
-            // Done, or out of budget: what is left stays buffered and goes out with a later invocation.
+            // Done, or out of budget, or held back by Loki's rate limits (which waiting here cannot lift): what is left
+            // stays buffered and goes out with a later invocation.
             return new NextCalled();
         }
         long wakeAt = flushing ? Math.Min(flushUntil, state.RetryAtMs)

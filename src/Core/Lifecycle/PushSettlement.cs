@@ -14,7 +14,7 @@ internal static class PushSettlement
             return state; // a stale answer: the batch was already settled
         }
         state = state with { InFlight = None };
-        bool delivered = false, retry = false;
+        bool delivered = false, retry = false, rateLimited = false;
         long? retryAfterMs = null;
         long? splitCap = null;
         var putBack = new System.Collections.Generic.HashSet<StreamKind>();
@@ -47,6 +47,7 @@ internal static class PushSettlement
                     putBack.Add(stream);
                     retry = true;
                     splitCap = r.RateLimited ? Math.Min(splitCap ?? long.MaxValue, Math.Max(1, bytes / 2)) : splitCap;
+                    rateLimited |= r.RateLimited;
                     retryAfterMs = r.RetryAfterMs is long after ? Math.Max(retryAfterMs ?? 0, after) : retryAfterMs;
                     state = state with
                     {
@@ -59,7 +60,12 @@ internal static class PushSettlement
         {
             // Only the streams that failed go again; what Loki stored is not re-sent.
             long retryAt = state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, retryAfterMs);
-            state = state with { Attempt = state.Attempt + 1, BatchCap = Math.Min(state.BatchCap, splitCap ?? long.MaxValue) };
+            state = state with
+            {
+                Attempt = state.Attempt + 1,
+                BatchCap = Math.Min(state.BatchCap, splitCap ?? long.MaxValue),
+                RateLimited = rateLimited,
+            };
             return PutBack(state, batch.Only(putBack.Contains), retryAt);
         }
         if (splitCap is long cap)
@@ -69,6 +75,7 @@ internal static class PushSettlement
         return state with
         {
             Attempt = 0,
+            RateLimited = false,
             RetryAtMs = delivered ? 0 : state.RetryAtMs,
             BatchCap = delivered ? Math.Min(state.Policy.MaxBatchBytes, state.BatchCap * 2) : state.BatchCap,
         };

@@ -1,0 +1,50 @@
+using LanguageExt;
+using LokiLambdaExtension.Core.Lifecycle;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+
+namespace LokiLambdaExtension.Properties;
+
+/// <summary>A 429 is Loki's rate limit: the retry goes out halved (a push larger than the limiter's burst never
+/// passes) and later, while another invocation runs, rather than holding this one; a 5xx is waited for within the
+/// flush budget, since it may pass in a moment.</summary>
+public sealed class RateLimitedPushTests
+{
+    private const long At = 1_795_000_000_000;
+
+    [Fact]
+    public void RuntimeDone_PushAnswered429_GoesBackToNextAtOnce_WithTheBatchHalved()
+    {
+        var (state, push) = Flushing();
+
+        var (after, decisions) = Lifecycle.Step(state, new PushFinished(At + 40, push.Batch.Id,
+            new PushOutcome.Retryable("HTTP 429: Per stream rate limit exceeded", null, false, RateLimited: true), 0.5));
+
+        Assert.IsType<NextCalled>(Assert.Single(decisions));
+        Assert.True(after.BatchCap <= push.Batch.Bytes / 2, $"batch cap {after.BatchCap} after a push of {push.Batch.Bytes} bytes");
+        Assert.Equal(push.Batch.Entries.Length, after.Pending.Count);
+    }
+
+    [Fact]
+    public void RuntimeDone_PushAnswered503_WaitsForTheRetryWithinTheBudget()
+    {
+        var (state, push) = Flushing();
+
+        var (_, decisions) = Lifecycle.Step(state, new PushFinished(At + 40, push.Batch.Id, new PushOutcome.Retryable("HTTP 503", null, false), 0.5));
+
+        Assert.IsType<TimerArmed>(Assert.Single(decisions));
+    }
+
+    /// <summary>An invocation whose runtime is done, with its push in flight.</summary>
+    private static (ExtensionState State, PushStarted Push) Flushing()
+    {
+        var state = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
+        var records = Prelude.toSeq(Enumerable.Range(0, 20).Select(n =>
+            new TelemetryRecord(At * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {n}"), null, RecordFields.None)));
+        var done = new TelemetryRecord(At * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null, Utf8Line.From("{}"),
+            new RecordFields { RequestId = "a", Status = "success" });
+        var (flushing, decisions) = Lifecycle.Step(state, new TelemetryReceived(At + 30, records.Add(done)));
+        return (flushing, Assert.IsType<PushStarted>(Assert.Single(decisions)));
+    }
+}
