@@ -16,11 +16,7 @@ public sealed class BusyFunctionTests
     [Fact]
     public void Invoke_NoPushDue_CallsNextAtOnce()
     {
-        var state = Lifecycle.Step(ExtensionState.Initial(Periodic), new Initialized(At)).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
-        state = Lifecycle.Step(state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At + 20, "b", At + 3020)).State; // the first push is due at once
-        state = Settle(state);
+        ExtensionState state = AfterAFirstPush();
 
         var (_, decisions) = Lifecycle.Step(state, new InvokeReceived(At + 50, "c", At + 3050));
 
@@ -30,11 +26,7 @@ public sealed class BusyFunctionTests
     [Fact]
     public void Invoke_PushDue_PushesThenCallsNext_WithoutWaitingForRuntimeDone()
     {
-        var state = Lifecycle.Step(ExtensionState.Initial(Periodic), new Initialized(At)).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
-        state = Lifecycle.Step(state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At + 20, "b", At + 3020)).State; // the first push is due at once
-        state = Settle(state);
+        ExtensionState state = AfterAFirstPush();
         state = Lifecycle.Step(state, new TelemetryReceived(At + 30, Prelude.Seq1(Line("buffered while the sandbox was thawed")))).State;
 
         var (pushing, decisions) = Lifecycle.Step(state, new InvokeReceived(At + 1200, "c", At + 4200));
@@ -44,13 +36,16 @@ public sealed class BusyFunctionTests
         Assert.IsType<NextCalled>(Assert.Single(afterPush));
     }
 
-    /// <summary>Answers the push in flight, if any, and returns to /event/next.</summary>
-    private static ExtensionState Settle(ExtensionState state)
+    /// <summary>Two invocations in: the first went back to /event/next at once (nothing to push), the second pushed
+    /// what came meanwhile (the first push is due at once) and went back to /event/next when it was stored, at At + 20.</summary>
+    private static ExtensionState AfterAFirstPush()
     {
-        if (state.InFlight.Case is PushBatch batch)
-        {
-            state = Lifecycle.Step(state, new PushFinished(state.NowMs, batch.Id, new PushOutcome.Delivered(), 0.5)).State;
-        }
+        var state = Lifecycle.Step(ExtensionState.Initial(Periodic), new Initialized(At)).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
+        state = Lifecycle.Step(state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
+        state = Lifecycle.Step(state, new InvokeReceived(At + 20, "b", At + 3020)).State;
+        PushBatch batch = state.InFlight.Case as PushBatch ?? throw new InvalidOperationException("no push at the second invocation");
+        state = Lifecycle.Step(state, new PushFinished(At + 20, batch.Id, new PushOutcome.Delivered(), 0.5)).State;
         Assert.IsType<Phase.AwaitingEvent>(state.Phase);
         return state;
     }
