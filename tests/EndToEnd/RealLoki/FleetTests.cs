@@ -1,7 +1,7 @@
 using LokiLambdaExtension.Tools.Emulator;
 using LokiLambdaExtension.Tools.Receiver;
 
-namespace LokiLambdaExtension.EndToEnd;
+namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>Many sandboxes of one function writing the same streams of a real Loki: what Loki keeps is read back
 /// through its query API.</summary>

@@ -2,7 +2,7 @@ using LokiLambdaExtension.Tools.Receiver;
 using System.Globalization;
 using LokiLambdaExtension.Tools.Emulator;
 
-namespace LokiLambdaExtension.EndToEnd;
+namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>The labels, structured metadata and LogQL queries the README advertises, run through a real Loki's query
 /// API on what one sandbox shipped.</summary>

@@ -1,7 +1,7 @@
 using LokiLambdaExtension.Tools.Receiver;
 using LokiLambdaExtension.Tools.Emulator;
 
-namespace LokiLambdaExtension.EndToEnd;
+namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>Several sandboxes of a busy function against a Loki with tight rate limits (<see cref="RealLoki.TightFlags"/>):
 /// Loki answers 429 for the tenant and for the function's stream, and every line must still arrive.</summary>

@@ -1,6 +1,6 @@
 using LokiLambdaExtension.Tools.Receiver;
 
-namespace LokiLambdaExtension.EndToEnd;
+namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>A test against a real Loki (what Loki stores, drops, de-duplicates or refuses is judged there, not by the
 /// project's receiver). It runs when <c>LOKI_TEST_URL</c> names one (.ci/run starts <c>../shared/loki/start-loki</c>

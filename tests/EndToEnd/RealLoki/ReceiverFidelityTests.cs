@@ -6,7 +6,7 @@ using LokiLambdaExtension.Tools.Receiver;
 using LokiLambdaExtension.Tools.Receiver.Proto;
 using Snappier;
 
-namespace LokiLambdaExtension.EndToEnd;
+namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>The project's receiver stands in for Loki in the fast tests; where they rely on Loki's behaviour, the
 /// same pushes go through both, and both must answer and keep alike.</summary>

@@ -2,7 +2,7 @@ using LokiLambdaExtension.Tools.Receiver;
 using System.Globalization;
 using LokiLambdaExtension.Tools.Emulator;
 
-namespace LokiLambdaExtension.EndToEnd;
+namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>One emulated sandbox of a function, played to its end (invocations, then SHUTDOWN), and what it said.</summary>
 internal sealed record SandboxRun(ShutdownResult Shutdown, IReadOnlyList<InvocationResult> Invocations, IReadOnlyList<string> Output)
