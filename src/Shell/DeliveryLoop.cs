@@ -22,6 +22,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
     private int _malformedBodies;
+    private int _refusedRequests;
     private int _failedPushes;
 
     public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -47,7 +48,23 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
         });
         if (!result.Records.IsEmpty)
         {
-            _observations.Writer.TryWrite(new TelemetryReceived(now, result.Records));
+            _observations.Writer.TryWrite(new TelemetryReceived(now, result.Records, BodyDigest.Of(body.Span)));
+        }
+    }
+
+    /// <summary>Called by the telemetry listener for a request it refused or cut (too large, too slow, not HTTP): said
+    /// once in full, later ones only at debug level. The platform sends its own deliveries again when refused.</summary>
+    public void OnRefusedRequest(string why)
+    {
+        int count = Interlocked.Increment(ref _refusedRequests);
+        string message = $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?";
+        if (count == 1)
+        {
+            ExtensionLog.Warn(message + " (said once; later ones at debug level)");
+        }
+        else
+        {
+            ExtensionLog.Debug($"{message} ({count} so far)");
         }
     }
 

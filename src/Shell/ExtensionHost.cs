@@ -1,5 +1,6 @@
 using LokiLambdaExtension.Core.Configuration;
 using LokiLambdaExtension.Shell.LambdaApi;
+using LokiLambdaExtension.Shell.Listener;
 using LokiLambdaExtension.Shell.Loki;
 using LokiLambdaExtension.Shell.Spool;
 
@@ -69,7 +70,8 @@ internal static class ExtensionHost
     {
         using HttpClient lokiHttp = LokiHttp.Create();
         var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Headers), new SpoolStore(config.SpoolDirectory), config);
-        using var listener = TelemetryListener.Start(config.ListenerPort, loop.OnTelemetryBody, ExtensionLog.Info);
+        using var listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.Buffering.MaxBytes),
+            loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Info);
         _ = listener.RunAsync(cancellation);
 
         if (!await SubscribeAsync(lambda, config, listener.Port, cancellation))

@@ -49,6 +49,10 @@ public sealed class LambdaSandbox : IAsyncDisposable
     public DateTimeOffset? FirstNextAt { get; private set; }
     public TimeSpan StartToFirstNext => (FirstNextAt ?? DateTimeOffset.UtcNow) - ProcessStartedAt;
     public TelemetrySubscription? Subscription => _telemetry.Subscription;
+
+    /// <summary>The next <paramref name="count"/> telemetry deliveries lose their answer (the connection is cut as it
+    /// begins), so the platform delivers each again.</summary>
+    public void DropTelemetryAnswers(int count) => _telemetry.DropAnswers(count);
     public IReadOnlyList<string> ErrorReports { get; private set; } = [];
 
     /// <summary>Calls that broke the Extensions or Telemetry API contract (wrong identifier, bad body, ...).</summary>

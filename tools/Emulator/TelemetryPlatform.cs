@@ -35,8 +35,18 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
                 await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellation);
                 return new NetworkStream(socket, ownsSocket: true);
             },
-        }) { Timeout = TimeSpan.FromSeconds(60) };
+        }) { Timeout = DeliveryTimeout };
     }
+
+    /// <summary>How long the platform waits for the subscriber's answer before it gives up on a delivery and sends
+    /// it again (AWS does not publish the figure; a listener that needs longer is broken either way).</summary>
+    public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(2);
+
+    private int _answersToDrop;
+
+    /// <summary>The next <paramref name="count"/> deliveries are sent whole, and their connection is cut as the answer
+    /// begins, as a timeout or a reset does to the platform's connection: it then delivers the same body again.</summary>
+    public void DropAnswers(int count) => Interlocked.Add(ref _answersToDrop, count);
 
     public TelemetrySubscription? Subscription { get { lock (_gate) { return _subscription; } } }
 
@@ -161,6 +171,12 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
             }
             try
             {
+                if (Interlocked.Decrement(ref _answersToDrop) >= 0)
+                {
+                    await SendThenCutAsync(subscription.Destination, Encoding.UTF8.GetBytes(body));
+                    continue; // no answer: deliver it again
+                }
+                Interlocked.Exchange(ref _answersToDrop, 0);
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
                 using HttpResponseMessage response = await _http.PostAsync(subscription.Destination, content, _stop.Token);
                 if (response.IsSuccessStatusCode)
@@ -176,12 +192,33 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or SocketException)
             {
-                // Listener not up or gone: retry, as the platform does.
+                // Listener not up or gone, or no answer in time: retry, as the platform does.
             }
             await Task.Delay(Math.Min(1000, 20 * (attempt + 1)));
         }
+    }
+
+    /// <summary>Sends a delivery on a connection of its own and resets it when the first byte of the answer arrives.</summary>
+    private async Task SendThenCutAsync(Uri destination, byte[] body)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        timeout.CancelAfter(DeliveryTimeout);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, destination.Port), timeout.Token);
+        byte[] head = Encoding.ASCII.GetBytes($"POST {destination.PathAndQuery} HTTP/1.1\r\nHost: sandbox.localdomain:{destination.Port}\r\n" +
+                                              $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        await socket.SendAsync(head, timeout.Token);
+        await socket.SendAsync(body, timeout.Token);
+        try
+        {
+            await socket.ReceiveAsync(new byte[1], timeout.Token);
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+        }
+        socket.LingerState = new LingerOption(true, 0); // a reset, not a clean close
     }
 
     public async ValueTask DisposeAsync()

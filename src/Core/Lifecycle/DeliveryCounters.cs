@@ -7,12 +7,13 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// timed out, an unreadable spool file.</param>
 /// <param name="Generated">Entries the extension wrote itself: loss reports, unparseable bodies.</param>
 /// <param name="Spilled">Lines written to the spool on /tmp (each may be read back and sent later).</param>
+/// <param name="Redelivered">Telemetry bodies the platform delivered again after they had been read: not shipped twice.</param>
 public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
-    long MaybeDuplicated, long Generated, long Spilled)
+    long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0)
 {
     public static DeliveryCounters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public string Summary(long stillBuffered) =>
         $"received={Received} sent={Sent} pushes={Pushes} retries={Retries} rejected={Rejected} dropped={Dropped} " +
-        $"filtered={Filtered} spilled={Spilled} maybe_duplicated={MaybeDuplicated} unsent={stillBuffered}";
+        $"filtered={Filtered} spilled={Spilled} maybe_duplicated={MaybeDuplicated} redelivered={Redelivered} unsent={stillBuffered}";
 }

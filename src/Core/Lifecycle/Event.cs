@@ -29,8 +29,9 @@ public sealed record InvokeReceived(long NowMs, string RequestId, long DeadlineM
 /// <summary><c>/event/next</c> returned SHUTDOWN.</summary>
 public sealed record ShutdownReceived(long NowMs, long DeadlineMs, string Reason) : Observation(NowMs);
 
-/// <summary>The platform delivered a Telemetry API body; the listener has already answered it.</summary>
-public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records) : Observation(NowMs);
+/// <summary>The platform delivered a Telemetry API body (its <paramref name="Digest"/>, when the shell took one: a body
+/// delivered again is not shipped twice).</summary>
+public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null) : Observation(NowMs);
 
 /// <summary>A batch's push requests (one per stream) all ended, each with its own outcome. <paramref name="Jitter"/> is
 /// a uniform sample in [0, 1) for retry backoff: randomness comes from the shell so the core stays deterministic.</summary>

@@ -24,6 +24,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
 /// <param name="Traffic">When the last invocation came and the running average of the gaps between invocations,
 /// and when the last push started: what adaptive and periodic flushing decide on.</param>
+/// <param name="Bodies">The digests of the telemetry bodies delivered lately, to recognise one delivered again.</param>
 /// <param name="RateLimited">The last failed push was refused by Loki's rate limits (429): waiting within an
 /// invocation cannot help, so invocations are not held for its retry; it goes out while a later one runs.</param>
 /// <param name="ReadBack">How many entries at the head of <paramref name="Pending"/> were read back from the spool:
@@ -54,13 +55,14 @@ public sealed record ExtensionState(
     string? ReportDue,
     Traffic Traffic,
     DeliveryCounters Counters,
+    RecentBodies Bodies,
     bool RateLimited = false)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
     public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null, long sandboxNanos = 0) => new(
         policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, EntryQueue.Empty, 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
-        null, EntryStamps.For(sandboxNanos), Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero);
+        null, EntryStamps.For(sandboxNanos), Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero, RecentBodies.None);
 
     /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>
     public bool FlushesPeriodically => Policy.Flush.Mode switch

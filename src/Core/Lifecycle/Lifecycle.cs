@@ -72,6 +72,11 @@ public static class Lifecycle
                 ExitByMs: shutdown.DeadlineMs - state.Policy.ShutdownMarginMs,
                 QuietUntilMs: Math.Min(state.NowMs + state.Policy.LingerMs, shutdown.DeadlineMs - state.Policy.ShutdownMarginMs)),
         },
+        TelemetryReceived { Digest: { } digest } telemetry => state.Bodies.Admit(digest, state.NowMs) switch
+        {
+            (true, _) => state with { Counters = state.Counters with { Redelivered = state.Counters.Redelivered + 1 } },
+            (false, var recent) => Received(state with { Bodies = recent }, telemetry.Records),
+        },
         TelemetryReceived telemetry => Received(state, telemetry.Records),
         PushFinished finished => PushSettlement.Finished(state, finished),
         SpillFinished spilled => Spooling.Finished(state, spilled),
