@@ -18,6 +18,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     private readonly List<ReceivedEntry> _entries = [];
     private readonly List<ReceivedPush> _pushes = [];
     private readonly Queue<Fault> _faults = new();
+    private readonly DistributorRules _distributor;
     private readonly IngesterStreams _ingester;
     private readonly UpstreamLoki? _upstream;
     private readonly CancellationTokenSource _stop = new();
@@ -30,6 +31,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     {
         _listener = listener;
         _options = options;
+        _distributor = new DistributorRules(options);
         _ingester = new IngesterStreams(options.OutOfOrderWindow);
         _upstream = options.Upstream is { } upstream ? new UpstreamLoki(upstream) : null;
         _relay = new FaultRelay(new IPEndPoint(IPAddress.Loopback, port));
@@ -231,7 +233,7 @@ public sealed class LokiReceiver : IAsyncDisposable
 
         foreach (StreamAdapter stream in push.Streams)
         {
-            string? labelError = ValidateLabels(stream.Labels, out var labelMap);
+            string? labelError = _distributor.ValidateLabels(stream.Labels, out var labelMap);
             if (labelError is not null)
             {
                 errors.Add(($"labels {stream.Labels}", $"stream '{stream.Labels}': {labelError}"));
@@ -241,7 +243,7 @@ public sealed class LokiReceiver : IAsyncDisposable
             var entries = new List<ReceivedEntry>();
             foreach (EntryAdapter entry in stream.Entries)
             {
-                var entryError = ValidateEntry(entry, oldest, newest);
+                var entryError = _distributor.ValidateEntry(entry, oldest, newest);
                 if (entryError is var (kind, text))
                 {
                     errors.Add(($"{kind} {stream.Labels}", $"entry for stream '{stream.Labels}' {text}"));
@@ -268,7 +270,7 @@ public sealed class LokiReceiver : IAsyncDisposable
                 stored += kept.Count;
                 _entries.AddRange(kept);
             }
-            var (code, answer) = errors.Count > 0 ? (400, DistributorAnswer(errors))
+            var (code, answer) = errors.Count > 0 ? (400, DistributorRules.Answer(errors))
                 : ingesterError is not null ? (400, ingesterError)
                 : (204, "");
             _pushes.Add(new ReceivedPush(index, arrivedAt, code, answer, request.Headers["Authorization"], request.Headers["X-Scope-OrgID"],
@@ -276,87 +278,6 @@ public sealed class LokiReceiver : IAsyncDisposable
             return (code, answer);
         }
     }
-
-    /// <summary>The distributor's 400 text: one error as it is, several grouped as "N errors like: …; M errors like: …".</summary>
-    private static string DistributorAnswer(List<(string Kind, string Text)> errors) => errors.Count == 1
-        ? errors[0].Text
-        : string.Join("; ", errors.GroupBy(e => e.Kind).Select(g => $"{g.Count()} errors like: {g.First().Text}"));
-
-    private string? ValidateLabels(string labels, out Dictionary<string, string>? labelMap)
-    {
-        labelMap = null;
-        if (!PromLabelParser.TryParse(labels, out var pairs, out string error))
-        {
-            return $"error parsing labels: {error}";
-        }
-        pairs.RemoveAll(p => p.Value.Length == 0);
-        if (pairs.Count == 0)
-        {
-            return "error at least one label pair is required per stream";
-        }
-        if (pairs.Count > _options.MaxLabelNames)
-        {
-            return $"entry has {pairs.Count} label names; limit {_options.MaxLabelNames}";
-        }
-        labelMap = [];
-        foreach (var (name, value) in pairs)
-        {
-            if (!labelMap.TryAdd(name, value))
-            {
-                return $"duplicate label name {name}";
-            }
-            if (name.Length > 1024 || Encoding.UTF8.GetByteCount(value) > 2048)
-            {
-                return $"label {name} is too long";
-            }
-            if (value.Contains('\uFFFD'))
-            {
-                return $"label {name} has invalid UTF-8";
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The distributor's checks of one entry: null when valid, else its kind and Loki's words for it.</summary>
-    private (string Kind, string Text)? ValidateEntry(EntryAdapter entry, long oldestNanos, long newestNanos)
-    {
-        if (entry.Timestamp is null)
-        {
-            return ("timestamp", "has no timestamp");
-        }
-        if (entry.Parsed.Count > 0)
-        {
-            return ("parsed", "carries 'parsed' labels, which clients must not send");
-        }
-        int lineBytes = Encoding.UTF8.GetByteCount(entry.Line);
-        if (lineBytes > _options.MaxLineBytes)
-        {
-            return ("line", $"exceeds max entry size '{_options.MaxLineBytes}' bytes: line of {lineBytes} bytes");
-        }
-        long unixNanos = entry.Timestamp.Seconds * 1_000_000_000 + entry.Timestamp.Nanos;
-        if (unixNanos < oldestNanos)
-        {
-            return ("old", $"has timestamp too old: {Iso(unixNanos)}, oldest acceptable timestamp is: {Iso(oldestNanos)}");
-        }
-        if (unixNanos > newestNanos)
-        {
-            return ("future", $"has timestamp too new: {Iso(unixNanos)}");
-        }
-        if (entry.StructuredMetadata.Count > _options.MaxStructuredMetadataPairs)
-        {
-            return ("metadata", "has too many structured metadata pairs");
-        }
-        int metadataBytes = entry.StructuredMetadata.Sum(p => p.Name.Length + p.Value.Length);
-        if (metadataBytes > _options.MaxStructuredMetadataBytes)
-        {
-            return ("metadata", "has structured metadata too large");
-        }
-        return entry.StructuredMetadata.Any(p => p.Name.Length == 0 || p.Value.Length == 0)
-            ? ("metadata", "has structured metadata with an empty name or value")
-            : null;
-    }
-
-    private static string Iso(long unixNanos) => DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private void Record(int index, DateTimeOffset arrivedAt, HttpListenerRequest request, int status, string answer,
         int streams, int stored, int rejected, int bodyBytes)
