@@ -35,7 +35,6 @@ public sealed class ConfigProperties
     {
         var (config, problems) = ConfigReader.Read(environment);
 
-        Assert.NotNull(config);
         Assert.InRange(config.ListenerPort, 1, 65535);
         Assert.NotEqual(9001, config.ListenerPort);
         Assert.InRange(config.Buffering.MaxItems, 1000, 10_000);

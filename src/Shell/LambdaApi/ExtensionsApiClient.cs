@@ -39,9 +39,6 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
     public Task ReportInitErrorAsync(string errorType, string message, CancellationToken cancellation) =>
         ReportErrorAsync("init/error", errorType, message, cancellation);
 
-    public Task ReportExitErrorAsync(string errorType, string message, CancellationToken cancellation) =>
-        ReportErrorAsync("exit/error", errorType, message, cancellation);
-
     /// <summary>PUTs a subscription (Telemetry or Logs API) and says whether it was accepted, with the platform's answer.</summary>
     public async Task<(bool Accepted, string Answer)> SubscribeAsync(string path, SubscriptionRequest subscription, CancellationToken cancellation)
     {
