@@ -26,6 +26,25 @@ public sealed class RateLimitedPushTests
     }
 
     [Fact]
+    public void RepeatedRateLimits_HalveTheBatchDownToAFloor_NotToSingleEntries()
+    {
+        var (state, push) = Flushing();
+        long now = At + 40;
+        for (int refusal = 0; refusal < 12; refusal++)
+        {
+            state = Lifecycle.Step(state, new PushFinished(now, push.Batch.Id,
+                new PushOutcome.Retryable("HTTP 429", null, false, RateLimited: true), 0.5)).State;
+            now = Math.Max(now, state.RetryAtMs) + 1;
+            // The next invocation probes Loki while its runtime runs: the retry goes out then.
+            (state, var decisions) = Lifecycle.Step(state, new InvokeReceived(now, $"r{refusal}", now + 3000));
+            push = Assert.Single(decisions.OfType<PushStarted>());
+        }
+
+        Assert.Equal(PushSettlement.RateLimitedBatchFloorBytes, state.BatchCap);
+        Assert.InRange(push.Batch.Bytes, PushSettlement.RateLimitedBatchFloorBytes / 2, PushSettlement.RateLimitedBatchFloorBytes);
+    }
+
+    [Fact]
     public void RuntimeDone_PushAnswered503_WaitsForTheRetryWithinTheBudget()
     {
         var (state, push) = Flushing();
@@ -40,8 +59,9 @@ public sealed class RateLimitedPushTests
     {
         var state = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
         state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
-        var records = Prelude.toSeq(Enumerable.Range(0, 20).Select(n =>
-            new TelemetryRecord(At * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {n}"), null, RecordFields.None)));
+        // 2,000 lines of about 200 bytes: a push larger than the halving's floor.
+        var records = Prelude.toSeq(Enumerable.Range(0, 2000).Select(n =>
+            new TelemetryRecord(At * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {n} ".PadRight(200, 'x')), null, RecordFields.None)));
         var done = new TelemetryRecord(At * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null, Utf8Line.From("{}"),
             new RecordFields { RequestId = "a", Status = "success" });
         var (flushing, decisions) = Lifecycle.Step(state, new TelemetryReceived(At + 30, records.Add(done)));

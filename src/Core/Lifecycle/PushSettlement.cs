@@ -7,6 +7,10 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// counted under their cause, and those worth another try go back in front of the buffer, in order.</summary>
 internal static class PushSettlement
 {
+    /// <summary>After a 429, batches are halved down to this and no further: a rate limiter refuses a push larger than
+    /// its burst (Loki's are megabytes by default), and smaller batches than this would only slow the catching up.</summary>
+    internal const long RateLimitedBatchFloorBytes = 128 * 1024;
+
     public static ExtensionState Finished(ExtensionState state, PushFinished finished)
     {
         if (state.InFlight.Case is not PushBatch batch || batch.Id != finished.BatchId)
@@ -46,7 +50,7 @@ internal static class PushSettlement
                 case PushOutcome.Retryable r:
                     putBack.Add(stream);
                     retry = true;
-                    splitCap = r.RateLimited ? Math.Min(splitCap ?? long.MaxValue, Math.Max(1, bytes / 2)) : splitCap;
+                    splitCap = r.RateLimited ? Math.Min(splitCap ?? long.MaxValue, Math.Max(RateLimitedBatchFloorBytes, bytes / 2)) : splitCap;
                     rateLimited |= r.RateLimited;
                     retryAfterMs = r.RetryAfterMs is long after ? Math.Max(retryAfterMs ?? 0, after) : retryAfterMs;
                     state = state with

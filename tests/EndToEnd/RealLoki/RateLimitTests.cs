@@ -26,10 +26,11 @@ public sealed class RateLimitTests(ExtensionBinaryFixture extension)
                 await sandbox.InvokeAsync(new Invocation($"{s:D8}-0000-4000-8000-{i:D12}",
                     [.. Enumerable.Range(0, Lines).Select(n => new TelemetryLine.Text($"sandbox {s} invocation {i} line {n} {padding}"))]));
             }
-            // The function keeps being invoked, quietly, while Loki holds back: the extension catches up across them.
+            // The function keeps being invoked, quietly, while Loki holds back: the extension catches up across them
+            // (at 256 KB/s for the stream, 4.2 MB take 16 s at best; backoff and four sandboxes contending, 30-90 s here).
             var clock = System.Diagnostics.Stopwatch.StartNew();
             string query = $$"""{service_name="{{service}}", source="function"} |= "sandbox {{s}} invocation" """;
-            while (clock.Elapsed < TimeSpan.FromSeconds(90) && (await loki.QueryAsync(query)).Count < Invocations * Lines)
+            while (clock.Elapsed < TimeSpan.FromSeconds(150) && (await loki.QueryAsync(query)).Count < Invocations * Lines)
             {
                 await sandbox.InvokeAsync(new Invocation($"{s:D8}-0000-4000-9000-{clock.ElapsedMilliseconds:D12}", []));
                 await Task.Delay(500);
