@@ -81,7 +81,7 @@ public sealed class ListenerTests(ExtensionBinaryFixture extension)
         {
             Assert.Single(loki.Entries, e => e.Line.EndsWith($"delivered again, line {n}", StringComparison.Ordinal));
         }
-        Assert.Contains(sandbox.Output, l => l.Contains("shutdown: received=") && !l.Contains(" redelivered=0 "));
+        Assert.True(ExtensionSummary.Number(sandbox.Output, "redelivered") > 0, "no body was recognised as delivered again");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LokiLambdaExtension.Tools.Emulator;
 using LokiLambdaExtension.Tools.Receiver;
 
@@ -66,13 +65,6 @@ internal static class FleetBench
             await Task.Delay(250);
         }
         await emulated.ShutdownAsync();
-        string summary = emulated.Output.Last(l => l.Contains("shutdown: received=", StringComparison.Ordinal));
-        return (Number(summary, "sent"), Number(summary, "retries"), held);
-    }
-
-    private static long Number(string summary, string name)
-    {
-        string rest = summary[(summary.IndexOf($" {name}=", StringComparison.Ordinal) + name.Length + 2)..];
-        return long.Parse(new string([.. rest.TakeWhile(char.IsAsciiDigit)]), CultureInfo.InvariantCulture);
+        return (ExtensionSummary.Number(emulated.Output, "sent"), ExtensionSummary.Number(emulated.Output, "retries"), held);
     }
 }

@@ -1,5 +1,4 @@
 using LokiLambdaExtension.Tools.Receiver;
-using System.Globalization;
 using LokiLambdaExtension.Tools.Emulator;
 
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
@@ -22,14 +21,7 @@ internal sealed record SandboxRun(ShutdownResult Shutdown, IReadOnlyList<Invocat
     }
 
     /// <summary>A number from the extension's summary line (<c>shutdown: received=… sent=…</c>).</summary>
-    public long Summary(string name)
-    {
-        string line = Output.LastOrDefault(l => l.Contains("shutdown: received=")) ?? throw new InvalidOperationException(
-            $"no summary line in the output:\n{string.Join("\n", Output)}");
-        int at = line.IndexOf($" {name}=", StringComparison.Ordinal);
-        string rest = line[(at + name.Length + 2)..];
-        return long.Parse(new string([.. rest.TakeWhile(char.IsAsciiDigit)]), CultureInfo.InvariantCulture);
-    }
+    public long Summary(string name) => ExtensionSummary.Number(Output, name);
 
     /// <summary>A plain printed line (a Python <c>print</c>, Java <c>System.out</c>): no request id, no level.</summary>
     public static TelemetryLine Printed(string text, DateTimeOffset at) =>
