@@ -32,32 +32,26 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
     {
         long now = NowMs;
         TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, now * 1_000_000, _lines);
-        result.Problem.IfSome(problem =>
+        if (result.Problem.Case is string problem)
         {
-            // Said once in full; later ones only at debug level. What could not be read is shipped regardless.
-            bool first = Interlocked.Increment(ref _malformedBodies) == 1;
-            string message = $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry";
-            if (first)
-            {
-                ExtensionLog.Warn(message);
-            }
-            else
-            {
-                ExtensionLog.Debug(message);
-            }
-        });
+            // What could not be read is shipped regardless.
+            WarnOnce(ref _malformedBodies, $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry");
+        }
         if (!result.Records.IsEmpty)
         {
             _observations.Writer.TryWrite(new TelemetryReceived(now, result.Records, BodyDigest.Of(body.Span)));
         }
     }
 
-    /// <summary>Called by the telemetry listener for a request it refused or cut (too large, too slow, not HTTP): said
-    /// once in full, later ones only at debug level. The platform sends its own deliveries again when refused.</summary>
-    public void OnRefusedRequest(string why)
+    /// <summary>Called by the telemetry listener for a request it refused or cut (too large, too slow, not HTTP). The
+    /// platform sends its own deliveries again when refused.</summary>
+    public void OnRefusedRequest(string why) =>
+        WarnOnce(ref _refusedRequests, $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?");
+
+    /// <summary>A problem that may recur: the first one is said in full, later ones only at debug level, counted.</summary>
+    private static void WarnOnce(ref int said, string message)
     {
-        int count = Interlocked.Increment(ref _refusedRequests);
-        string message = $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?";
+        int count = Interlocked.Increment(ref said);
         if (count == 1)
         {
             ExtensionLog.Warn(message + " (said once; later ones at debug level)");

@@ -27,7 +27,7 @@ internal sealed class LocalLoki : IAsyncDisposable
         string scripts = Path.GetFullPath(Path.Combine(ExtensionBinary.RepositoryRoot(), "..", "shared", "loki"));
         string dir = Path.Combine(Path.GetTempPath(), $"bench-loki-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo(Path.Combine(scripts, "start-loki")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "--port", FreePort().ToString(), "--dir", dir, "--" }.Concat(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        foreach (string argument in new[] { "--port", LokiReceiver.FreeLoopbackPort().ToString(), "--dir", dir, "--" }.Concat(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
             info.ArgumentList.Add(argument);
         }
@@ -51,12 +51,5 @@ internal sealed class LocalLoki : IAsyncDisposable
             using Process? stopping = Process.Start(new ProcessStartInfo(stop, ["--dir", _startedIn]) { RedirectStandardOutput = true });
             await (stopping?.WaitForExitAsync() ?? Task.CompletedTask);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -303,7 +303,8 @@ public sealed class LokiReceiver : IAsyncDisposable
         response.Close();
     }
 
-    internal static int FreeLoopbackPort()
+    /// <summary>A loopback port free now (for a server of the tests or the bench to bind).</summary>
+    public static int FreeLoopbackPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
