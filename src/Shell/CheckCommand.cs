@@ -39,25 +39,10 @@ internal static class CheckCommand
         var (outcome, status) = await client.PushAsync(body, timeout.Token);
         stopwatch.Stop();
 
-        string answer = outcome switch
-        {
-            PushOutcome.Rejected r => r.Message,
-            PushOutcome.Blocked b => b.Message,
-            PushOutcome.Retryable r => r.Reason,
-            _ => "",
-        };
+        string answer = OutcomeWords.Answer(outcome);
         Console.WriteLine($"POST {pushUri} -> {(status is { } s ? $"HTTP {s}" : "no answer")} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms" +
                           (answer.Length > 0 ? $": {answer}" : ""));
-        (int code, string verdict) = outcome switch
-        {
-            PushOutcome.Delivered => (0, "OK: Loki stored the test entry"),
-            PushOutcome.Rejected { Status: 401 or 403 } => (1, $"FAILED: Loki at {pushUri} refused the credentials (check LOKI_AUTH_TOKEN, LOKI_USERNAME/LOKI_PASSWORD, LOKI_TENANT_ID)"),
-            PushOutcome.Rejected => (1, $"FAILED: Loki at {pushUri} refused the payload"),
-            PushOutcome.Blocked => (1, $"FAILED: Loki at {pushUri} accepted the request but its ingestion is blocked for this tenant"),
-            PushOutcome.TooLarge => (1, $"FAILED: a proxy in front of {pushUri} refused a one-entry request as too large"),
-            _ when status is null => (1, $"FAILED: Loki at {pushUri} is unreachable"),
-            _ => (1, $"FAILED: Loki at {pushUri} answered with an error; the extension would retry"),
-        };
+        (int code, string verdict) = OutcomeWords.Check(outcome, status, pushUri.ToString());
         Console.WriteLine(verdict);
         return code;
     }

@@ -12,93 +12,102 @@ using static LanguageExt.Prelude;
 namespace LokiLambdaExtension.Shell;
 
 /// <summary>The shell's loop around the Decider: read an observation (an event from <c>/event/next</c>, a telemetry
-/// body, a push result, a timer), fold it into the state, perform the decisions, feed their results back.</summary>
-internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, SpoolStore spool, ExtensionConfig config)
+/// body, a push result, a timer), fold it into the state, perform the decisions, feed their results back. It decides
+/// nothing and remembers nothing of delivery: every outcome, failures included, goes back to the core.</summary>
+/// <param name="loki">Where pushes go; null when shipping is off from the start (the core then decides no push).</param>
+internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki, SpoolStore spool, ExtensionConfig config)
 {
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly System.Collections.Generic.HashSet<string> _reportedRejections = [];
+    private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.PushUri.ToString() ?? "Loki");
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
     private int _malformedBodies;
     private int _refusedRequests;
-    private int _failedPushes;
 
-    public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>Hands the core something the shell saw outside the loop (shipping stopped at start-up).</summary>
+    public void Observe(Observation observation) => _observations.Writer.TryWrite(observation);
 
-    /// <summary>Called by the telemetry listener for every body, on its own thread, one body after the other.</summary>
+    /// <summary>Called by the telemetry listener for every body, on its own thread, one body after the other. The drop
+    /// and mask patterns run here, off the decision loop.</summary>
     public void OnTelemetryBody(ReadOnlyMemory<byte> body)
     {
-        long now = NowMs;
-        TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, now * 1_000_000, _lines);
+        TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, ShellClock.WallUnixNanos, _lines);
         if (result.Problem.Case is string problem)
         {
             // What could not be read is shipped regardless.
-            WarnOnce(ref _malformedBodies, $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry");
+            IntakeWarnings.Once(ref _malformedBodies, $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry");
         }
         if (!result.Records.IsEmpty)
         {
-            _observations.Writer.TryWrite(new TelemetryReceived(now, result.Records, BodyDigest.Of(body.Span)));
+            Seq<TelemetryRecord> records = config.Shaping.Filter.Sift(result.Records, config.Shaping.MaxLineBytes);
+            Observe(new TelemetryReceived(ShellClock.NowMs, records, BodyDigest.Of(body.Span)));
         }
     }
 
     /// <summary>Called by the telemetry listener for a request it refused or cut (too large, too slow, not HTTP). The
     /// platform sends its own deliveries again when refused.</summary>
     public void OnRefusedRequest(string why) =>
-        WarnOnce(ref _refusedRequests, $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?");
+        IntakeWarnings.Once(ref _refusedRequests, $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?");
 
-    /// <summary>A problem that may recur: the first one is said in full, later ones only at debug level, counted.</summary>
-    private static void WarnOnce(ref int said, string message)
-    {
-        int count = Interlocked.Increment(ref said);
-        if (count == 1)
-        {
-            ExtensionLog.Warn(message + " (said once; later ones at debug level)");
-        }
-        else
-        {
-            ExtensionLog.Debug($"{message} ({count} so far)");
-        }
-    }
-
-    public async Task<int> RunAsync(CancellationToken cancellation)
+    public async Task<int> RunAsync()
     {
         // This sandbox's discriminator below the millisecond of every entry's time (see EntryStamps).
-        var state = ExtensionState.Initial(config.Delivery, config.Shaping, Random.Shared.NextInt64(EntryStamps.NanosPerMillisecond));
-        _observations.Writer.TryWrite(new Initialized(NowMs));
-        if (config.Delivery.SpoolMaxBytes > 0)
+        var state = ExtensionState.Initial(config.Delivery, Random.Shared.NextInt64(EntryStamps.NanosPerMillisecond), shipping: loki is not null);
+        Observe(new Initialized(ShellClock.NowMs));
+        if (loki is not null && config.Delivery.SpoolMaxBytes > 0 && ListSpool() is { Count: > 0 } leftovers)
         {
-            IReadOnlyList<SpoolFile> leftovers = SafeList();
-            if (leftovers.Count > 0)
-            {
-                ExtensionLog.Info($"found {leftovers.Sum(f => f.Count)} entries in the spool at {spool.Directory} from an earlier run; sending them");
-                _observations.Writer.TryWrite(new SpoolFound(NowMs, toSeq(leftovers.ToArray())));
-            }
+            Observe(new SpoolFound(ShellClock.NowMs, toSeq(leftovers)));
         }
-        await foreach (Observation observation in _observations.Reader.ReadAllAsync(cancellation))
+        await foreach (Observation observation in _observations.Reader.ReadAllAsync())
         {
-            (state, Seq<Decision> decisions) = Lifecycle.Step(state, observation);
-            foreach (Decision decision in decisions)
+            Seq<Decision> decisions;
+            try
             {
-                if (Perform(decision, cancellation) is { } exitCode)
+                (state, decisions) = Lifecycle.Step(_settings, state, observation);
+            }
+            catch (Exception e)
+            {
+                // A bug in the core must not cost the function anything: shipping stops, the lifecycle goes on, and the
+                // observation is folded again by the lifecycle alone.
+                var stopped = new ShippingStopped(ShellClock.NowMs, $"shipping stopped after an unexpected error ({e.GetType().Name}: {e.Message})");
+                (state, var stopping) = Lifecycle.Step(_settings, state, stopped);
+                if (PerformAll(stopping) is { } stoppedExit)
                 {
-                    return exitCode;
+                    return stoppedExit;
                 }
+                (state, decisions) = Lifecycle.Step(_settings, state, observation);
+            }
+            if (PerformAll(decisions) is { } exitCode)
+            {
+                return exitCode;
             }
         }
         return 0;
     }
 
-    private int? Perform(Decision decision, CancellationToken cancellation)
+    private int? PerformAll(Seq<Decision> decisions)
+    {
+        foreach (Decision decision in decisions)
+        {
+            if (Perform(decision) is { } exitCode)
+            {
+                return exitCode;
+            }
+        }
+        return null;
+    }
+
+    private int? Perform(Decision decision)
     {
         switch (decision)
         {
             case PushStarted push:
-                _ = PushAsync(push.Batch, push.NotAfterMs, cancellation);
+                _ = PushAsync(push.Batch, push.NotAfterMs);
                 return null;
             case NextCalled:
-                _ = NextAsync(cancellation);
+                _ = NextAsync();
                 return null;
             case SpillStarted spill:
                 _ = Task.Run(() => Spill(spill));
@@ -109,6 +118,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
             case TimerArmed timer:
                 Arm(timer.AtMs);
                 return null;
+            case Notified { Notice: var notice }:
+                ExtensionLog.Tell(notice);
+                return null;
             case ExitRequested exit:
                 ExtensionLog.Info($"shutdown: {exit.Summary}");
                 return exit.ExitCode;
@@ -117,83 +129,49 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
         }
     }
 
-    private async Task NextAsync(CancellationToken cancellation)
+    private async Task NextAsync()
     {
         Observation observation;
         try
         {
-            NextEvent next = await lambda.NextAsync(cancellation);
+            NextEvent next = await lambda.NextAsync();
             observation = next.EventType == "INVOKE"
-                ? new InvokeReceived(NowMs, next.RequestId ?? "", next.DeadlineMs)
-                : new ShutdownReceived(NowMs, next.DeadlineMs, next.ShutdownReason ?? next.EventType ?? "unknown");
+                ? new InvokeReceived(ShellClock.NowMs, next.RequestId ?? "", next.DeadlineMs)
+                : new ShutdownReceived(ShellClock.NowMs, next.DeadlineMs, next.ShutdownReason ?? next.EventType ?? "unknown");
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        catch (Exception e)
         {
-            // Without /event/next there is no lifecycle left to serve: flush what can be flushed, then exit.
-            ExtensionLog.Error($"event/next failed ({e.Message}); flushing and exiting");
-            observation = new ShutdownReceived(NowMs, NowMs + 1000, "event/next failed");
+            observation = new NextFailed(ShellClock.NowMs, e.Message);
         }
-        _observations.Writer.TryWrite(observation);
+        Observe(observation);
     }
 
     /// <summary>One push request per stream of the batch, sent together; the core gets every stream's outcome at once.</summary>
-    private async Task PushAsync(PushBatch batch, long notAfterMs, CancellationToken cancellation)
+    private async Task PushAsync(PushBatch batch, long notAfterMs)
     {
         StreamOutcomes outcomes = new PushOutcome.Delivered();
         StreamKind[] streams = [.. batch.Streams()];
-        PushOutcome[] answers = await Task.WhenAll(streams.Select(stream => PushStreamAsync(batch, stream, notAfterMs, cancellation)));
+        PushOutcome[] answers = await Task.WhenAll(streams.Select(stream => PushStreamAsync(batch, stream, notAfterMs)));
         for (int i = 0; i < streams.Length; i++)
         {
             outcomes = outcomes.With(streams[i], answers[i]);
-            Report(batch.Of(streams[i]).Count, answers[i]);
         }
-        _observations.Writer.TryWrite(new PushFinished(NowMs, batch.Id, outcomes, Random.Shared.NextDouble()));
+        Observe(new PushFinished(ShellClock.NowMs, batch.Id, outcomes, Random.Shared.NextDouble()));
     }
 
-    private async Task<PushOutcome> PushStreamAsync(PushBatch batch, StreamKind stream, long notAfterMs, CancellationToken cancellation)
+    private async Task<PushOutcome> PushStreamAsync(PushBatch batch, StreamKind stream, long notAfterMs)
     {
         try
         {
             using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels, stream);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - NowMs)));
-            (PushOutcome outcome, _) = await loki.PushAsync(body, timeout.Token);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
+            (PushOutcome outcome, _) = await loki!.PushAsync(body, timeout.Token);
             return outcome;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        catch (Exception e)
         {
-            // A bug must not leave the batch in flight forever: that would hold /event/next, and the function with it.
-            return new PushOutcome.Rejected(0, $"internal error while pushing: {e.GetType().Name}: {e.Message}");
-        }
-    }
-
-    private void Report(int entries, PushOutcome outcome)
-    {
-        switch (outcome)
-        {
-            case PushOutcome.Rejected { Status: 401 or 403 } refused when _reportedRejections.Add($"{refused.Status} {refused.Message}"):
-                ExtensionLog.Error($"Loki at {loki.PushUri} refused the credentials (HTTP {refused.Status}: {refused.Message}); " +
-                                   $"{entries} entries not sent, not retried. Check LOKI_AUTH_TOKEN, " +
-                                   "LOKI_USERNAME/LOKI_PASSWORD and LOKI_TENANT_ID (loki-lambda-extension --check tests them)");
-                break;
-            case PushOutcome.Rejected rejected when _reportedRejections.Add($"{rejected.Status} {rejected.Message}"):
-                ExtensionLog.Error($"Loki at {loki.PushUri} rejected a push of {entries} entries " +
-                                   $"(HTTP {rejected.Status}, not retried; a 400 stores the valid entries): {rejected.Message}");
-                break;
-            case PushOutcome.Blocked blocked:
-                ExtensionLog.Error($"Loki's ingestion is blocked for this tenant (HTTP 260); {entries} entries dropped: {blocked.Message}");
-                break;
-            case PushOutcome.Retryable retryable when _failedPushes++ == 0:
-                ExtensionLog.Warn($"push to {loki.PushUri} failed ({retryable.Reason}); entries are kept and retried " +
-                                  "with backoff, without holding invocations; said once until Loki answers again");
-                break;
-            case PushOutcome.Retryable retryable:
-                ExtensionLog.Debug($"push of {entries} entries failed again ({retryable.Reason})");
-                break;
-            case PushOutcome.Delivered when _failedPushes > 0:
-                ExtensionLog.Info($"Loki at {loki.PushUri} answers again, after {_failedPushes} failed pushes");
-                _failedPushes = 0;
-                break;
+            // Whatever it was, the core hears of it: a batch left in flight would hold /event/next, and the function with it.
+            return new PushOutcome.Crashed($"{e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -205,43 +183,42 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
             spool.Write(spill.File, SpoolFormat.Write(spill.Entries));
             ExtensionLog.Debug($"spilled {spill.File.Count} entries ({spill.File.Bytes} bytes) to {spool.Directory}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            error = e.Message;
-            ExtensionLog.Warn($"cannot write the spool at {spool.Directory} ({e.Message}); keeping entries in memory only");
+            error = $"{spool.Directory}: {e.Message}";
         }
-        _observations.Writer.TryWrite(new SpillFinished(NowMs, spill.File.Id, error));
+        Observe(new SpillFinished(ShellClock.NowMs, spill.File.Id, error));
     }
 
     private void Load(SpoolFile file)
     {
+        SpoolLoaded loaded;
         try
         {
-            var entries = SpoolFormat.Read(spool.Read(file));
-            spool.Delete(file);
-            _observations.Writer.TryWrite(new SpoolLoaded(NowMs, file.Id, entries, null));
+            loaded = new SpoolLoaded(ShellClock.NowMs, file.Id, SpoolFormat.Read(spool.Read(file)), null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e)
         {
-            ExtensionLog.Warn($"cannot read back spool file {file.Id} ({e.Message}); its {file.Count} entries are lost");
-            try
-            {
-                spool.Delete(file);
-            }
-            catch (Exception deleteError) when (deleteError is IOException or UnauthorizedAccessException)
-            {
-            }
-            _observations.Writer.TryWrite(new SpoolLoaded(NowMs, file.Id, [], e.Message));
+            loaded = new SpoolLoaded(ShellClock.NowMs, file.Id, [], e.Message);
         }
+        try
+        {
+            spool.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Read or not, the file is done with; one left behind is read again by a later process.
+        }
+        Observe(loaded);
     }
 
-    private IReadOnlyList<SpoolFile> SafeList()
+    private IReadOnlyList<SpoolFile> ListSpool()
     {
         try
         {
             return spool.List();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             ExtensionLog.Warn($"cannot look into the spool at {spool.Directory}: {e.Message}");
             return [];
@@ -253,8 +230,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient loki, 
         _timer?.Cancel();
         _timer?.Dispose();
         var timer = _timer = new CancellationTokenSource();
-        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, atMs - NowMs)), timer.Token).ContinueWith(
-            t => { if (!t.IsCanceled) _observations.Writer.TryWrite(new TimerFired(NowMs)); },
+        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, atMs - ShellClock.NowMs)), timer.Token).ContinueWith(
+            t => { if (!t.IsCanceled) Observe(new TimerFired(ShellClock.NowMs)); },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

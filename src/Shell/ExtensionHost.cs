@@ -1,4 +1,5 @@
 using LokiLambdaExtension.Core.Configuration;
+using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Listener;
 using LokiLambdaExtension.Shell.Loki;
@@ -7,13 +8,13 @@ using LokiLambdaExtension.Shell.Spool;
 namespace LokiLambdaExtension.Shell;
 
 /// <summary>Start-up: register, listen, subscribe, then hand over to the <see cref="DeliveryLoop"/>. When shipping
-/// is off (a configuration problem), only the lifecycle is served, so the function is never affected.</summary>
+/// is off (a configuration problem, a refused subscription), the loop serves the lifecycle alone, so the function is never affected.</summary>
 internal static class ExtensionHost
 {
     private const string TelemetryApiPath = "2022-07-01/telemetry";
     private const string LogsApiPath = "2020-08-15/logs";
 
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellation)
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment)
     {
         if (!environment.TryGetValue("AWS_LAMBDA_RUNTIME_API", out string? runtimeApi) || runtimeApi.Length == 0)
         {
@@ -34,7 +35,7 @@ internal static class ExtensionHost
         string name = Path.GetFileName(Environment.ProcessPath) ?? "loki-lambda-extension";
         try
         {
-            await lambda.RegisterAsync(name, cancellation);
+            await lambda.RegisterAsync(name);
         }
         catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
         {
@@ -45,74 +46,53 @@ internal static class ExtensionHost
         if (!problems.IsEmpty && config.FailOnConfigError)
         {
             // Asked for: a configuration error fails the function's init, so a bad deploy is caught at once.
-            await lambda.ReportInitErrorAsync("Extension.ConfigError", string.Join("; ", problems), cancellation);
+            await lambda.ReportInitErrorAsync("Extension.ConfigError", string.Join("; ", problems));
             ExtensionLog.Error("LOKI_FAIL_ON_CONFIG_ERROR=true: reported the configuration error to Lambda (init fails)");
             return 1;
         }
-        if (config.PushUri.Case is not Uri pushUri)
-        {
-            return await ServeLifecycleOnlyAsync(lambda, cancellation);
-        }
+        // Shipping off (no URL, a mask that does not compile) is a mode of the same lifecycle, not a loop of its own.
+        using HttpClient lokiHttp = LokiHttp.Create();
+        LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(lokiHttp, pushUri, config.Headers) : null;
+        var loop = new DeliveryLoop(lambda, loki, new SpoolStore(config.SpoolDirectory), config);
+        using TelemetryListener? listener = loki is null ? null : await ListenAsync(lambda, config, loop);
+        return await loop.RunAsync();
+    }
+
+    /// <summary>Listens and subscribes; when either fails, the loop hears that shipping stopped, and the function
+    /// goes on unaffected.</summary>
+    private static async Task<TelemetryListener?> ListenAsync(ExtensionsApiClient lambda, ExtensionConfig config, DeliveryLoop loop)
+    {
+        TelemetryListener? listener = null;
         try
         {
-            return await ShipAsync(lambda, config, pushUri, cancellation);
+            listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.Buffering.MaxBytes),
+                loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Info);
+            _ = listener.RunAsync();
+            if (await SubscribeAsync(lambda, config, listener.Port) is string refused)
+            {
+                loop.Observe(new ShippingStopped(ShellClock.NowMs, refused));
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        catch (Exception e)
         {
-            // Whatever went wrong, the function must not pay for it: keep serving the lifecycle, ship nothing.
-            ExtensionLog.Error($"shipping stopped after an unexpected error ({e.GetType().Name}: {e.Message}); " +
-                               "the function is unaffected, logs are not shipped");
-            return await ServeLifecycleOnlyAsync(lambda, cancellation);
+            loop.Observe(new ShippingStopped(ShellClock.NowMs, $"shipping stopped after an unexpected error ({e.GetType().Name}: {e.Message})"));
         }
+        return listener;
     }
 
-    private static async Task<int> ShipAsync(ExtensionsApiClient lambda, ExtensionConfig config, Uri pushUri, CancellationToken cancellation)
-    {
-        using HttpClient lokiHttp = LokiHttp.Create();
-        var loop = new DeliveryLoop(lambda, new LokiClient(lokiHttp, pushUri, config.Headers), new SpoolStore(config.SpoolDirectory), config);
-        using var listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.Buffering.MaxBytes),
-            loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Info);
-        _ = listener.RunAsync(cancellation);
-
-        if (!await SubscribeAsync(lambda, config, listener.Port, cancellation))
-        {
-            return await ServeLifecycleOnlyAsync(lambda, cancellation);
-        }
-        return await loop.RunAsync(cancellation);
-    }
-
-    /// <summary>The Telemetry API first; the Logs API (the original Go extension's) when the platform refuses it.</summary>
-    private static async Task<bool> SubscribeAsync(ExtensionsApiClient lambda, ExtensionConfig config, int port, CancellationToken cancellation)
+    /// <summary>The Telemetry API first; the Logs API (the original Go extension's) when the platform refuses it. Null
+    /// when subscribed, else why not.</summary>
+    private static async Task<string?> SubscribeAsync(ExtensionsApiClient lambda, ExtensionConfig config, int port)
     {
         var telemetry = new SubscriptionRequest("2022-12-13", [.. config.TelemetryTypes], config.Buffering.MaxItems,
             config.Buffering.MaxBytes, config.Buffering.TimeoutMs, $"http://sandbox.localdomain:{port}");
-        var (accepted, answer) = await lambda.SubscribeAsync(TelemetryApiPath, telemetry, cancellation);
+        var (accepted, answer) = await lambda.SubscribeAsync(TelemetryApiPath, telemetry);
         if (accepted)
         {
-            return true;
+            return null;
         }
         ExtensionLog.Info($"Telemetry API subscription refused ({answer}); subscribing to the Logs API instead");
-        (accepted, answer) = await lambda.SubscribeAsync(LogsApiPath, telemetry with { SchemaVersion = null }, cancellation);
-        if (!accepted)
-        {
-            ExtensionLog.Error($"Logs API subscription refused too ({answer}); nothing will be shipped");
-        }
-        return accepted;
-    }
-
-    private static async Task<int> ServeLifecycleOnlyAsync(ExtensionsApiClient lambda, CancellationToken cancellation)
-    {
-        try
-        {
-            while ((await lambda.NextAsync(cancellation)).EventType == "INVOKE")
-            {
-            }
-            return 0;
-        }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
-        {
-            ExtensionLog.Error($"event/next failed: {e.Message}");
-            return 1;
-        }
+        (accepted, answer) = await lambda.SubscribeAsync(LogsApiPath, telemetry with { SchemaVersion = null });
+        return accepted ? null : $"Logs API subscription refused too ({answer}); nothing will be shipped";
     }
 }

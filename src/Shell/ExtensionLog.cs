@@ -19,6 +19,18 @@ internal static class ExtensionLog
 
     public static void Error(string message) => Write(Verbosity.Error, "ERROR ", message);
 
+    /// <summary>Says what the core decided to tell.</summary>
+    public static void Tell(Core.Lifecycle.Notice notice)
+    {
+        switch (notice.Level)
+        {
+            case Core.Lifecycle.NoticeLevel.Debug: Debug(notice.Text); break;
+            case Core.Lifecycle.NoticeLevel.Info: Info(notice.Text); break;
+            case Core.Lifecycle.NoticeLevel.Warn: Warn(notice.Text); break;
+            default: Error(notice.Text); break;
+        }
+    }
+
     private static void Write(Verbosity level, string tag, string message)
     {
         if (level >= Verbosity)

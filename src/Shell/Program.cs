@@ -27,5 +27,4 @@ if (args.Length > 0)
     Console.Error.WriteLine($"unknown argument '{args[0]}': see --help");
     return 2;
 }
-using var stop = new CancellationTokenSource();
-return await ExtensionHost.RunAsync(environment, stop.Token);
+return await ExtensionHost.RunAsync(environment);

@@ -12,13 +12,14 @@ public sealed class BusyFunctionTests
 {
     private const long At = 1_795_000_000_000;
     private static readonly DeliveryPolicy Periodic = DeliveryPolicy.Default with { Flush = new FlushStrategy(FlushMode.Periodic, 1000) };
+    private static readonly LifecycleSettings Settings = LifecycleSettings.For(Periodic);
 
     [Fact]
     public void Invoke_NoPushDue_CallsNextAtOnce()
     {
         ExtensionState state = AfterAFirstPush();
 
-        var (_, decisions) = Lifecycle.Step(state, new InvokeReceived(At + 50, "c", At + 3050));
+        var (_, decisions) = Lifecycle.Step(Settings, state, new InvokeReceived(At + 50, "c", At + 3050));
 
         Assert.IsType<NextCalled>(Assert.Single(decisions));
     }
@@ -27,11 +28,11 @@ public sealed class BusyFunctionTests
     public void Invoke_PushDue_PushesThenCallsNext_WithoutWaitingForRuntimeDone()
     {
         ExtensionState state = AfterAFirstPush();
-        state = Lifecycle.Step(state, new TelemetryReceived(At + 30, Prelude.Seq1(Line("buffered while the sandbox was thawed")))).State;
+        state = Lifecycle.Step(Settings, state, new TelemetryReceived(At + 30, Prelude.Seq1(Line("buffered while the sandbox was thawed")))).State;
 
-        var (pushing, decisions) = Lifecycle.Step(state, new InvokeReceived(At + 1200, "c", At + 4200));
+        var (pushing, decisions) = Lifecycle.Step(Settings, state, new InvokeReceived(At + 1200, "c", At + 4200));
         PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
-        var (_, afterPush) = Lifecycle.Step(pushing, new PushFinished(At + 1230, push.Batch.Id, new PushOutcome.Delivered(), 0.5));
+        var (_, afterPush) = Lifecycle.Step(Settings, pushing, new PushFinished(At + 1230, push.Batch.Id, new PushOutcome.Delivered(), 0.5));
 
         Assert.IsType<NextCalled>(Assert.Single(afterPush));
     }
@@ -40,12 +41,12 @@ public sealed class BusyFunctionTests
     /// what came meanwhile (the first push is due at once) and went back to /event/next when it was stored, at At + 20.</summary>
     private static ExtensionState AfterAFirstPush()
     {
-        var state = Lifecycle.Step(ExtensionState.Initial(Periodic), new Initialized(At)).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
-        state = Lifecycle.Step(state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At + 20, "b", At + 3020)).State;
-        PushBatch batch = state.InFlight.Case as PushBatch ?? throw new InvalidOperationException("no push at the second invocation");
-        state = Lifecycle.Step(state, new PushFinished(At + 20, batch.Id, new PushOutcome.Delivered(), 0.5)).State;
+        var state = Lifecycle.Step(Settings, ExtensionState.Initial(Periodic), new Initialized(At)).State;
+        state = Lifecycle.Step(Settings, state, new InvokeReceived(At, "a", At + 3000)).State;
+        state = Lifecycle.Step(Settings, state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
+        state = Lifecycle.Step(Settings, state, new InvokeReceived(At + 20, "b", At + 3020)).State;
+        PushBatch batch = state.Delivery.InFlight.Case as PushBatch ?? throw new InvalidOperationException("no push at the second invocation");
+        state = Lifecycle.Step(Settings, state, new PushFinished(At + 20, batch.Id, new PushOutcome.Delivered(), 0.5)).State;
         Assert.IsType<Phase.AwaitingEvent>(state.Phase);
         return state;
     }

@@ -22,15 +22,18 @@ public sealed class FilteredBodyTests
         var parsed = TelemetryBodyParser.Parse(body, 0, arena);
         var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "", "", new LineFilter(new Regex(dropPattern), null));
 
-        var (state, _) = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default, shaping), new TelemetryReceived(0, parsed.Records));
+        var settings = LifecycleSettings.For(DeliveryPolicy.Default, shaping);
+        var records = shaping.Filter.Sift(parsed.Records, shaping.MaxLineBytes);
+
+        var (state, _) = Lifecycle.Step(settings, ExtensionState.Initial(DeliveryPolicy.Default), new TelemetryReceived(0, records));
 
         string[] expected = dropsSome ? [.. lines.Where(l => l.StartsWith("keep", StringComparison.Ordinal))] : lines;
-        Assert.Equal(expected, state.Pending.Select(e => e.Line.ToString()));
+        Assert.Equal(expected, state.Buffer.Entries.Select(e => e.Line.ToString()));
         Utf8Line stillInTheArena = arena.Add("probe"u8); // the chunk the body's lines were written to
-        Assert.All(state.Pending, e => Assert.Equal(!dropsSome, e.Line.SharesArrayWith(stillInTheArena)));
+        Assert.All(state.Buffer.Entries, e => Assert.Equal(!dropsSome, e.Line.SharesArrayWith(stillInTheArena)));
         Assert.Equal((40L, dropsSome ? 30L : 0L, 0L), (state.Counters.Received, state.Counters.Filtered, state.Counters.Dropped));
 
-        (state, _) = Lifecycle.Step(state, new TelemetryReceived(0, parsed.Records));
+        (state, _) = Lifecycle.Step(settings, state, new TelemetryReceived(0, records));
         Assert.Equal((80L, dropsSome ? 60L : 0L), (state.Counters.Received, state.Counters.Filtered));
     }
 }

@@ -14,6 +14,7 @@ internal sealed class LifecycleSimulation
 {
     private readonly Random _random;
     private readonly DeliveryPolicy _policy;
+    private readonly LifecycleSettings _settings;
     private readonly List<string> _violations = [];
     private ExtensionState _state;
     private long _now = 1_700_000_000_000;
@@ -28,6 +29,7 @@ internal sealed class LifecycleSimulation
     {
         _random = new Random(seed);
         _policy = policy;
+        _settings = LifecycleSettings.For(policy);
         _state = ExtensionState.Initial(policy);
     }
 
@@ -69,7 +71,7 @@ internal sealed class LifecycleSimulation
                 ShutdownWhileLokiHealthy = true;
                 Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
             }
-            else if (_state.InFlight.Case is PushBatch batch)
+            else if (_state.Delivery.InFlight.Case is PushBatch batch)
             {
                 _now = Math.Min(_pushNotAfter, _now + _random.Next(0, 30));
                 Store(batch);
@@ -91,14 +93,14 @@ internal sealed class LifecycleSimulation
     private void Advance(bool last)
     {
         long target = _now + _random.Next(0, 60);
-        long pushDeadline = _state.InFlight.IsSome ? _pushNotAfter : long.MaxValue;
+        long pushDeadline = _state.Delivery.InFlight.IsSome ? _pushNotAfter : long.MaxValue;
         if (_state.TimerAtMs.Case is long timerAt && target >= timerAt && timerAt <= pushDeadline)
         {
             _now = Math.Max(_now, timerAt);
             Apply(new TimerFired(_now));
             return;
         }
-        if (_state.InFlight.Case is PushBatch late && target >= _pushNotAfter)
+        if (_state.Delivery.InFlight.Case is PushBatch late && target >= _pushNotAfter)
         {
             // The shell cancels a push at its NotAfterMs: it ends then, stored or not.
             _now = Math.Max(_now, _pushNotAfter);
@@ -110,7 +112,7 @@ internal sealed class LifecycleSimulation
         _now = target;
         bool thawed = _state.Phase is not Phase.AwaitingEvent;
         int choice = _random.Next(100);
-        if (_state.InFlight.Case is PushBatch batch && choice < 45)
+        if (_state.Delivery.InFlight.Case is PushBatch batch && choice < 45)
         {
             Apply(new PushFinished(_now, batch.Id, RandomOutcomes(batch), _random.NextDouble()));
         }
@@ -214,7 +216,7 @@ internal sealed class LifecycleSimulation
     }
 
     private System.Collections.Generic.HashSet<int> PendingLines =>
-        [.. _state.Pending.Select(e => LineId(e.Line)).Where(id => id > 0)];
+        [.. _state.Buffer.Entries.Select(e => LineId(e.Line)).Where(id => id > 0)];
 
     private static int LineId(Utf8Line line) => line.StartsWith("line "u8) ? int.Parse(line.Span[5..]) : -1;
 
@@ -227,8 +229,8 @@ internal sealed class LifecycleSimulation
         get
         {
             var held = new System.Collections.Generic.HashSet<int>(PendingLines);
-            foreach (var entry in _state.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([])
-                         .Concat(_state.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
+            foreach (var entry in _state.Delivery.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([])
+                         .Concat(_state.Spool.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
                          .Concat(_disk.Values.SelectMany(e => e)))
             {
                 held.Add(LineId(entry.Line));
@@ -264,14 +266,14 @@ internal sealed class LifecycleSimulation
 
     private void Apply(Observation observation)
     {
-        Trace?.Invoke($"{observation.GetType().Name} now={observation.NowMs} {(observation is TelemetryReceived t ? string.Join(",", t.Records.Select(r => r.Kind)) : observation is PushFinished f ? f.Outcomes.ToString() : "")} phase={_state.Phase.GetType().Name} timer={_state.TimerAtMs} retryAt={_state.RetryAtMs} inflight={_state.InFlight.IsSome}");
-        ExtensionState state = Lifecycle.Evolve(_state, observation);
-        var (next, decisions) = Lifecycle.Step(_state, observation);
+        Trace?.Invoke($"{observation.GetType().Name} now={observation.NowMs} {(observation is TelemetryReceived t ? string.Join(",", t.Records.Select(r => r.Kind)) : observation is PushFinished f ? f.Outcomes.ToString() : "")} phase={_state.Phase.GetType().Name} timer={_state.TimerAtMs} retryAt={_state.Delivery.RetryAtMs} inflight={_state.Delivery.InFlight.IsSome}");
+        ExtensionState state = Lifecycle.Evolve(_settings, _state, observation);
+        var (next, decisions) = Lifecycle.Step(_settings, _state, observation);
         foreach (Decision decision in decisions)
         {
             Trace?.Invoke($"   -> {(decision is PushStarted ps ? $"PushStarted {ps.Batch.Id}: {string.Join(",", ps.Batch.Entries.Select(e => e.Line))}" : decision.ToString())}");
             Check(state, decision);
-            state = Lifecycle.Evolve(state, decision);
+            state = Lifecycle.Evolve(_settings, state, decision);
         }
         _state = next;
         CheckConservation();
@@ -287,18 +289,18 @@ internal sealed class LifecycleSimulation
                 {
                     _violations.Add($"push {push.Batch.Id} started while {before.Phase}");
                 }
-                if (before.InFlight.IsSome)
+                if (before.Delivery.InFlight.IsSome)
                 {
                     _violations.Add($"push {push.Batch.Id} started while another push is in flight");
                 }
-                if (push.Batch.Bytes > Math.Max(before.BatchCap, push.Batch.Entries.Max(e => e.ApproximateBytes)) || before.BatchCap > _policy.MaxBatchBytes)
+                if (push.Batch.Bytes > Math.Max(before.Delivery.BatchCap, push.Batch.Entries.Max(e => e.ApproximateBytes)) || before.Delivery.BatchCap > _policy.MaxBatchBytes)
                 {
                     _violations.Add($"push {push.Batch.Id} of {push.Batch.Bytes} bytes exceeds the batch cap");
                 }
                 _pushNotAfter = push.NotAfterMs;
                 break;
             case NextCalled:
-                if (before.InFlight.IsSome)
+                if (before.Delivery.InFlight.IsSome)
                 {
                     _violations.Add("/event/next called with a push in flight");
                 }
@@ -312,7 +314,7 @@ internal sealed class LifecycleSimulation
             case ExitRequested:
                 Exited = true;
                 ExitedBeforeDeadline = before.Phase is Phase.ShuttingDown shutdown && before.NowMs < shutdown.ExitByMs;
-                if (before.InFlight.IsSome)
+                if (before.Delivery.InFlight.IsSome)
                 {
                     _violations.Add("exit with a push in flight");
                 }
@@ -329,9 +331,9 @@ internal sealed class LifecycleSimulation
             _violations.Add($"received {c.Received} + generated {c.Generated} but accounted {accounted} (sent {c.Sent}, " +
                             $"rejected {c.Rejected}, dropped {c.Dropped}, undelivered {_state.Undelivered})");
         }
-        if (_state.PendingBytes > _policy.MaxBufferBytes + 4096)
+        if (_state.Buffer.Bytes > _policy.MaxBufferBytes + 4096)
         {
-            _violations.Add($"{_state.PendingBytes} bytes buffered in memory, over the cap of {_policy.MaxBufferBytes}");
+            _violations.Add($"{_state.Buffer.Bytes} bytes buffered in memory, over the cap of {_policy.MaxBufferBytes}");
         }
     }
 }

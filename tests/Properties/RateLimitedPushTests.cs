@@ -17,12 +17,14 @@ public sealed class RateLimitedPushTests
     {
         var (state, push) = Flushing();
 
-        var (after, decisions) = Lifecycle.Step(state, new PushFinished(At + 40, push.Batch.Id,
+        var (after, decisions) = Lifecycle.Step(LifecycleSettings.Default, state, new PushFinished(At + 40, push.Batch.Id,
             new PushOutcome.Retryable("HTTP 429: Per stream rate limit exceeded", null, false, RateLimited: true), 0.5));
 
-        Assert.IsType<NextCalled>(Assert.Single(decisions));
-        Assert.True(after.BatchCap <= push.Batch.Bytes / 2, $"batch cap {after.BatchCap} after a push of {push.Batch.Bytes} bytes");
-        Assert.Equal(push.Batch.Entries.Length, after.Pending.Count);
+        // The first failure is told as a warning (its other stream's at debug level), then back to /event/next.
+        Assert.Equal(NoticeLevel.Warn, Assert.IsType<Notified>(decisions[0]).Notice.Level);
+        Assert.IsType<NextCalled>(Assert.Single(decisions.Where(d => d is not Notified)));
+        Assert.True(after.Delivery.BatchCap <= push.Batch.Bytes / 2, $"batch cap {after.Delivery.BatchCap} after a push of {push.Batch.Bytes} bytes");
+        Assert.Equal(push.Batch.Entries.Length, after.Buffer.Entries.Count);
     }
 
     [Fact]
@@ -32,15 +34,15 @@ public sealed class RateLimitedPushTests
         long now = At + 40;
         for (int refusal = 0; refusal < 12; refusal++)
         {
-            state = Lifecycle.Step(state, new PushFinished(now, push.Batch.Id,
+            state = Lifecycle.Step(LifecycleSettings.Default, state, new PushFinished(now, push.Batch.Id,
                 new PushOutcome.Retryable("HTTP 429", null, false, RateLimited: true), 0.5)).State;
-            now = Math.Max(now, state.RetryAtMs) + 1;
+            now = Math.Max(now, state.Delivery.RetryAtMs) + 1;
             // The next invocation probes Loki while its runtime runs: the retry goes out then.
-            (state, var decisions) = Lifecycle.Step(state, new InvokeReceived(now, $"r{refusal}", now + 3000));
+            (state, var decisions) = Lifecycle.Step(LifecycleSettings.Default, state, new InvokeReceived(now, $"r{refusal}", now + 3000));
             push = Assert.Single(decisions.OfType<PushStarted>());
         }
 
-        Assert.Equal(PushSettlement.RateLimitedBatchFloorBytes, state.BatchCap);
+        Assert.Equal(PushSettlement.RateLimitedBatchFloorBytes, state.Delivery.BatchCap);
         Assert.InRange(push.Batch.Bytes, PushSettlement.RateLimitedBatchFloorBytes / 2, PushSettlement.RateLimitedBatchFloorBytes);
     }
 
@@ -49,22 +51,23 @@ public sealed class RateLimitedPushTests
     {
         var (state, push) = Flushing();
 
-        var (_, decisions) = Lifecycle.Step(state, new PushFinished(At + 40, push.Batch.Id, new PushOutcome.Retryable("HTTP 503", null, false), 0.5));
+        var (_, decisions) = Lifecycle.Step(LifecycleSettings.Default, state, new PushFinished(At + 40, push.Batch.Id, new PushOutcome.Retryable("HTTP 503", null, false), 0.5));
 
-        Assert.IsType<TimerArmed>(Assert.Single(decisions));
+        Assert.IsType<Notified>(decisions[0]);
+        Assert.IsType<TimerArmed>(Assert.Single(decisions.Where(d => d is not Notified)));
     }
 
     /// <summary>An invocation whose runtime is done, with its push in flight.</summary>
     private static (ExtensionState State, PushStarted Push) Flushing()
     {
-        var state = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
-        state = Lifecycle.Step(state, new InvokeReceived(At, "a", At + 3000)).State;
+        var state = Lifecycle.Step(LifecycleSettings.Default, ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
+        state = Lifecycle.Step(LifecycleSettings.Default, state, new InvokeReceived(At, "a", At + 3000)).State;
         // 2,000 lines of about 200 bytes: a push larger than the halving's floor.
         var records = Prelude.toSeq(Enumerable.Range(0, 2000).Select(n =>
             new TelemetryRecord(At * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {n} ".PadRight(200, 'x')), null, RecordFields.None)));
         var done = new TelemetryRecord(At * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null, Utf8Line.From("{}"),
             new RecordFields { RequestId = "a", Status = "success" });
-        var (flushing, decisions) = Lifecycle.Step(state, new TelemetryReceived(At + 30, records.Add(done)));
+        var (flushing, decisions) = Lifecycle.Step(LifecycleSettings.Default, state, new TelemetryReceived(At + 30, records.Add(done)));
         return (flushing, Assert.IsType<PushStarted>(Assert.Single(decisions)));
     }
 }

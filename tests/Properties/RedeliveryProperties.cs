@@ -26,7 +26,7 @@ public sealed class RedeliveryProperties
 
             var state = Deliver(Deliver(Ready(), body, At), body, At + later);
 
-            Assert.Equal(lines.Length, state.Pending.Count);
+            Assert.Equal(lines.Length, state.Buffer.Entries.Count);
             Assert.Equal(1, state.Counters.Redelivered);
         });
 
@@ -40,7 +40,7 @@ public sealed class RedeliveryProperties
 
             var state = Deliver(Deliver(Ready(), one, At), other, At + 30);
 
-            Assert.Equal(first.Length * 2 + second.Length, state.Pending.Count);
+            Assert.Equal(first.Length * 2 + second.Length, state.Buffer.Entries.Count);
             Assert.Equal(0, state.Counters.Redelivered);
         });
 
@@ -51,15 +51,15 @@ public sealed class RedeliveryProperties
 
         var state = Deliver(Deliver(Ready(), body, At), body, At + RecentBodies.WindowMs + 1);
 
-        Assert.Equal(2, state.Pending.Count);
+        Assert.Equal(2, state.Buffer.Entries.Count);
     }
 
-    private static ExtensionState Ready() => Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
+    private static ExtensionState Ready() => Lifecycle.Step(LifecycleSettings.Default, ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
 
     private static ExtensionState Deliver(ExtensionState state, byte[] body, long nowMs)
     {
         var parsed = TelemetryBodyParser.Parse(body, nowMs * 1_000_000, new LineArena());
-        return Lifecycle.Step(state, new TelemetryReceived(nowMs, parsed.Records, BodyDigest.Of(body))).State;
+        return Lifecycle.Step(LifecycleSettings.Default, state, new TelemetryReceived(nowMs, parsed.Records, BodyDigest.Of(body))).State;
     }
 
     private static byte[] Body(string[] lines, long atMs) => Encoding.UTF8.GetBytes("[" + string.Join(",", lines.Select(line =>

@@ -92,13 +92,13 @@ public sealed class SandboxStampProperties
             var firstSend = new Dictionary<string, (long, StreamKind)>();
             long now = At;
             int invocation = 0, answered = 0;
-            var state = Lifecycle.Step(ExtensionState.Initial(DeliveryPolicy.Default, sandboxNanos: sandbox), new Initialized(now)).State;
+            var state = Lifecycle.Step(LifecycleSettings.Default, ExtensionState.Initial(DeliveryPolicy.Default, sandboxNanos: sandbox), new Initialized(now)).State;
             Seq<Decision> decisions = [];
             Observation next = new InvokeReceived(now, "r0", now + 60_000);
             Seq<TelemetryRecord>? pending = toSeq(records.Select(Record));
             for (int step = 0; step < 200; step++)
             {
-                (state, decisions) = Lifecycle.Step(state, next);
+                (state, decisions) = Lifecycle.Step(LifecycleSettings.Default, state, next);
                 if (decisions.OfType<PushStarted>().HeadOrNone().Case is PushStarted push)
                 {
                     foreach (LogEntry entry in SpoolFormat.Read(SpoolFormat.Write(push.Batch.Entries)))

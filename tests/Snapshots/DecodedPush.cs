@@ -33,7 +33,8 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
         TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000, new LineArena());
         Assert.True(parsed.Problem.IsNone, parsed.Problem.IfNone(""));
 
-        var state = ExtensionState.Initial(DeliveryPolicy.Default, Config.Shaping);
+        var settings = LifecycleSettings.For(DeliveryPolicy.Default, Config.Shaping);
+        var state = ExtensionState.Initial(DeliveryPolicy.Default);
         var pushes = new List<DecodedPush>();
         var observations = new Observation[]
         {
@@ -43,11 +44,11 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
         };
         foreach (Observation observation in observations)
         {
-            (state, Seq<Decision> decisions) = Lifecycle.Step(state, observation);
+            (state, Seq<Decision> decisions) = Lifecycle.Step(settings, state, observation);
             foreach (PushStarted push in decisions.OfType<PushStarted>())
             {
                 pushes.Add(Decode(push.Batch));
-                (state, _) = Lifecycle.Step(state, new PushFinished(now, push.Batch.Id, new PushOutcome.Delivered(), 0));
+                (state, _) = Lifecycle.Step(settings, state, new PushFinished(now, push.Batch.Id, new PushOutcome.Delivered(), 0));
             }
         }
         return pushes;

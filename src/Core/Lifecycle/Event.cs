@@ -12,7 +12,7 @@ public abstract record Event
     private protected Event() { }
 }
 
-/// <summary>Something the shell saw happen, at <see cref="NowMs"/> (Unix milliseconds, the shell's clock).</summary>
+/// <summary>Something the shell saw happen, at <see cref="NowMs"/> (Unix milliseconds, from the shell's monotonic clock).</summary>
 public abstract record Observation : Event
 {
     private protected Observation(long nowMs) => NowMs = nowMs;
@@ -28,6 +28,13 @@ public sealed record InvokeReceived(long NowMs, string RequestId, long DeadlineM
 
 /// <summary><c>/event/next</c> returned SHUTDOWN.</summary>
 public sealed record ShutdownReceived(long NowMs, long DeadlineMs, string Reason) : Observation(NowMs);
+
+/// <summary><c>/event/next</c> failed (the Extensions API refused or went away): there is no lifecycle left to serve.</summary>
+public sealed record NextFailed(long NowMs, string Reason) : Observation(NowMs);
+
+/// <summary>Shipping cannot go on (the subscription was refused, the listener or the shell failed): from here on only
+/// the lifecycle is served.</summary>
+public sealed record ShippingStopped(long NowMs, string Reason) : Observation(NowMs);
 
 /// <summary>The platform delivered a Telemetry API body (its <paramref name="Digest"/>, when the shell took one: a body
 /// delivered again is not shipped twice).</summary>
@@ -60,8 +67,13 @@ public abstract record Decision : Event
 /// <summary>Send this batch to Loki; give up on it at <paramref name="NotAfterMs"/>.</summary>
 public sealed record PushStarted(PushBatch Batch, long NotAfterMs) : Decision;
 
-/// <summary>Write these entries (the oldest in memory) to the spool as <paramref name="File"/>.</summary>
-public sealed record SpillStarted(SpoolFile File, ImmutableArray<LogEntry> Entries) : Decision;
+/// <summary>Write the oldest entries in memory to the spool, as a file numbered as the batch.</summary>
+public sealed record SpillStarted(PushBatch Batch) : Decision
+{
+    public SpoolFile File => new(Batch.Id, Batch.Entries.Length, Batch.Bytes);
+
+    public ImmutableArray<LogEntry> Entries => Batch.Entries;
+}
 
 /// <summary>Read <paramref name="File"/> back from the spool.</summary>
 public sealed record SpoolLoadStarted(SpoolFile File) : Decision;
@@ -71,6 +83,9 @@ public sealed record NextCalled : Decision;
 
 /// <summary>Wake the core at <paramref name="AtMs"/> with <see cref="TimerFired"/> (replaces any earlier timer).</summary>
 public sealed record TimerArmed(long AtMs) : Decision;
+
+/// <summary>Tell the user <paramref name="Notice"/> (the shell prints it).</summary>
+public sealed record Notified(Notice Notice) : Decision;
 
 /// <summary>Exit the process with <paramref name="ExitCode"/>, printing <paramref name="Summary"/>.</summary>
 public sealed record ExitRequested(int ExitCode, string Summary) : Decision;

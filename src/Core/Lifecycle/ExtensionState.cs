@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using LanguageExt;
 using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Core.Telemetry;
@@ -6,75 +5,44 @@ using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 
-/// <summary>The whole state of the extension, immutable: each event yields a new one.</summary>
-/// <param name="Pending">Entries not yet delivered (nor in flight), oldest first.</param>
-/// <param name="InFlight">The push under way, if any: while it is, <c>/event/next</c> is never called.</param>
-/// <param name="RetryAtMs">No push before this time (backoff after a failure).</param>
-/// <param name="Attempt">Consecutive failed attempts of the oldest pending entries.</param>
-/// <param name="BatchCap">Line bytes per push now: halved after a 413, grown back after each stored push.</param>
-/// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
-/// <param name="Context">The invocation lines are being logged in, from its platform.start to its runtimeDone.</param>
+/// <summary>The whole state of the extension, immutable: each event yields a new one. Each group owns one concern;
+/// configuration is not here (see <see cref="LifecycleSettings"/>).</summary>
+/// <param name="NowMs">The core's time: the shell's monotonic clock, in Unix milliseconds.</param>
+/// <param name="TimerAtMs">When the armed timer goes off, if one is armed.</param>
+/// <param name="Buffer">Entries held in memory.</param>
+/// <param name="Delivery">The push under way, backoff, and what was told about Loki's answers.</param>
+/// <param name="Spool">Entries spilled to /tmp.</param>
+/// <param name="Invocation">Whose lines are arriving, and which invocations have ended.</param>
+/// <param name="Traffic">How busy the function is: what adaptive and periodic flushing decide on.</param>
 /// <param name="Stamps">This sandbox's discriminator and how many entries it stamped: what makes every entry's
 /// (timestamp, line) unique in Loki, across sandboxes and within one.</param>
-/// <param name="Spool">Files of spilled entries, oldest first, and their total bytes.</param>
-/// <param name="Spilling">Entries being written to the spool: still the core's until the write is confirmed.</param>
-/// <param name="Loading">The spool file being read back.</param>
-/// <param name="SpoolWorks">False once a spool write failed: from then on memory alone, with shedding.</param>
-/// <param name="ReportDue">The last invocation whose platform.report has not arrived: the platform sends it only after
-/// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
-/// <param name="Traffic">When the last invocation came and the running average of the gaps between invocations,
-/// and when the last push started: what adaptive and periodic flushing decide on.</param>
 /// <param name="Bodies">The digests of the telemetry bodies delivered lately, to recognise one delivered again.</param>
-/// <param name="RateLimited">The last failed push was refused by Loki's rate limits (429): waiting within an
-/// invocation cannot help, so invocations are not held for its retry; it goes out while a later one runs.</param>
-/// <param name="ReadBack">How many entries at the head of <paramref name="Pending"/> were read back from the spool:
-/// the next file read back goes after them (it is newer) and before the rest (which is newer still).</param>
+/// <param name="Notices">What is to be told to the user, oldest first (see <see cref="Notified"/>).</param>
+/// <param name="Shipping">False when shipping is off (a configuration problem, a refused subscription, a failure after
+/// registering): the lifecycle is still served, so the function never waits on the extension.</param>
 public sealed record ExtensionState(
-    DeliveryPolicy Policy,
-    EntryShaping Shaping,
     Phase Phase,
     long NowMs,
-    EntryQueue Pending,
-    long PendingBytes,
-    Option<PushBatch> InFlight,
-    long NextBatchId,
-    long RetryAtMs,
-    int Attempt,
-    long BatchCap,
     Option<long> TimerAtMs,
-    Seq<string> RecentRuntimeDone,
-    InvocationContext? Context,
-    EntryStamps Stamps,
-    Seq<SpoolFile> Spool,
-    long SpoolBytes,
-    long NextSpoolId,
-    Option<PushBatch> Spilling,
-    Option<SpoolFile> Loading,
-    bool SpoolWorks,
-    int ReadBack,
-    string? ReportDue,
+    EntryBuffer Buffer,
+    DeliveryState Delivery,
+    SpoolState Spool,
+    InvocationState Invocation,
     Traffic Traffic,
-    DeliveryCounters Counters,
+    EntryStamps Stamps,
     RecentBodies Bodies,
-    bool RateLimited = false)
+    DeliveryCounters Counters,
+    Seq<Notice> Notices,
+    bool Shipping)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
-    public static ExtensionState Initial(DeliveryPolicy policy, EntryShaping? shaping = null, long sandboxNanos = 0) => new(
-        policy, shaping ?? EntryShaping.Default, new Phase.Initializing(), 0, EntryQueue.Empty, 0, None, 1, 0, 0, policy.MaxBatchBytes, None, Seq<string>(),
-        null, EntryStamps.For(sandboxNanos), Seq<SpoolFile>(), 0, 1, None, None, policy.SpoolMaxBytes > 0, 0, null, Traffic.None, DeliveryCounters.Zero, RecentBodies.None);
-
-    /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>
-    public bool FlushesPeriodically => Policy.Flush.Mode switch
-    {
-        FlushMode.Periodic => true,
-        FlushMode.Adaptive => Traffic.GapAverageMs < FlushStrategy.BusyGapMs,
-        _ => false,
-    };
+    public static ExtensionState Initial(DeliveryPolicy policy, long sandboxNanos = 0, bool shipping = true) => new(
+        new Phase.Initializing(), 0, None, EntryBuffer.Empty, DeliveryState.Start(policy.MaxBatchBytes), SpoolState.Start(policy.SpoolMaxBytes > 0),
+        InvocationState.None, Traffic.None, EntryStamps.For(sandboxNanos), RecentBodies.None, DeliveryCounters.Zero, Seq<Notice>(), shipping);
 
     /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled.</summary>
-    public long Undelivered => Pending.Count + InFlight.Map(b => (long)b.Entries.Length).IfNone(0)
-        + Spilling.Map(s => (long)s.Entries.Length).IfNone(0) + Spool.Sum(f => (long)f.Count) + Loading.Map(f => (long)f.Count).IfNone(0);
+    public long Undelivered => Buffer.Count + Delivery.InFlight.Map(b => (long)b.Entries.Length).IfNone(0) + Spool.Entries;
 
-    public bool IsPushing => InFlight.IsSome;
+    public ExtensionState Tell(NoticeLevel level, string text) => this with { Notices = Notices.Add(new Notice(level, text)) };
 }

@@ -13,8 +13,7 @@ internal static class Losses
         return state with
         {
             Stamps = stamps,
-            Pending = state.Pending.Add(entry),
-            PendingBytes = state.PendingBytes + entry.ApproximateBytes,
+            Buffer = state.Buffer.Add(entry),
             Counters = state.Counters with { Generated = state.Counters.Generated + 1 },
         };
     }

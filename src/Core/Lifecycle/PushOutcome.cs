@@ -22,6 +22,10 @@ public abstract record PushOutcome
     /// retry goes out smaller (Loki's rate limiters refuse a push larger than their burst however long one waits).</summary>
     public sealed record Retryable(string Reason, long? RetryAfterMs, bool MayHaveBeenStored, bool RateLimited = false) : PushOutcome;
 
+    /// <summary>The push failed inside the extension (a bug, not an answer of Loki's): retried a few times, then its
+    /// entries are counted lost under a cause of their own, never taken for a refusal by Loki.</summary>
+    public sealed record Crashed(string Reason) : PushOutcome;
+
     public static PushOutcome FromStatus(int status, string body, long? retryAfterMs) => status switch
     {
         260 => new Blocked(body),

@@ -4,29 +4,36 @@ using static LanguageExt.Prelude;
 namespace LokiLambdaExtension.Core.Lifecycle;
 
 /// <summary>Settles a batch once Loki answered each of its streams: stored entries are counted sent, refused ones are
-/// counted under their cause, and those worth another try go back in front of the buffer, in order.</summary>
+/// counted under their cause, and those worth another try go back in front of the buffer, in order. What is worth
+/// telling the user is told here too (<see cref="PushNotices"/>).</summary>
 internal static class PushSettlement
 {
     /// <summary>After a 429, batches are halved down to this and no further: a rate limiter refuses a push larger than
     /// its burst (Loki's are megabytes by default), and smaller batches than this would only slow the catching up.</summary>
     internal const long RateLimitedBatchFloorBytes = 128 * 1024;
 
-    public static ExtensionState Finished(ExtensionState state, PushFinished finished)
+    /// <summary>A push that failed inside the extension is tried again this many times; a bug that repeats would
+    /// otherwise hold the same entries, and every later one behind them, for ever.</summary>
+    internal const int CrashRetries = 2;
+
+    public static ExtensionState Finished(LifecycleSettings settings, ExtensionState state, PushFinished finished)
     {
-        if (state.InFlight.Case is not PushBatch batch || batch.Id != finished.BatchId)
+        if (state.Delivery.InFlight.Case is not PushBatch batch || batch.Id != finished.BatchId)
         {
             return state; // a stale answer: the batch was already settled
         }
-        state = state with { InFlight = None };
-        bool delivered = false, retry = false, rateLimited = false;
+        state = state with { Delivery = state.Delivery with { InFlight = None } };
+        bool delivered = false, retry = false, rateLimited = false, crashed = false;
         long? retryAfterMs = null;
         long? splitCap = null;
         var putBack = new System.Collections.Generic.HashSet<StreamKind>();
         foreach (StreamKind stream in batch.Streams())
         {
             var (count, bytes) = batch.Of(stream);
+            PushOutcome outcome = finished.Outcomes.For(stream);
+            state = PushNotices.Tell(settings, state, outcome, count);
             DeliveryCounters c = state.Counters;
-            switch (finished.Outcomes.For(stream))
+            switch (outcome)
             {
                 case PushOutcome.Delivered:
                     delivered = true;
@@ -35,17 +42,20 @@ internal static class PushSettlement
                 case PushOutcome.Rejected r:
                     state = Refused(state, r, count, bytes);
                     break;
-                case PushOutcome.Blocked b:
-                    state = Losses.Add(state with { Counters = c with { Dropped = c.Dropped + count } },
-                        count, bytes, $"dropped: Loki's ingestion is blocked for this tenant (HTTP 260): {b.Message}", "ingestion_blocked");
-                    break;
                 case PushOutcome.TooLarge when count > 1:
                     putBack.Add(stream);
                     splitCap = Math.Min(splitCap ?? long.MaxValue, Math.Max(1, bytes / 2));
                     break;
                 case PushOutcome.TooLarge:
-                    state = Losses.Add(state with { Counters = c with { Rejected = c.Rejected + 1 } },
-                        1, bytes, "rejected: a proxy in front of Loki refused even a single entry as too large (HTTP 413)", "too_large");
+                    state = Losses.Add(state with { Counters = c with { Rejected = c.Rejected + 1 } }, 1, bytes, OutcomeWords.LossReason(outcome), "too_large");
+                    break;
+                case PushOutcome.Crashed when state.Delivery.Crashes < CrashRetries:
+                    putBack.Add(stream);
+                    retry = crashed = true;
+                    break;
+                case PushOutcome.Crashed or PushOutcome.Blocked:
+                    state = Losses.Add(state with { Counters = c with { Dropped = c.Dropped + count } }, count, bytes, OutcomeWords.LossReason(outcome),
+                        outcome is PushOutcome.Blocked ? "ingestion_blocked" : "push_crashed");
                     break;
                 case PushOutcome.Retryable r:
                     putBack.Add(stream);
@@ -60,28 +70,27 @@ internal static class PushSettlement
                     break;
             }
         }
+        DeliveryState delivery = state.Delivery with { Crashes = crashed ? state.Delivery.Crashes + 1 : 0 };
         if (retry)
         {
             // Only the streams that failed go again; what Loki stored is not re-sent.
-            long retryAt = state.NowMs + Backoff(state.Policy, state.Attempt, finished.Jitter, retryAfterMs);
-            state = state with
-            {
-                Attempt = state.Attempt + 1,
-                BatchCap = Math.Min(state.BatchCap, splitCap ?? long.MaxValue),
-                RateLimited = rateLimited,
-            };
-            return PutBack(state, batch.Only(putBack.Contains), retryAt);
+            long retryAt = state.NowMs + Backoff(settings.Policy, delivery.Attempt, finished.Jitter, retryAfterMs);
+            delivery = delivery with { Attempt = delivery.Attempt + 1, BatchCap = Math.Min(delivery.BatchCap, splitCap ?? long.MaxValue), RateLimited = rateLimited };
+            return PutBack(state with { Delivery = delivery }, batch.Only(putBack.Contains), retryAt);
         }
         if (splitCap is long cap)
         {
-            return PutBack(state with { BatchCap = cap }, batch.Only(putBack.Contains), retryAtMs: state.NowMs);
+            return PutBack(state with { Delivery = delivery with { BatchCap = cap } }, batch.Only(putBack.Contains), retryAtMs: state.NowMs);
         }
         return state with
         {
-            Attempt = 0,
-            RateLimited = false,
-            RetryAtMs = delivered ? 0 : state.RetryAtMs,
-            BatchCap = delivered ? Math.Min(state.Policy.MaxBatchBytes, state.BatchCap * 2) : state.BatchCap,
+            Delivery = delivery with
+            {
+                Attempt = 0,
+                RateLimited = false,
+                RetryAtMs = delivered ? 0 : delivery.RetryAtMs,
+                BatchCap = delivered ? Math.Min(settings.Policy.MaxBatchBytes, delivery.BatchCap * 2) : delivery.BatchCap,
+            },
         };
     }
 
@@ -97,17 +106,13 @@ internal static class PushSettlement
         state = state with { Counters = c with { Sent = c.Sent + count - refused, Rejected = c.Rejected + refused } };
         state = Losses.Add(state, tooOld, tooOld * bytesEach,
             $"refused by Loki as too old for their stream (HTTP {rejected.Status}, not retried): {rejected.Message}", "too_old");
-        return Losses.Add(state, refused - tooOld, (refused - tooOld) * bytesEach,
-            $"rejected by Loki (HTTP {rejected.Status}, not retried): {rejected.Message}", "rejected");
+        return Losses.Add(state, refused - tooOld, (refused - tooOld) * bytesEach, OutcomeWords.LossReason(rejected), "rejected");
     }
 
-    /// <summary>Puts a batch back in front of the buffer, so entries keep their order in Loki.</summary>
     private static ExtensionState PutBack(ExtensionState state, PushBatch batch, long retryAtMs) => state with
     {
-        Pending = Requeue.Prepend(batch.Entries, state.Pending),
-        ReadBack = batch.ReadBackWhenPutBack(state.ReadBack),
-        PendingBytes = state.PendingBytes + batch.Bytes,
-        RetryAtMs = retryAtMs,
+        Buffer = state.Buffer.PutBack(batch),
+        Delivery = state.Delivery with { RetryAtMs = retryAtMs },
     };
 
     /// <summary>Exponential backoff with full jitter; Loki's <c>Retry-After</c> wins when it asks for longer.</summary>

@@ -12,15 +12,15 @@ internal static class Spooling
     /// <summary>A spill or a load, when one is due; spills come first, so memory stays under its cap. Files are read
     /// back only while a push can follow (<paramref name="mayLoad"/>): at SHUTDOWN, once Loki is given up on, what
     /// was spilled stays spilled.</summary>
-    public static Option<Decision> Decide(ExtensionState state, bool mayLoad = true)
+    public static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state, bool mayLoad = true)
     {
-        DeliveryPolicy policy = state.Policy;
-        if (state.PendingBytes > policy.SpillAboveBytes && SpillOldest(state).Case is Decision spill)
+        DeliveryPolicy policy = settings.Policy;
+        SpoolState spool = state.Spool;
+        if (state.Buffer.Bytes > policy.SpillAboveBytes && SpillOldest(settings, state).Case is Decision spill)
         {
             return spill;
         }
-        if (mayLoad && state.Loading.IsNone && state.Spilling.IsNone && state.Spool.HeadOrNone().Case is SpoolFile head
-            && state.PendingBytes + head.Bytes <= policy.SpillAboveBytes / 2)
+        if (mayLoad && spool.IsIdle && spool.Files.HeadOrNone().Case is SpoolFile head && state.Buffer.Bytes + head.Bytes <= policy.SpillAboveBytes / 2)
         {
             return new SpoolLoadStarted(head);
         }
@@ -30,32 +30,28 @@ internal static class Spooling
     /// <summary>Spills the oldest chunk of memory when the spool works and has room for it: above the spill threshold,
     /// and for everything left when SHUTDOWN gives up on Loki (if the environment is reused, after a timeout or a
     /// crash Lambda restarts the extension and /tmp survives, the next process sends it).</summary>
-    public static Option<Decision> SpillOldest(ExtensionState state)
+    public static Option<Decision> SpillOldest(LifecycleSettings settings, ExtensionState state)
     {
-        if (state.Spilling.IsSome || !state.SpoolWorks || state.Pending.IsEmpty)
+        SpoolState spool = state.Spool;
+        if (spool.Spilling.IsSome || !spool.Works || state.Buffer.IsEmpty)
         {
             return None;
         }
-        var (entries, bytes) = state.Pending.Oldest(ChunkBytes(state.Policy));
-        return state.SpoolBytes + bytes <= state.Policy.SpoolMaxBytes
-            ? new SpillStarted(new SpoolFile(state.NextSpoolId, entries.Length, bytes), entries)
-            : None;
+        PushBatch chunk = state.Buffer.Oldest(spool.NextId, ChunkBytes(settings.Policy));
+        return spool.Bytes + chunk.Bytes <= settings.Policy.SpoolMaxBytes ? new SpillStarted(chunk) : None;
     }
 
-    /// <summary>Spilled entries leave memory at once; until the write is confirmed they are held as a batch (with its
-    /// read-back mark), so a failed write can put them back exactly where they were.</summary>
+    /// <summary>Spilled entries leave memory at once; until the write is confirmed they are held as a batch, so a
+    /// failed write can put them back exactly where they were.</summary>
     public static ExtensionState Started(ExtensionState state, SpillStarted spill) => state with
     {
-        Pending = state.Pending.Skip(spill.Entries.Length),
-        ReadBack = Math.Max(0, state.ReadBack - spill.Entries.Length),
-        PendingBytes = state.PendingBytes - spill.File.Bytes,
-        Spilling = new PushBatch(spill.File.Id, spill.Entries, spill.File.Bytes, Math.Min(state.ReadBack, spill.Entries.Length)),
-        NextSpoolId = spill.File.Id + 1,
+        Buffer = state.Buffer.Without(spill.Batch),
+        Spool = state.Spool with { Spilling = spill.Batch, NextId = spill.Batch.Id + 1 },
     };
 
-    public static ExtensionState Finished(ExtensionState state, SpillFinished finished)
+    public static ExtensionState Finished(LifecycleSettings settings, ExtensionState state, SpillFinished finished)
     {
-        if (state.Spilling.Case is not PushBatch spilling || spilling.Id != finished.FileId)
+        if (state.Spool.Spilling.Case is not PushBatch spilling || spilling.Id != finished.FileId)
         {
             return state;
         }
@@ -64,51 +60,39 @@ internal static class Spooling
         {
             return state with
             {
-                Spilling = None,
-                Spool = state.Spool.Add(file),
-                SpoolBytes = state.SpoolBytes + file.Bytes,
+                Spool = state.Spool with { Spilling = None, Files = state.Spool.Files.Add(file), Bytes = state.Spool.Bytes + file.Bytes },
                 Counters = state.Counters with { Spilled = state.Counters.Spilled + file.Count },
             };
         }
         // The disk refused: memory alone from now on. The entries come back, and shedding keeps the cap.
-        return Shed(state with
+        state = state with
         {
-            Spilling = None,
-            SpoolWorks = false,
-            Pending = Requeue.Prepend(spilling.Entries, state.Pending),
-            ReadBack = spilling.ReadBackWhenPutBack(state.ReadBack),
-            PendingBytes = state.PendingBytes + file.Bytes,
-        }, "the spool could not be written (" + finished.Error + ")");
+            Spool = state.Spool with { Spilling = None, Works = false },
+            Buffer = state.Buffer.PutBack(spilling),
+        };
+        return Shed(settings, state.Tell(NoticeLevel.Warn, $"cannot write the spool ({finished.Error}); keeping entries in memory only"),
+            "the spool could not be written (" + finished.Error + ")");
     }
 
     public static ExtensionState LoadStarted(ExtensionState state, SpoolLoadStarted load) => state with
     {
-        Loading = load.File,
-        Spool = state.Spool.Tail,
-        SpoolBytes = state.SpoolBytes - load.File.Bytes,
+        Spool = state.Spool with { Loading = load.File, Files = state.Spool.Files.Tail, Bytes = state.Spool.Bytes - load.File.Bytes },
     };
 
     public static ExtensionState Loaded(ExtensionState state, SpoolLoaded loaded)
     {
-        if (state.Loading.Case is not SpoolFile file || file.Id != loaded.FileId)
+        if (state.Spool.Loading.Case is not SpoolFile file || file.Id != loaded.FileId)
         {
             return state;
         }
-        state = state with { Loading = None };
+        state = state with { Spool = state.Spool with { Loading = None } };
         if (loaded.Error is not null)
         {
-            return Losses.Add(state with { Counters = state.Counters with { Dropped = state.Counters.Dropped + file.Count } },
+            state = state with { Counters = state.Counters with { Dropped = state.Counters.Dropped + file.Count } };
+            return Losses.Add(state.Tell(NoticeLevel.Warn, $"cannot read back spool file {file.Id} ({loaded.Error}); its {file.Count} entries are lost"),
                 file.Count, file.Bytes, $"dropped: a spool file could not be read back ({loaded.Error})", "spool_unreadable");
         }
-        long bytes = loaded.Entries.Sum(e => (long)e.ApproximateBytes);
-        // Older than what memory holds, newer than what was read back before it.
-        int at = Math.Min(state.ReadBack, state.Pending.Count);
-        return state with
-        {
-            Pending = Requeue.Insert(state.Pending, at, loaded.Entries),
-            ReadBack = at + loaded.Entries.Length,
-            PendingBytes = state.PendingBytes + bytes,
-        };
+        return state with { Buffer = state.Buffer.ReadBackFromSpool(loaded.Entries) };
     }
 
     public static ExtensionState Found(ExtensionState state, SpoolFound found)
@@ -118,30 +102,34 @@ internal static class Spooling
         {
             return state;
         }
-        var spool = new SpoolFile[files.Length + state.Spool.Count];
+        var spool = new SpoolFile[files.Length + state.Spool.Files.Count];
         files.CopyTo(spool, 0);
-        state.Spool.ToArray().CopyTo(spool, files.Length);
-        return state with
+        state.Spool.Files.ToArray().CopyTo(spool, files.Length);
+        long entries = files.Sum(f => (long)f.Count);
+        return (state with
         {
-            Spool = LanguageExt.Seq.create(spool),
-            SpoolBytes = state.SpoolBytes + files.Sum(f => f.Bytes),
-            NextSpoolId = Math.Max(state.NextSpoolId, files[^1].Id + 1),
-            Counters = state.Counters with { Received = state.Counters.Received + files.Sum(f => (long)f.Count) },
-        };
+            Spool = state.Spool with
+            {
+                Files = LanguageExt.Seq.create(spool),
+                Bytes = state.Spool.Bytes + files.Sum(f => f.Bytes),
+                NextId = Math.Max(state.Spool.NextId, files[^1].Id + 1),
+            },
+            Counters = state.Counters with { Received = state.Counters.Received + entries },
+        }).Tell(NoticeLevel.Info, $"found {entries} entries in the spool from an earlier run; sending them");
     }
 
     /// <summary>Keeps memory under its cap by dropping the least important lines first (debug, then info, then warn;
     /// errors and platform lines last), oldest first within each, and says so in one loss report.</summary>
-    public static ExtensionState Shed(ExtensionState state, string why)
+    public static ExtensionState Shed(LifecycleSettings settings, ExtensionState state, string why)
     {
-        long cap = state.Policy.MaxBufferBytes;
-        if (state.PendingBytes <= cap)
+        long cap = settings.Policy.MaxBufferBytes;
+        if (state.Buffer.Bytes <= cap)
         {
             return state;
         }
-        LogEntry[] entries = state.Pending.ToArray();
+        LogEntry[] entries = state.Buffer.Entries.ToArray();
         bool[] shed = new bool[entries.Length];
-        long excess = state.PendingBytes - cap;
+        long excess = state.Buffer.Bytes - cap;
         long shedBytes = 0;
         int shedCount = 0;
         for (int rank = 0; rank <= 4 && shedBytes < excess; rank++)
@@ -166,9 +154,7 @@ internal static class Spooling
         }
         state = state with
         {
-            Pending = EntryQueue.Of(kept.ToArray()),
-            ReadBack = Math.Min(state.ReadBack, kept.Count),
-            PendingBytes = state.PendingBytes - shedBytes,
+            Buffer = state.Buffer.Keeping(kept.ToArray(), state.Buffer.Bytes - shedBytes),
             Counters = state.Counters with { Dropped = state.Counters.Dropped + shedCount },
         };
         return Losses.Add(state, shedCount, shedBytes,

@@ -9,7 +9,6 @@ public sealed class EntryShaping
     private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
-    private InvocationContext? _lastRequest;
 
     public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null)
     {
@@ -67,16 +66,15 @@ public sealed class EntryShaping
     }
 
     /// <summary>The metadata of a line that names its request, outside any known invocation. The last such request is
-    /// kept as a context of its own (swapped whole, so a reader never sees half of it): its lines share its metadata
+    /// kept as a context of its own (<paramref name="lastRequest"/>, part of the state): its lines share its metadata
     /// instead of each making a string and an array.</summary>
-    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level)
+    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level, ref InvocationContext? lastRequest)
     {
-        InvocationContext? last = _lastRequest;
-        if (last is null || !requestId.SequenceEqual(last.RequestId))
+        if (lastRequest is null || !requestId.SequenceEqual(lastRequest.RequestId))
         {
-            _lastRequest = last = new InvocationContext(requestId.ToString(), traceId: null, this);
+            lastRequest = new InvocationContext(requestId.ToString(), traceId: null, this);
         }
-        return last.For(level);
+        return lastRequest.For(level);
     }
 
     internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)

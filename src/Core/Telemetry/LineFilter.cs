@@ -21,6 +21,27 @@ public sealed record LineFilter(Regex? Drop, Regex? Mask)
 
     public bool IsNone => Drop is null && Mask is null;
 
+    /// <summary>Runs the patterns over each record's line where the body is parsed, off the decision loop: the records
+    /// come back marked (and masked lines cut to <paramref name="maxLineBytes"/> again), in their order, none removed,
+    /// since a dropped line's record still tells where its invocation begins or ends.</summary>
+    public LanguageExt.Seq<TelemetryRecord> Sift(LanguageExt.Seq<TelemetryRecord> records, int maxLineBytes)
+    {
+        if (IsNone)
+        {
+            return records;
+        }
+        var sifted = new TelemetryRecord[records.Count];
+        int index = 0;
+        foreach (TelemetryRecord record in records)
+        {
+            FilterResult result = Apply(LogEntries.LineOf(in record, maxLineBytes));
+            sifted[index++] = result.Outcome == FilterOutcome.Masked
+                ? record with { Filter = FilterOutcome.Masked, Masked = LineLimit.Truncate(result.Line!.Value, maxLineBytes) }
+                : record with { Filter = result.Outcome };
+        }
+        return LanguageExt.Seq.create(sifted);
+    }
+
     public FilterResult Apply(Utf8Line line)
     {
         // Regexes read characters: the line is decoded once into pooled memory, and a string is made only to mask.

@@ -10,19 +10,34 @@ public static class LogEntries
     /// <summary>Enough for the longest runtime prefix (Ruby's, about 90 characters) with room to spare.</summary>
     private const int PrefixChars = 160;
 
-    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context) => record.Kind switch
+    /// <param name="lastRequest">The memo of the last request named outside any invocation (see
+    /// <see cref="EntryShaping.ForRequest"/>), updated when the record names another.</param>
+    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context, ref InvocationContext? lastRequest)
     {
-        TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context),
-        TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context),
-        TelemetryKind.Unparsed => new LogEntry(record.UnixNanos, LineLimit.Truncate(record.Text ?? Utf8Line.Empty, shaping.MaxLineBytes), StreamKind.Extension,
-            shaping.ForPlatform("unparsed", null, null, [])),
-        _ => Platform(in record, shaping, context),
+        LogEntry entry = record.Kind switch
+        {
+            TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context, ref lastRequest),
+            TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context, ref lastRequest),
+            TelemetryKind.Unparsed => new LogEntry(record.UnixNanos, LineOf(in record, shaping.MaxLineBytes), StreamKind.Extension,
+                shaping.ForPlatform("unparsed", null, null, [])),
+            _ => Platform(in record, shaping, context),
+        };
+        return record.Masked is { } masked ? entry with { Line = masked } : entry;
+    }
+
+    /// <summary>The line the entry of <paramref name="record"/> carries, cut to <paramref name="maxLineBytes"/>: what the
+    /// drop and mask patterns read.</summary>
+    public static Utf8Line LineOf(in TelemetryRecord record, int maxLineBytes) => record.Kind switch
+    {
+        TelemetryKind.Function or TelemetryKind.Extension => LineLimit.Truncate(record.Text ?? record.Json ?? Utf8Line.Empty, maxLineBytes),
+        TelemetryKind.Unparsed => LineLimit.Truncate(record.Text ?? Utf8Line.Empty, maxLineBytes),
+        _ => LineLimit.Truncate(PlatformLine.For(in record), maxLineBytes),
     };
 
     /// <summary>A text record is the line as printed; a JSON-format record is shipped as its compact JSON, so LogQL's
     /// <c>| json</c> works on it. Level, request id and trace id come from the runtime's prefix or the JSON fields;
     /// a line without a request id of its own gets the invocation's.</summary>
-    private static LogEntry Log(in TelemetryRecord record, StreamKind stream, EntryShaping shaping, InvocationContext? context)
+    private static LogEntry Log(in TelemetryRecord record, StreamKind stream, EntryShaping shaping, InvocationContext? context, ref InvocationContext? lastRequest)
     {
         LogLevel level;
         string? requestId;
@@ -43,7 +58,7 @@ public static class LogEntries
                 {
                     // No platform.start told where this invocation began (a subscription without "platform"): lines of
                     // one request still share their metadata, through the shaping's memo of the last request id.
-                    return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level));
+                    return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level, ref lastRequest));
                 }
                 requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestId) ? context.RequestId : id.ToString();
             }
@@ -59,8 +74,7 @@ public static class LogEntries
             : context is null && requestId is null && traceId is null
                 ? shaping.OutsideInvocation(level)
                 : shaping.ForLine(requestId ?? context?.RequestId, traceId ?? (sameInvocation ? context?.TraceId : null), level);
-        Utf8Line line = LineLimit.Truncate(record.Text ?? record.Json ?? Utf8Line.Empty, shaping.MaxLineBytes);
-        return new LogEntry(record.UnixNanos, line, stream, metadata);
+        return new LogEntry(record.UnixNanos, LineOf(in record, shaping.MaxLineBytes), stream, metadata);
     }
 
     private static LogEntry Platform(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context)
@@ -69,7 +83,7 @@ public static class LogEntries
         string? traceId = InvocationContext.TraceIdFromHeader(f.TracingValue)
                           ?? (context is not null && f.RequestId == context.RequestId ? context.TraceId : null);
         MetadataPairs metadata = shaping.ForPlatform(record.Type.Length > 0 ? record.Type : "unknown", f.RequestId, traceId, Own(in record));
-        return new LogEntry(record.UnixNanos, LineLimit.Truncate(PlatformLine.For(in record), shaping.MaxLineBytes), StreamKind.Platform, metadata);
+        return new LogEntry(record.UnixNanos, LineOf(in record, shaping.MaxLineBytes), StreamKind.Platform, metadata);
     }
 
     /// <summary>What a platform record adds to its metadata: REPORT's metrics as numbers LogQL can filter and

@@ -19,6 +19,8 @@ internal sealed class TelemetryListener : IDisposable
     private readonly Action<string> _onRefused;
     private readonly object _handingOn = new();
     private readonly BodyBuffers _buffers;
+    /// <summary>Cancelled when the listener is disposed: connections being served end with it.</summary>
+    private readonly CancellationTokenSource _stopping = new();
 
     private TelemetryListener(Socket socket, int port, ListenerLimits limits, Action<ReadOnlyMemory<byte>> onBody, Action<string> onRefused)
     {
@@ -47,8 +49,9 @@ internal sealed class TelemetryListener : IDisposable
         return new TelemetryListener(free, freePort, limits, onBody, onRefused);
     }
 
-    public async Task RunAsync(CancellationToken cancellation)
+    public async Task RunAsync()
     {
+        CancellationToken cancellation = _stopping.Token;
         while (!cancellation.IsCancellationRequested)
         {
             Socket client;
@@ -64,7 +67,12 @@ internal sealed class TelemetryListener : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _socket.Dispose();
+        _stopping.Dispose();
+    }
 
     /// <summary>Serves one connection's requests, one after the other, until it closes, idles too long or misbehaves.</summary>
     private async Task ServeAsync(Socket client, CancellationToken cancellation)

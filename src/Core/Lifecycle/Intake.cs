@@ -1,0 +1,124 @@
+using System.Runtime.InteropServices;
+using LanguageExt;
+using LokiLambdaExtension.Core.Loki;
+using LokiLambdaExtension.Core.Telemetry;
+
+namespace LokiLambdaExtension.Core.Lifecycle;
+
+/// <summary>What comes in: an INVOKE from <c>/event/next</c>, and telemetry bodies, whose records become entries in the
+/// buffer and tell where invocations begin and end. Drop and mask patterns have already run where the body was parsed
+/// (<see cref="LineFilter.Sift"/>): no regex runs here.</summary>
+internal static class Intake
+{
+    private static readonly byte[] OwnLinePrefixUtf8 = System.Text.Encoding.UTF8.GetBytes(Lifecycle.OwnLinePrefix);
+
+    public static ExtensionState Invoked(LifecycleSettings settings, ExtensionState state, InvokeReceived invoke)
+    {
+        DeliveryPolicy policy = settings.Policy;
+        long giveUpAt = invoke.DeadlineMs - policy.DeadlineMarginMs - policy.TimeoutFlushReserveMs;
+        bool alreadyDone = state.Invocation.RecentRuntimeDone.Exists(id => id == invoke.RequestId);
+        return state with
+        {
+            Phase = new Phase.Invoked(invoke.RequestId, invoke.DeadlineMs, giveUpAt,
+                alreadyDone ? FlushUntil(settings, state, invoke.DeadlineMs) : Option<long>.None),
+            Invocation = state.Invocation with { ReportDue = invoke.RequestId },
+            Traffic = state.Traffic.Invoked(state.NowMs),
+        };
+    }
+
+    public static ExtensionState Received(LifecycleSettings settings, ExtensionState state, TelemetryReceived telemetry)
+    {
+        Seq<TelemetryRecord> records = telemetry.Records;
+        EntryShaping shaping = settings.Shaping;
+        InvocationState invocation = state.Invocation;
+        InvocationContext? context = invocation.Context;
+        InvocationContext? lastRequest = invocation.LastRequest;
+        EntryStamps stamps = state.Stamps;
+        long bytes = 0;
+        // Counted here and folded into the counters once per body: a record per line would allocate per line.
+        long received = 0, filtered = 0, maskTimeouts = 0, maskTimeoutBytes = 0;
+        // The body's entries join the buffer together, as one array (see EntryQueue).
+        var kept = new LogEntry[records.Count];
+        int keptCount = 0;
+        (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
+        foreach (TelemetryRecord record in records)
+        {
+            if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefixUtf8) == true)
+            {
+                continue; // the extension's own stdout, coming back: shipping it would feed on itself
+            }
+            received++;
+            if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
+            {
+                context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), shaping);
+            }
+            switch (record.Filter)
+            {
+                case FilterOutcome.Dropped:
+                    filtered++;
+                    break;
+                case FilterOutcome.MaskTimedOut:
+                    maskTimeouts++;
+                    maskTimeoutBytes += LogEntries.From(in record, shaping, context, ref lastRequest).ApproximateBytes;
+                    break;
+                default:
+                    LogEntry entry;
+                    (entry, stamps) = stamps.Stamp(LogEntries.From(in record, shaping, context, ref lastRequest));
+                    kept[keptCount++] = entry;
+                    bytes += entry.ApproximateBytes;
+                    break;
+            }
+            if (record.Kind is TelemetryKind.LogsDropped)
+            {
+                platformDropped = (platformDropped.Lines + (record.Fields.DroppedRecords ?? 0), platformDropped.Bytes + (record.Fields.DroppedBytes ?? 0),
+                    record.Fields.Reason ?? "");
+            }
+            if (record.Kind is TelemetryKind.Report && record.RequestId == invocation.ReportDue)
+            {
+                invocation = invocation with { ReportDue = null };
+            }
+            if (record.Kind is TelemetryKind.RuntimeDone or TelemetryKind.End && record.RequestId is { } requestId)
+            {
+                (state, invocation) = RuntimeDone(settings, state, invocation, requestId);
+                context = context?.RequestId == requestId ? null : context;
+            }
+        }
+        System.Array.Resize(ref kept, keptCount); // a no-op when every record became an entry
+        if (filtered + maskTimeouts > 0)
+        {
+            PackedLines.Pack(kept); // so the dropped lines' arena chunks can go
+        }
+        var phase = state.Phase is Phase.ShuttingDown s
+            ? s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + settings.Policy.LingerMs), s.ExitByMs) }
+            : state.Phase;
+        state = state with
+        {
+            Phase = phase,
+            Buffer = state.Buffer.Append(ImmutableCollectionsMarshal.AsImmutableArray(kept), bytes),
+            Invocation = invocation with { Context = context, LastRequest = lastRequest },
+            Stamps = stamps,
+            Counters = state.Counters with
+            {
+                Received = state.Counters.Received + received,
+                Filtered = state.Counters.Filtered + filtered,
+                Dropped = state.Counters.Dropped + maskTimeouts,
+            },
+        };
+        state = Losses.Add(state, platformDropped.Lines, platformDropped.Bytes,
+            $"dropped by Lambda before they reached the extension: {platformDropped.Reason}", "platform_logs_dropped");
+        state = Losses.Add(state, maskTimeouts, maskTimeoutBytes, "dropped: LOKI_MASK_PATTERN timed out on them", "mask_timeout");
+        return Spooling.Shed(settings, state, state.Spool.Works ? "the spool is full" : "no spool");
+    }
+
+    private static (ExtensionState, InvocationState) RuntimeDone(LifecycleSettings settings, ExtensionState state, InvocationState invocation, string requestId) =>
+        state.Phase switch
+        {
+            Phase.Invoked invoked when invoked.RequestId == requestId && !invoked.RuntimeDone =>
+                (state with { Phase = invoked with { FlushUntilMs = FlushUntil(settings, state, invoked.DeadlineMs) } }, invocation),
+            Phase.Invoked invoked when invoked.RequestId == requestId => (state, invocation),
+            _ => (state, invocation.RememberRuntimeDone(requestId)),
+        };
+
+    private static long FlushUntil(LifecycleSettings settings, ExtensionState state, long deadlineMs) =>
+        Math.Min(state.NowMs + settings.Policy.FlushBudgetMs, deadlineMs - settings.Policy.DeadlineMarginMs);
+}
