@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using LokiLambdaExtension.Core.Configuration;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell;

@@ -1,9 +1,5 @@
 using System.Threading.Channels;
 using LanguageExt;
-using LokiLambdaExtension.Core.Configuration;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Loki;
 using LokiLambdaExtension.Shell.Spool;

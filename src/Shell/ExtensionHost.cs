@@ -1,5 +1,3 @@
-using LokiLambdaExtension.Core.Configuration;
-using LokiLambdaExtension.Core.Lifecycle;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Listener;
 using LokiLambdaExtension.Shell.Loki;

@@ -1,4 +1,3 @@
-using LokiLambdaExtension.Core.Configuration;
 
 namespace LokiLambdaExtension.Shell;
 
@@ -7,7 +6,7 @@ namespace LokiLambdaExtension.Shell;
 /// configuration problems are errors, so they are always said.</summary>
 internal static class ExtensionLog
 {
-    private const string Prefix = Core.Lifecycle.Lifecycle.OwnLinePrefix;
+    private const string Prefix = Lifecycle.OwnLinePrefix;
 
     public static Verbosity Verbosity { get; set; } = Verbosity.Info;
 
@@ -20,13 +19,13 @@ internal static class ExtensionLog
     public static void Error(string message) => Write(Verbosity.Error, "ERROR ", message);
 
     /// <summary>Says what the core decided to tell.</summary>
-    public static void Tell(Core.Lifecycle.Notice notice)
+    public static void Tell(Notice notice)
     {
         switch (notice.Level)
         {
-            case Core.Lifecycle.NoticeLevel.Debug: Debug(notice.Text); break;
-            case Core.Lifecycle.NoticeLevel.Info: Info(notice.Text); break;
-            case Core.Lifecycle.NoticeLevel.Warn: Warn(notice.Text); break;
+            case NoticeLevel.Debug: Debug(notice.Text); break;
+            case NoticeLevel.Info: Info(notice.Text); break;
+            case NoticeLevel.Warn: Warn(notice.Text); break;
             default: Error(notice.Text); break;
         }
     }

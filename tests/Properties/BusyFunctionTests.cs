@@ -1,7 +1,4 @@
 using LanguageExt;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -2,8 +2,6 @@ using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -3,7 +3,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Properties;
 

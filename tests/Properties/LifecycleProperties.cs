@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LokiLambdaExtension.Core.Lifecycle;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -1,7 +1,4 @@
 using LanguageExt;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Properties;
@@ -221,7 +218,7 @@ internal sealed class LifecycleSimulation
     private static int LineId(Utf8Line line) => line.StartsWith("line "u8) ? int.Parse(line.Span[5..]) : -1;
 
     /// <summary>The simulated spool: what was written, by file id.</summary>
-    private readonly Dictionary<long, System.Collections.Immutable.ImmutableArray<LokiLambdaExtension.Core.Loki.LogEntry>> _disk = [];
+    private readonly Dictionary<long, System.Collections.Immutable.ImmutableArray<LogEntry>> _disk = [];
 
     /// <summary>Every line id the core still holds somewhere: memory, in flight, being spilled, on disk, being read.</summary>
     public System.Collections.Generic.HashSet<int> HeldLines

@@ -2,7 +2,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Properties;
 

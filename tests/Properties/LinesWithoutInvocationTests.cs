@@ -1,6 +1,4 @@
 using System.Text;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Properties;
 

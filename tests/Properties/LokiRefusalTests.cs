@@ -1,4 +1,3 @@
-using LokiLambdaExtension.Core.Lifecycle;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using LokiLambdaExtension.Core.Loki;
 using LokiLambdaExtension.Tools.Receiver.Proto;
 
 namespace LokiLambdaExtension.Properties;

@@ -2,9 +2,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Properties;
 

@@ -3,9 +3,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using LanguageExt;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Properties;

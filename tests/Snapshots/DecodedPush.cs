@@ -1,9 +1,5 @@
 using System.Globalization;
 using LanguageExt;
-using LokiLambdaExtension.Core.Configuration;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using LokiLambdaExtension.Tools.Receiver.Proto;
 using Snappier;
 

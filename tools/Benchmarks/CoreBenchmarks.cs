@@ -1,8 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using Snappier;
 
 namespace LokiLambdaExtension.Benchmarks;

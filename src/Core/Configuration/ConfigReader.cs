@@ -1,9 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using LanguageExt;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Configuration;

@@ -1,13 +1,12 @@
 using System.Text;
 using LanguageExt;
-using LokiLambdaExtension.Core.Loki;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Configuration;
 
 /// <summary>Reads <c>LOKI_LABELS</c> (<c>env=prod,team=payments</c>): stream labels a team adds to all of a
 /// function's streams. Each bad entry is reported and skipped; the rest still apply.</summary>
-public static class ExtraLabels
+internal static class ExtraLabels
 {
     public const string Variable = "LOKI_LABELS";
 

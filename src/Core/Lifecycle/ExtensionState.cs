@@ -1,6 +1,4 @@
 using LanguageExt;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Lifecycle;

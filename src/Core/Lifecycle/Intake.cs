@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using LanguageExt;
-using LokiLambdaExtension.Core.Loki;
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 

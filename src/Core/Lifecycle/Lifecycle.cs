@@ -1,5 +1,4 @@
 using LanguageExt;
-using LokiLambdaExtension.Core.Telemetry;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Lifecycle;

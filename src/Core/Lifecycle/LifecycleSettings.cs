@@ -1,4 +1,3 @@
-using LokiLambdaExtension.Core.Telemetry;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 

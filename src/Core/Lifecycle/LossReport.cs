@@ -1,11 +1,10 @@
 using System.Globalization;
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 
 /// <summary>Loss accounting where users look: whenever lines are dropped or rejected, or the platform reports it
 /// dropped records, an entry in the <c>source="extension"</c> stream says how many lines and bytes, and why.</summary>
-public static class LossReport
+internal static class LossReport
 {
     public static LogEntry Entry(long nowMs, long lines, long bytes, string reason, string cause) => new(
         nowMs * 1_000_000,

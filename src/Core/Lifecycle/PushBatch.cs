@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 

@@ -1,4 +1,3 @@
-using LokiLambdaExtension.Core.Loki;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Lifecycle;

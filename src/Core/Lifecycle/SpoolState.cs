@@ -5,7 +5,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 
 /// <summary>The spool on /tmp: the files written, the one being written, the one being read back.</summary>
 /// <param name="Files">Spilled files, oldest first.</param>
-/// <param name="Bytes">Their total size, as <see cref="Loki.LogEntry.ApproximateBytes"/>.</param>
+/// <param name="Bytes">Their total size, as <see cref="LogEntry.ApproximateBytes"/>.</param>
 /// <param name="Spilling">Entries being written: still the core's until the write is confirmed.</param>
 /// <param name="Loading">The file being read back.</param>
 /// <param name="Works">False once a write failed: from then on memory alone, with shedding.</param>

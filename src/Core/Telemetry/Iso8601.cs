@@ -2,7 +2,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>Reads the timestamps Lambda writes (<c>2026-11-24T10:00:00.000Z</c>, any number of fraction digits,
 /// <c>Z</c> or a <c>±hh:mm</c> offset) straight from UTF-8, to Unix nanoseconds, without allocating.</summary>
-public static class Iso8601
+internal static class Iso8601
 {
     private const int UnixEpochDayNumber = 719_162; // DateOnly(1970, 1, 1).DayNumber
 

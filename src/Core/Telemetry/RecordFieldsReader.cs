@@ -4,7 +4,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>Picks the known fields out of a record object (platform records, JSON-format log records). Fields of an unexpected type are ignored
 /// rather than failing the record: the platform's schema grows, and the whole record is still shipped as JSON.</summary>
-public static class RecordFieldsReader
+internal static class RecordFieldsReader
 {
     /// <summary>For text that may or may not be a JSON object (a line a function printed): null when it is not.</summary>
     public static RecordFields? TryRead(ReadOnlySpan<byte> text)

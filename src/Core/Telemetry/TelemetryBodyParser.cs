@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using LanguageExt;
-using LokiLambdaExtension.Core.Loki;
 using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Telemetry;

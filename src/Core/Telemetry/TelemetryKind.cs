@@ -25,7 +25,7 @@ public enum TelemetryKind : byte
     Unparsed,
 }
 
-public static class TelemetryKinds
+internal static class TelemetryKinds
 {
     public static TelemetryKind FromType(string type) => type switch
     {

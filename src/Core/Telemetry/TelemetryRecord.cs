@@ -1,4 +1,3 @@
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 

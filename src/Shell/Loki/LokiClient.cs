@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using LokiLambdaExtension.Core.Configuration;
-using LokiLambdaExtension.Core.Lifecycle;
-using LokiLambdaExtension.Core.Loki;
 
 namespace LokiLambdaExtension.Shell.Loki;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using LokiLambdaExtension.Core.Lifecycle;
 
 namespace LokiLambdaExtension.Shell.Spool;
 

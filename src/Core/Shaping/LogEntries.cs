@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Telemetry;
+namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>Maps telemetry records to the entries Loki stores: stream, line, time and structured metadata.</summary>
-public static class LogEntries
+internal static class LogEntries
 {
     /// <summary>Enough for the longest runtime prefix (Ruby's, about 90 characters) with room to spare.</summary>
     private const int PrefixChars = 160;

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Loki.Protobuf;
+namespace LokiLambdaExtension.Core.Wire.Protobuf;
 
 /// <summary>The two protobuf wire types a Loki push request uses.</summary>
 internal enum WireType : uint

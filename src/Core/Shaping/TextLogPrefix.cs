@@ -1,6 +1,5 @@
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Telemetry;
+namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>Reads the level and request id that Lambda runtimes print before a text-format line, so they can be
 /// structured metadata without a regex in every query. Formats it knows:
@@ -11,7 +10,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <item>Ruby's Logger: <c>I, [2026-11-24T10:00:00.201000 #8]  INFO -- requestId: message</c></item>
 /// </list>
 /// Anything else (Go's log package, free text) has no level or request id here; Loki's own detection still applies.</summary>
-public static class TextLogPrefix
+internal static class TextLogPrefix
 {
     public static LogLevel Read(ReadOnlySpan<char> line, out ReadOnlySpan<char> requestId)
     {

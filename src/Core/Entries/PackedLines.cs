@@ -1,9 +1,9 @@
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>Copies entries' lines together into one array of their own. Lines point into arena chunks they share
 /// with their neighbours; when a drop filter throws most of a body's lines away, the few it keeps would otherwise
 /// hold every chunk, so that during an outage a buffer of 16 MiB of lines could pin hundreds of times that.</summary>
-public static class PackedLines
+internal static class PackedLines
 {
     public static void Pack(Span<LogEntry> entries)
     {

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Telemetry;
+namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>Platform records as the lines CloudWatch users already know (START / END / REPORT / INIT_START), so that
 /// saved queries and habits carry over; any other type is shipped as the compact JSON of its record.</summary>
-public static class PlatformLine
+internal static class PlatformLine
 {
     public static Utf8Line For(in TelemetryRecord record) =>
         CloudWatchLine(in record) is { } line ? Utf8Line.From(line) : record.Json ?? record.Text ?? Utf8Line.From("{}");

@@ -1,11 +1,10 @@
-using LokiLambdaExtension.Core.Loki.Protobuf;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>Encodes entries as Loki's <c>PushRequest</c> protobuf (loki pkg/push/push.proto) without allocating:
 /// <see cref="GetEncodedLength"/> sizes the buffer, <see cref="Encode"/> writes into it and returns the count.
 /// Entries are grouped into one <c>StreamAdapter</c> per <see cref="StreamKind"/>, keeping their order within a stream.</summary>
-public static class PushRequestEncoder
+internal static class PushRequestEncoder
 {
     // PushRequest
     private const int StreamsField = 1;

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>The rendered label set of each stream. Labels are fixed for the life of the process, so they are rendered
 /// once at start and the encoder only copies them.</summary>

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Telemetry;
+namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>Lines the user does not want shipped (<c>LOKI_DROP_PATTERN</c>) and text to hide before shipping
 /// (<c>LOKI_MASK_PATTERN</c>, each match replaced by <c>***</c>). The patterns come from the environment, so they

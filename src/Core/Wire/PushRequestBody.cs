@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>The HTTP body of a push: the protobuf <c>PushRequest</c> compressed with snappy's block format
 /// (what Loki's <c>/loki/api/v1/push</c> expects for <c>application/x-protobuf</c>).</summary>

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>Gives every entry its final timestamp, once, when its record arrives; retries, 413 splits and spool
 /// read-backs send it unchanged, so Loki absorbs a re-send as the duplicate it is.

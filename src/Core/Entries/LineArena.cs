@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>Where received lines are written: 64 KiB chunks filled front to back, so a line costs its bytes and no
 /// allocation of its own. A filled chunk is simply left behind; the lines that point into it keep it alive, and the

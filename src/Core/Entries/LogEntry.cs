@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>Which Loki stream an entry belongs to: the <c>source</c> label. Streams are few and fixed so that a
 /// function never creates more than a handful of them (cardinality), and so the encoder can group without allocating.</summary>

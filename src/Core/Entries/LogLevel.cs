@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>A line's severity with Loki's names (what <c>detected_level</c> uses), so one query works across runtimes.</summary>
 public enum LogLevel : byte
@@ -12,7 +12,7 @@ public enum LogLevel : byte
     Fatal,
 }
 
-public static class LogLevels
+internal static class LogLevels
 {
     /// <summary>The name Loki uses; empty for <see cref="LogLevel.None"/>.</summary>
     public static string Name(this LogLevel level) => level switch

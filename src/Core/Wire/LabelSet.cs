@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>Renders a Prometheus label-set string, <c>{name="value", ...}</c>, as Loki's push API parses it:
 /// names sorted (as Grafana's own clients send them), values Go-quoted, empty values left out (Loki drops them).</summary>
-public static class LabelSet
+internal static class LabelSet
 {
     public static string Render(IEnumerable<KeyValuePair<string, string>> labels)
     {

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>A name/value pair of Loki structured metadata (<c>LabelPairAdapter</c> on the wire).</summary>
 public readonly record struct MetadataPair(string Name, string Value);

@@ -1,6 +1,5 @@
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Telemetry;
+namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>The invocation that lines are being logged in: between its <c>platform.start</c> and its
 /// <c>platform.runtimeDone</c>. Lines that carry no request id of their own get this one. The metadata of each level

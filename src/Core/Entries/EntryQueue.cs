@@ -2,9 +2,8 @@ using System.Collections;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using LanguageExt;
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>The entries waiting to be pushed, oldest first: an immutable queue of the arrays they came in (one per
 /// telemetry body). Taking in a body adds one node, where a <c>Seq&lt;LogEntry&gt;</c> added a node per line and

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace LokiLambdaExtension.Core.Loki.Protobuf;
+namespace LokiLambdaExtension.Core.Wire.Protobuf;
 
 /// <summary>Writes protobuf fields into a span that the caller sized with <see cref="ProtobufSize"/>.
 /// A ref struct like Google.Protobuf's <c>WriteContext</c>: the position is plain state, nothing is hidden or buffered,

@@ -1,11 +1,11 @@
 using System.Text;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>Keeps lines within Loki's <c>max_line_size</c>: a longer line is cut at a character boundary (never inside
 /// a UTF-8 sequence) and ends with a marker saying how many bytes were cut, so Loki never answers 400 for a line the
 /// extension sent and the reader knows the line is incomplete.</summary>
-public static class LineLimit
+internal static class LineLimit
 {
     public const int DefaultMaxBytes = 256 * 1024;
     public const int MinimumMaxBytes = 1024;

@@ -1,6 +1,6 @@
 using Snappier;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>Snappy's block format written over its own input, so a push needs one buffer instead of two.
 /// <para>A snappy block is the uncompressed length as a varint followed by elements, and the compressor works in
@@ -9,7 +9,7 @@ namespace LokiLambdaExtension.Core.Loki;
 /// sits at the end of the buffer; each fragment is compressed into a small scratch buffer and copied to the front,
 /// which never overtakes input not yet read, because the gap left before the input is the sum of what each fragment
 /// may grow by.</para></summary>
-public static class InPlaceSnappy
+internal static class InPlaceSnappy
 {
     /// <summary>Snappy's own fragment size (<c>kBlockSize</c>).</summary>
     private const int FragmentBytes = 1 << 16;

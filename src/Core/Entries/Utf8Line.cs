@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 
-namespace LokiLambdaExtension.Core.Loki;
+namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>A log line as the UTF-8 bytes Loki stores: a slice of an array that is written once and never changed
 /// (usually a <see cref="LineArena"/> chunk shared by many lines). Lines stay UTF-8 from the Telemetry API body to

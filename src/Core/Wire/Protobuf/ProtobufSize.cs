@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LokiLambdaExtension.Core.Loki.Protobuf;
+namespace LokiLambdaExtension.Core.Wire.Protobuf;
 
 /// <summary>Sizes of protobuf fields, computed before writing so that nested messages get their length prefix first
 /// (as Google.Protobuf's <c>CodedOutputStream.Compute*Size</c> do).</summary>

@@ -1,6 +1,5 @@
-using LokiLambdaExtension.Core.Loki;
 
-namespace LokiLambdaExtension.Core.Telemetry;
+namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>How records become entries, from configuration: the line size limit, the drop and mask patterns, and the
 /// metadata every entry carries (<c>function_version</c>, <c>log_stream</c>).</summary>
