@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 using LokiLambdaExtension.Tools.Receiver;
 
 namespace LokiLambdaExtension.EndToEnd;

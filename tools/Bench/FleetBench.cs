@@ -1,4 +1,4 @@
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 using LokiLambdaExtension.Tools.Receiver;
 
 /// <summary>N sandboxes of one function at once against a real Loki, first with Loki's default limits, then with

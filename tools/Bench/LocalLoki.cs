@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 using LokiLambdaExtension.Tools.Receiver;
 
 /// <summary>The real Loki a bench section runs against: the one its variable names (<c>LOKI_TEST_URL</c>,
@@ -27,7 +27,7 @@ internal sealed class LocalLoki : IAsyncDisposable
         string scripts = Path.GetFullPath(Path.Combine(ExtensionBinary.RepositoryRoot(), "..", "shared", "loki"));
         string dir = Path.Combine(Path.GetTempPath(), $"bench-loki-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo(Path.Combine(scripts, "start-loki")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "--port", LokiReceiver.FreeLoopbackPort().ToString(), "--dir", dir, "--" }.Concat(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        foreach (string argument in new[] { "--port", LoopbackPort.Free().ToString(), "--dir", dir, "--" }.Concat(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
             info.ArgumentList.Add(argument);
         }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 using LokiLambdaExtension.Tools.Receiver;
 
 // Figures of the real binary, each from its own fresh sandbox, written to artifacts/bench/results.json and printed.

@@ -45,7 +45,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = FreeLoopbackPort();
+            int port = LoopbackPort.Free();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             listener.Prefixes.Add($"http://localhost:{port}/"); // HttpListener routes by the Host header
@@ -129,7 +129,7 @@ public sealed class LokiReceiver : IAsyncDisposable
         {
             if (request.HttpMethod != "POST" || request.Url?.AbsolutePath != "/loki/api/v1/push")
             {
-                Answer(response, 404, "404 page not found");
+                PlainAnswer.Write(response, 404, "404 page not found");
                 return;
             }
             using var body = new MemoryStream();
@@ -155,15 +155,15 @@ public sealed class LokiReceiver : IAsyncDisposable
                     {
                         response.Headers["Retry-After"] = seconds.ToString();
                     }
-                    Answer(response, status.Code, status.Body);
+                    PlainAnswer.Write(response, status.Code, status.Body);
                     return;
                 case Fault.DropConnection:
                     Record(index, arrivedAt, request, 0, "connection dropped", 0, 0, 0, (int)body.Length);
-                    Answer(response, FaultRelay.DropStatus, "");
+                    PlainAnswer.Write(response, FaultRelay.DropStatus, "");
                     return;
             }
             var (code, answer) = _upstream is null ? Validate(index, arrivedAt, request, body.ToArray()) : await ForwardAsync(index, arrivedAt, request, body.ToArray());
-            Answer(response, fault is Fault.StoreThenDrop ? FaultRelay.DropStatus : code, answer);
+            PlainAnswer.Write(response, fault is Fault.StoreThenDrop ? FaultRelay.DropStatus : code, answer);
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
         {
@@ -287,27 +287,5 @@ public sealed class LokiReceiver : IAsyncDisposable
             _pushes.Add(new ReceivedPush(index, arrivedAt, status, answer, request.Headers["Authorization"],
                 request.Headers["X-Scope-OrgID"], request.ContentType, streams, stored, rejected, bodyBytes));
         }
-    }
-
-    private static void Answer(HttpListenerResponse response, int code, string body)
-    {
-        response.KeepAlive = false; // one request per connection: the relay can see each answer whole
-        response.StatusCode = code;
-        byte[] bytes = Encoding.UTF8.GetBytes(body);
-        response.ContentLength64 = bytes.Length;
-        if (bytes.Length > 0)
-        {
-            response.ContentType = "text/plain; charset=utf-8";
-            response.OutputStream.Write(bytes);
-        }
-        response.Close();
-    }
-
-    /// <summary>A loopback port free now (for a server of the tests or the bench to bind).</summary>
-    public static int FreeLoopbackPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 using LokiLambdaExtension.Tools.Receiver;
 using LokiLambdaExtension.Tools.Sandbox;
 

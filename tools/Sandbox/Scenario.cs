@@ -1,4 +1,4 @@
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 
 namespace LokiLambdaExtension.Tools.Sandbox;
 

@@ -1,6 +1,6 @@
 using LokiLambdaExtension.Tools.Receiver;
 using System.Globalization;
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 

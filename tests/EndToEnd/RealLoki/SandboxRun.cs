@@ -1,5 +1,5 @@
 using LokiLambdaExtension.Tools.Receiver;
-using LokiLambdaExtension.Tools.Emulator;
+using LokiLambdaExtension.Tools.LambdaEmulator;
 
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>A subscription as the platform accepted it, after the same validation the Telemetry API applies.</summary>
 public sealed record TelemetrySubscription(string Api, string? SchemaVersion, IReadOnlyList<string> Types,

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>The platform's side of the Telemetry API: buffers records as the subscription asks (maxItems, maxBytes,
 /// timeoutMs), POSTs them as JSON arrays to the subscriber, retries when the subscriber fails, and delivers nothing

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>The extension's SHUTDOWN summary line (<c>shutdown: received=… sent=… pushes=…</c>), read back.</summary>
 public static class ExtensionSummary

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>How to run the extension: which binary, which environment, and which platform behaviours to play.</summary>
 public sealed record SandboxOptions(string ExtensionPath)

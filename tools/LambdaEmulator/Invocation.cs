@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>A log record the function (or another extension) produces during an invocation.</summary>
 public abstract record TelemetryLine

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>Reads a live process's peak memory and CPU time from /proc.</summary>
 internal static class ProcessStats

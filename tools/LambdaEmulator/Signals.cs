@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>Freezing and thawing a process as Lambda freezes the sandbox between invocations.</summary>
 internal static partial class Signals

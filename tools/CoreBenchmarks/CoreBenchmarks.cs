@@ -2,7 +2,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Snappier;
 
-namespace LokiLambdaExtension.Benchmarks;
+namespace LokiLambdaExtension.CoreBenchmarks;
 
 /// <summary>The per-line work of the core on realistic data: 1,000 function lines of ~200 bytes with their metadata.</summary>
 [MemoryDiagnoser]

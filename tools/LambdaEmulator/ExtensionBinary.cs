@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LokiLambdaExtension.Tools.Emulator;
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>Finds the AOT-published extension binary, publishing it first when it is missing or older than the
 /// sources. Tests, the local sandbox and the bench all run the real binary, never the managed build.</summary>

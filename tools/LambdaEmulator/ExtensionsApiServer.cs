@@ -1,0 +1,251 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace LokiLambdaExtension.Tools.LambdaEmulator;
+
+/// <summary>The Extensions API as Lambda serves it, on a loopback port: register (the name must be the executable's),
+/// <c>/event/next</c> (one waiting call at a time, answered by the invocation script), init/exit errors (after which
+/// every call is refused), identifier checks, and the Telemetry and Logs API subscriptions. Every call that breaks
+/// the contract is recorded as a protocol error.</summary>
+internal sealed class ExtensionsApiServer : IAsyncDisposable
+{
+    private readonly SandboxOptions _options;
+    private readonly HttpListener _api;
+    private readonly TelemetryPlatform _telemetry;
+    private readonly List<string> _protocolErrors;
+    private readonly string _identifier = Guid.NewGuid().ToString();
+    private readonly string _extensionName;
+    private readonly Task _serving;
+    private TaskCompletionSource<HttpListenerContext> _nextCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _errorReported;
+
+    private ExtensionsApiServer(SandboxOptions options, HttpListener api, int port, TelemetryPlatform telemetry, List<string> protocolErrors)
+    {
+        _options = options;
+        _api = api;
+        _telemetry = telemetry;
+        _protocolErrors = protocolErrors;
+        RuntimeApi = $"127.0.0.1:{port}";
+        _extensionName = Path.GetFileName(options.ExtensionPath);
+        _serving = Task.Run(ServeAsync);
+    }
+
+    /// <summary>What <c>AWS_LAMBDA_RUNTIME_API</c> says: host and port.</summary>
+    public string RuntimeApi { get; }
+
+    public DateTimeOffset? RegisteredAt { get; private set; }
+
+    public DateTimeOffset? FirstNextAt { get; private set; }
+
+    public IReadOnlyList<string> ErrorReports { get; private set; } = [];
+
+    /// <summary>The extension's waiting <c>/event/next</c>, once it calls.</summary>
+    public Task<HttpListenerContext> NextCall => _nextCall.Task;
+
+    /// <summary>Binds the API on a free loopback port.</summary>
+    public static ExtensionsApiServer Start(SandboxOptions options, TelemetryPlatform telemetry, List<string> protocolErrors)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = FreePort();
+            var api = new HttpListener();
+            api.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                api.Start();
+                return new ExtensionsApiServer(options, api, port, telemetry, protocolErrors);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                api.Close();
+            }
+        }
+    }
+
+    public void RespondJson(HttpListenerContext context, int status, string json)
+    {
+        if (context.Request.Url!.AbsolutePath.EndsWith("/event/next", StringComparison.Ordinal))
+        {
+            // The next /event/next gets a fresh slot; this one is answered now.
+            Interlocked.Exchange(ref _nextCall, new TaskCompletionSource<HttpListenerContext>(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        try
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(json);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength64 = bytes.Length;
+            context.Response.OutputStream.Write(bytes);
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public void AddProtocolError(string error)
+    {
+        lock (_protocolErrors)
+        {
+            _protocolErrors.Add(error);
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _api.GetContextAsync();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or HttpListenerException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        HttpListenerRequest request = context.Request;
+        string path = request.Url!.AbsolutePath;
+        string body;
+        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync();
+        }
+        try
+        {
+            switch (request.HttpMethod, path)
+            {
+                case ("POST", "/2020-01-01/extension/register"):
+                    Register(context, body);
+                    return;
+                case ("GET", "/2020-01-01/extension/event/next"):
+                    if (CheckIdentifier(context, "event/next"))
+                    {
+                        if (_errorReported)
+                        {
+                            Refuse(context, 403, "Extension.Forbidden", "an error was reported; no further calls succeed");
+                            return;
+                        }
+                        FirstNextAt ??= DateTimeOffset.UtcNow;
+                        if (!_nextCall.TrySetResult(context))
+                        {
+                            Refuse(context, 403, "Extension.InvalidState", "another /event/next is already waiting");
+                        }
+                    }
+                    return;
+                case ("PUT", "/2022-07-01/telemetry") when !_options.TelemetryApiAvailable:
+                    Refuse(context, 404, "Telemetry.NotSupported", "the Telemetry API is not available here");
+                    return;
+                case ("PUT", "/2022-07-01/telemetry"):
+                    Subscribe(context, "telemetry", body);
+                    return;
+                case ("PUT", "/2020-08-15/logs"):
+                    Subscribe(context, "logs", body);
+                    return;
+                case ("POST", "/2020-01-01/extension/init/error" or "/2020-01-01/extension/exit/error"):
+                    if (CheckIdentifier(context, path))
+                    {
+                        _errorReported = true;
+                        ErrorReports = [.. ErrorReports, $"{path}: {request.Headers["Lambda-Extension-Function-Error-Type"]} {body}"];
+                        RespondJson(context, 202, """{"status":"OK"}""");
+                    }
+                    return;
+                default:
+                    AddProtocolError($"unknown call {request.HttpMethod} {path}");
+                    Refuse(context, 404, "InvalidRequest", $"no such API: {request.HttpMethod} {path}");
+                    return;
+            }
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Register(HttpListenerContext context, string body)
+    {
+        string? name = context.Request.Headers["Lambda-Extension-Name"];
+        if (name != _extensionName)
+        {
+            AddProtocolError($"register: Lambda-Extension-Name '{name}' is not the executable's file name '{_extensionName}'");
+            Refuse(context, 403, "Extension.InvalidName", "Lambda-Extension-Name must be the executable's file name");
+            return;
+        }
+        string[] events;
+        try
+        {
+            events = JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetString() ?? "").ToArray();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            AddProtocolError($"register: body is not {{\"events\":[...]}}: {body}");
+            Refuse(context, 400, "InvalidRequest", "body must be {\"events\":[...]}");
+            return;
+        }
+        if (events.Any(e => e is not ("INVOKE" or "SHUTDOWN")) || !events.Contains("SHUTDOWN"))
+        {
+            AddProtocolError($"register: events [{string.Join(",", events)}]");
+        }
+        RegisteredAt = DateTimeOffset.UtcNow;
+        context.Response.Headers["Lambda-Extension-Identifier"] = _identifier;
+        RespondJson(context, 200, $$"""{"functionName":"{{_options.FunctionName}}","functionVersion":"{{_options.FunctionVersion}}","handler":"index.handler"}""");
+    }
+
+    private void Subscribe(HttpListenerContext context, string api, string body)
+    {
+        if (!CheckIdentifier(context, api))
+        {
+            return;
+        }
+        var (subscription, error) = TelemetrySubscription.Parse(api, body);
+        if (subscription is null)
+        {
+            AddProtocolError($"{api} subscription refused: {error}");
+            Refuse(context, 400, "ValidationError", error!);
+            return;
+        }
+        _telemetry.Subscribe(subscription);
+        RespondJson(context, 200, "\"OK\"");
+    }
+
+    private bool CheckIdentifier(HttpListenerContext context, string call)
+    {
+        string? identifier = context.Request.Headers["Lambda-Extension-Identifier"];
+        if (identifier == _identifier)
+        {
+            return true;
+        }
+        AddProtocolError($"{call}: Lambda-Extension-Identifier '{identifier}' is not the registered one");
+        Refuse(context, 403, "Extension.InvalidIdentifier", "unknown Lambda-Extension-Identifier");
+        return false;
+    }
+
+    private void Refuse(HttpListenerContext context, int status, string errorType, string message) =>
+        RespondJson(context, status, $$"""{"errorType":"{{errorType}}","errorMessage":{{TelemetryPlatform.JsonString(message)}}}""");
+
+    private static int FreePort()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _api.Close();
+        try
+        {
+            await _serving;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or HttpListenerException)
+        {
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LokiLambdaExtension.Tools.Receiver;
+
+/// <summary>A loopback port free now (for a server of the tests or the bench to bind).</summary>
+public static class LoopbackPort
+{
+    public static int Free()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
+
+/// <summary>How the receiver answers: a status and a plain-text body, as Loki does, one request per connection.</summary>
+internal static class PlainAnswer
+{
+    public static void Write(HttpListenerResponse response, int code, string body)
+    {
+        response.KeepAlive = false; // one request per connection: the relay can see each answer whole
+        response.StatusCode = code;
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        response.ContentLength64 = bytes.Length;
+        if (bytes.Length > 0)
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            response.OutputStream.Write(bytes);
+        }
+        response.Close();
+    }
+}
