@@ -1,15 +1,17 @@
 using LanguageExt;
 using static LanguageExt.Prelude;
+using HashSetOfIds = System.Collections.Generic.HashSet<int>;
 
 namespace LokiLambdaExtension.Properties;
 
-/// <summary>Drives the pure lifecycle through a random but plausible world: invocations with deadlines, telemetry
-/// arriving only while the sandbox is thawed, timers firing when armed, pushes answered in every way Loki can answer
-/// (stored, rate limited with and without Retry-After, 5xx, 400, 413, 260, timeouts, stored-then-cut), and SHUTDOWN.
-/// It checks the delivery rules at every decision and keeps a ledger of what Loki stored.</summary>
+/// <summary>Drives the pure lifecycle through a world FsCheck generates (see <see cref="WorldMove"/>): invocations with
+/// deadlines, telemetry arriving only while the sandbox is thawed (platform.start, lines some of which the drop pattern
+/// keeps back, runtimeDone, logsDropped, late REPORTs), timers firing when armed, pushes answered in every way Loki can
+/// answer (stored, rate limited with and without Retry-After, 5xx, 400, 413, 260, timeouts, stored-then-cut, a crash
+/// inside the extension), a disk that sometimes refuses, and SHUTDOWN. It checks the delivery rules at every decision
+/// and keeps a ledger of what Loki stored.</summary>
 internal sealed class LifecycleSimulation
 {
-    private readonly Random _random;
     private readonly DeliveryPolicy _policy;
     private readonly LifecycleSettings _settings;
     private readonly List<string> _violations = [];
@@ -17,25 +19,34 @@ internal sealed class LifecycleSimulation
     private long _now = 1_700_000_000_000;
     private int _nextLine;
     private int _nextRequest;
+    private int _spills;
+    private int _roll;
     private string? _currentRequest;
+    private bool _startSent;
     private bool _runtimeDoneSent;
     private long _runtimeDoneAt;
     private long _pushNotAfter;
 
-    public LifecycleSimulation(int seed, DeliveryPolicy policy)
+    public LifecycleSimulation(DeliveryPolicy policy)
     {
-        _random = new Random(seed);
         _policy = policy;
-        _settings = LifecycleSettings.For(policy);
+        var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "", "", new LineFilter(new System.Text.RegularExpressions.Regex("^drop "), null));
+        _settings = LifecycleSettings.For(policy, shaping);
         _state = ExtensionState.Initial(policy);
     }
 
-    public List<int> Stored { get; } = [];
-    public System.Collections.Generic.HashSet<int> Settled { get; } = [];
+    private readonly SimulatedLoki _loki = new();
+
+    /// <summary>Line ids in the order Loki stored them.</summary>
+    public List<int> Stored => _loki.Stored;
+    /// <summary>Lines Loki refused for good: the core gave up on them, and said so.</summary>
+    public HashSetOfIds Settled => _loki.Settled;
+    /// <summary>Lines the drop pattern kept back: never to be stored.</summary>
+    public HashSetOfIds Filtered { get; } = [];
     public int ReceivedLines { get; private set; }
-    public bool MayDuplicate { get; private set; }
+    public bool MayDuplicate => _loki.MayDuplicate;
     /// <summary>Lines the core sent toward the spool, whether the write then succeeded or not.</summary>
-    public System.Collections.Generic.HashSet<int> SpillAttempted { get; } = [];
+    public HashSetOfIds SpillAttempted { get; } = [];
     public bool Exited { get; private set; }
 
     /// <summary>SHUTDOWN came during the drain, when Loki answers every push: nothing may be left unsent then.</summary>
@@ -50,14 +61,19 @@ internal sealed class LifecycleSimulation
     public Action<string>? Trace { get; init; }
 
     /// <summary>Loki stores every push at once: no failures, so nothing is reordered by retries or spooling.</summary>
-    public bool LokiAlwaysStores { get; init; }
+    public bool LokiAlwaysStores { get => _loki.AlwaysStores; init => _loki.AlwaysStores = value; }
 
-    public void Run(int steps)
+    public void Run(IEnumerable<WorldMove> moves)
     {
         Apply(new Initialized(_now));
-        for (int step = 0; step < steps && !Exited; step++)
+        foreach (WorldMove move in moves)
         {
-            Advance(step == steps - 1);
+            if (Exited)
+            {
+                break;
+            }
+            _roll = move.Roll;
+            Play(move);
         }
         // Drain: Loki answers everything, the runtime finishes, then SHUTDOWN, until the extension exits.
         for (int guard = 0; guard < 10_000 && !Exited; guard++)
@@ -70,9 +86,9 @@ internal sealed class LifecycleSimulation
             }
             else if (_state.Delivery.InFlight.Case is PushBatch batch)
             {
-                _now = Math.Min(_pushNotAfter, _now + _random.Next(0, 30));
-                Store(batch);
-                Apply(new PushFinished(_now, batch.Id, new PushOutcome.Delivered(), _random.NextDouble()));
+                _now = Math.Min(_pushNotAfter, _now + 10);
+                _loki.Store(batch);
+                Apply(new PushFinished(_now, batch.Id, new PushOutcome.Delivered(), 0.5));
             }
             else if (_state.TimerAtMs.Case is long at)
             {
@@ -87,9 +103,11 @@ internal sealed class LifecycleSimulation
         }
     }
 
-    private void Advance(bool last)
+    private void Play(WorldMove move)
     {
-        long target = _now + _random.Next(0, 60);
+        // Every move takes time (a wait its amount, anything else a little): what falls due meanwhile comes first, as it
+        // would in the shell, and the move is played after it.
+        long target = _now + (move.Kind == MoveKind.Wait ? move.Amount : 1 + move.Roll % 30);
         long pushDeadline = _state.Delivery.InFlight.IsSome ? _pushNotAfter : long.MaxValue;
         if (_state.TimerAtMs.Case is long timerAt && target >= timerAt && timerAt <= pushDeadline)
         {
@@ -101,142 +119,82 @@ internal sealed class LifecycleSimulation
         {
             // The shell cancels a push at its NotAfterMs: it ends then, stored or not.
             _now = Math.Max(_now, _pushNotAfter);
-            PushOutcome outcome = LokiAlwaysStores ? StoredOutcome(late)
-                : _random.Next(2) == 0 ? StoredThenCut(late) : new PushOutcome.Retryable("no answer in time", null, true);
-            Apply(new PushFinished(_now, late.Id, outcome, _random.NextDouble()));
+            PushOutcome outcome = _loki.CutOff(late, move.Roll);
+            Apply(new PushFinished(_now, late.Id, outcome, move.Roll / 100.0));
             return;
         }
         _now = target;
-        bool thawed = _state.Phase is not Phase.AwaitingEvent;
-        int choice = _random.Next(100);
-        if (_state.Delivery.InFlight.Case is PushBatch batch && choice < 45)
+        bool thawed = _state.Phase is not (Phase.AwaitingEvent or Phase.Exited);
+        switch (move.Kind)
         {
-            Apply(new PushFinished(_now, batch.Id, RandomOutcomes(batch), _random.NextDouble()));
-        }
-        else if (_state.Phase is Phase.AwaitingEvent && choice < 70)
-        {
-            if (last || _random.Next(40) == 0)
-            {
+            case MoveKind.Answer when _state.Delivery.InFlight.Case is PushBatch batch:
+                Apply(new PushFinished(_now, batch.Id, _loki.Answer(batch, move.Roll), move.Roll / 100.0));
+                break;
+            case MoveKind.Invoke when _state.Phase is Phase.AwaitingEvent && move.Roll >= 3:
+                _currentRequest = $"req-{++_nextRequest}";
+                (_startSent, _runtimeDoneSent) = (false, false);
+                Apply(new InvokeReceived(_now, _currentRequest, _now + move.Amount));
+                break;
+            case MoveKind.Shutdown or MoveKind.Invoke when _state.Phase is Phase.AwaitingEvent:
                 _currentRequest = null;
                 Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
-            }
-            else
-            {
-                _currentRequest = $"req-{++_nextRequest}";
-                _runtimeDoneSent = false;
-                Apply(new InvokeReceived(_now, _currentRequest, _now + _random.Next(300, 5000)));
-            }
-        }
-        else if (thawed)
-        {
-            Apply(new TelemetryReceived(_now, RandomTelemetry()));
+                break;
+            case MoveKind.Lines when thawed:
+                Apply(new TelemetryReceived(_now, _settings.Shaping.Filter.Sift(Lines(move.Amount), LineLimit.DefaultMaxBytes)));
+                break;
+            case MoveKind.RuntimeDone when thawed && _currentRequest is not null && !_runtimeDoneSent:
+                (_runtimeDoneSent, _runtimeDoneAt) = (true, _now);
+                Apply(new TelemetryReceived(_now, Seq1(Platform("platform.runtimeDone", TelemetryKind.RuntimeDone,
+                    new RecordFields { RequestId = _currentRequest, Status = "success" }))));
+                break;
+            case MoveKind.PlatformExtras when thawed:
+                Apply(new TelemetryReceived(_now, Seq1(move.Roll < 50
+                    ? Platform("platform.logsDropped", TelemetryKind.LogsDropped, new RecordFields { DroppedRecords = 3, DroppedBytes = 300, Reason = "too slow" })
+                    : Platform("platform.report", TelemetryKind.Report, new RecordFields { RequestId = $"req-{_nextRequest}", Status = "success" }))));
+                break;
         }
     }
 
-    private Seq<TelemetryRecord> RandomTelemetry()
+    private TelemetryRecord Platform(string type, TelemetryKind kind, RecordFields fields) =>
+        new(_now * 1_000_000, type, kind, null, Utf8Line.From("{}"), fields);
+
+    /// <summary>A body of function lines, after the invocation's platform.start when it has not come yet; one line in
+    /// five (by the roll) is one the drop pattern keeps back.</summary>
+    private Seq<TelemetryRecord> Lines(int count)
     {
         var records = Seq<TelemetryRecord>();
-        int lines = _random.Next(0, 6);
-        for (int i = 0; i < lines; i++)
+        if (_currentRequest is not null && !_startSent)
+        {
+            _startSent = true;
+            records = records.Add(Platform("platform.start", TelemetryKind.Start, new RecordFields { RequestId = _currentRequest }));
+        }
+        for (int i = 0; i < count; i++)
         {
             int id = ++_nextLine;
-            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {id}"), null, RecordFields.None));
+            bool dropped = (_roll + i) % 5 == 0;
+            (dropped ? Filtered : null)?.Add(id);
+            records = records.Add(new TelemetryRecord(_now * 1_000_000, "function", TelemetryKind.Function,
+                Utf8Line.From(dropped ? $"drop {id}" : $"line {id}"), null, RecordFields.None));
         }
-        ReceivedLines += lines;
-        if (_currentRequest is not null && !_runtimeDoneSent && _random.Next(3) == 0)
-        {
-            _runtimeDoneSent = true;
-            _runtimeDoneAt = _now;
-            records = records.Add(new TelemetryRecord(_now * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null,
-                Utf8Line.From("{}"), new RecordFields { RequestId = _currentRequest, Status = "success" }));
-        }
+        ReceivedLines += count;
         return records;
     }
 
-    /// <summary>Each stream of a batch is its own push request, answered on its own.</summary>
-    private StreamOutcomes RandomOutcomes(PushBatch batch)
-    {
-        StreamOutcomes outcomes = new PushOutcome.Delivered();
-        foreach (StreamKind stream in batch.Streams())
-        {
-            outcomes = outcomes.With(stream, RandomOutcome(batch.Only(s => s == stream)));
-        }
-        return outcomes;
-    }
-
-    private PushOutcome RandomOutcome(PushBatch batch) => LokiAlwaysStores ? StoredOutcome(batch) : _random.Next(12) switch
-    {
-        0 => new PushOutcome.Retryable("HTTP 429", RetryAfterMs: _random.Next(0, 3000), MayHaveBeenStored: false),
-        1 => new PushOutcome.Retryable("HTTP 429", RetryAfterMs: null, MayHaveBeenStored: false),
-        2 => new PushOutcome.Retryable("HTTP 503", null, MayHaveBeenStored: false),
-        3 => new PushOutcome.Retryable("connection refused", null, MayHaveBeenStored: false),
-        4 => StoredThenCut(batch),
-        5 => Settle(batch, new PushOutcome.Rejected(400, "line too long")),
-        6 => batch.Entries.Length == 1 ? Settle(batch, new PushOutcome.TooLarge()) : new PushOutcome.TooLarge(),
-        7 => Settle(batch, new PushOutcome.Blocked("ingestion blocked")),
-        _ => StoredOutcome(batch),
-    };
-
-    private PushOutcome StoredOutcome(PushBatch batch)
-    {
-        Store(batch);
-        return new PushOutcome.Delivered();
-    }
-
-    /// <summary>Loki stored the push, but the answer never arrived (a timeout or a cut connection).</summary>
-    private PushOutcome StoredThenCut(PushBatch batch)
-    {
-        Store(batch);
-        MayDuplicate = true;
-        return new PushOutcome.Retryable("timeout", null, MayHaveBeenStored: true);
-    }
-
-    private PushOutcome Settle(PushBatch batch, PushOutcome outcome)
-    {
-        // A single-entry 413 is rejected too; which lines the core gave up on is all that matters here.
-        foreach (var entry in batch.Entries)
-        {
-            Settled.Add(LineId(entry.Line));
-        }
-        return outcome;
-    }
-
-    private void Store(PushBatch batch)
-    {
-        foreach (var entry in batch.Entries)
-        {
-            if (entry.Line.StartsWith("line "u8))
-            {
-                Stored.Add(LineId(entry.Line));
-            }
-        }
-    }
-
-    private System.Collections.Generic.HashSet<int> PendingLines =>
-        [.. _state.Buffer.Entries.Select(e => LineId(e.Line)).Where(id => id > 0)];
-
-    private static int LineId(Utf8Line line) => line.StartsWith("line "u8) ? int.Parse(line.Span[5..]) : -1;
+    private static int LineId(Utf8Line line) => SimulatedLoki.LineId(line);
 
     /// <summary>The simulated spool: what was written, by file id.</summary>
     private readonly Dictionary<long, System.Collections.Immutable.ImmutableArray<LogEntry>> _disk = [];
 
     /// <summary>Every line id the core still holds somewhere: memory, in flight, being spilled, on disk, being read.</summary>
-    public System.Collections.Generic.HashSet<int> HeldLines
-    {
-        get
-        {
-            var held = new System.Collections.Generic.HashSet<int>(PendingLines);
-            foreach (var entry in _state.Delivery.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([])
-                         .Concat(_state.Spool.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
-                         .Concat(_disk.Values.SelectMany(e => e)))
-            {
-                held.Add(LineId(entry.Line));
-            }
-            return held;
-        }
-    }
+    public HashSetOfIds HeldLines =>
+    [
+        .. _state.Buffer.Entries.Concat(_state.Delivery.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([]))
+            .Concat(_state.Spool.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
+            .Concat(_disk.Values.SelectMany(e => e))
+            .Select(e => LineId(e.Line)).Where(id => id > 0),
+    ];
 
-    /// <summary>The disk answers at once: writes fail one time in ten, reads give back what was written.</summary>
+    /// <summary>The disk answers at once: one write in seven fails, reads give back what was written.</summary>
     private void AnswerSpool(Seq<Decision> decisions)
     {
         foreach (Decision decision in decisions)
@@ -245,7 +203,7 @@ internal sealed class LifecycleSimulation
             {
                 case SpillStarted spill:
                     SpillAttempted.UnionWith(spill.Entries.Select(e => LineId(e.Line)));
-                    bool fails = _random.Next(10) == 0;
+                    bool fails = ++_spills % 7 == 3;
                     if (!fails)
                     {
                         _disk[spill.File.Id] = spill.Entries;
