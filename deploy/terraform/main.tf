@@ -24,31 +24,25 @@ locals {
   layer_dir = "${path.module}/../../artifacts/layer"
 }
 
-resource "aws_lambda_layer_version" "loki_x86_64" {
-  layer_name               = "loki-lambda-extension-x86_64"
-  description              = "Ships Lambda logs and platform events to Grafana Loki (x86_64)"
-  filename                 = "${local.layer_dir}/loki-lambda-extension-x86_64.zip"
-  source_code_hash         = filebase64sha256("${local.layer_dir}/loki-lambda-extension-x86_64.zip")
-  compatible_architectures = ["x86_64"]
+# One layer per architecture: a layer's binary must match the function's.
+resource "aws_lambda_layer_version" "loki" {
+  for_each                 = { x86_64 = "x86_64", arm64 = "arm64 / Graviton" }
+  layer_name               = "loki-lambda-extension-${each.key}"
+  description              = "Ships Lambda logs and platform events to Grafana Loki (${each.value})"
+  filename                 = "${local.layer_dir}/loki-lambda-extension-${each.key}.zip"
+  source_code_hash         = filebase64sha256("${local.layer_dir}/loki-lambda-extension-${each.key}.zip")
+  compatible_architectures = [each.key]
 }
 
-resource "aws_lambda_layer_version" "loki_arm64" {
-  layer_name               = "loki-lambda-extension-arm64"
-  description              = "Ships Lambda logs and platform events to Grafana Loki (arm64 / Graviton)"
-  filename                 = "${local.layer_dir}/loki-lambda-extension-arm64.zip"
-  source_code_hash         = filebase64sha256("${local.layer_dir}/loki-lambda-extension-arm64.zip")
-  compatible_architectures = ["arm64"]
-}
-
-output "layer_arn_x86_64" { value = aws_lambda_layer_version.loki_x86_64.arn }
-output "layer_arn_arm64" { value = aws_lambda_layer_version.loki_arm64.arn }
+output "layer_arn_x86_64" { value = aws_lambda_layer_version.loki["x86_64"].arn }
+output "layer_arn_arm64" { value = aws_lambda_layer_version.loki["arm64"].arn }
 
 # Attaching it to a function of yours (the layer must match the function's architecture):
 #
 # resource "aws_lambda_function" "orders_api" {
 #   function_name = "orders-api"
 #   architectures = ["arm64"]
-#   layers        = [aws_lambda_layer_version.loki_arm64.arn]
+#   layers        = [aws_lambda_layer_version.loki["arm64"].arn]
 #   # runtime, handler, role, filename ... as you have them
 #   environment {
 #     variables = {

@@ -1,6 +1,4 @@
 using System.Text;
-using LokiLambdaExtension.Tools.LambdaEmulator;
-using LokiLambdaExtension.Tools.Receiver;
 
 namespace LokiLambdaExtension.EndToEnd;
 

@@ -1,5 +1,3 @@
-using LokiLambdaExtension.Tools.LambdaEmulator;
-
 namespace LokiLambdaExtension.EndToEnd;
 
 /// <summary>Publishes the AOT binary once per run (or takes LOKI_EXTENSION_BINARY, e.g. an arm64 build under qemu).</summary>

@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using LokiLambdaExtension.Tools.LambdaEmulator;
-using LokiLambdaExtension.Tools.Receiver;
 
 namespace LokiLambdaExtension.EndToEnd;
 

@@ -1,6 +1,3 @@
-using LokiLambdaExtension.Tools.LambdaEmulator;
-using LokiLambdaExtension.Tools.Receiver;
-
 namespace LokiLambdaExtension.EndToEnd;
 
 [Collection(ExtensionCollection.Name)]

@@ -1,6 +1,4 @@
 using System.Globalization;
-using LokiLambdaExtension.Tools.LambdaEmulator;
-using LokiLambdaExtension.Tools.Receiver;
 
 namespace LokiLambdaExtension.EndToEnd;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using LokiLambdaExtension.Tools.LambdaEmulator;
-using LokiLambdaExtension.Tools.Receiver;
 
 namespace LokiLambdaExtension.EndToEnd;
 

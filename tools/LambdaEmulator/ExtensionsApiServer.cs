@@ -28,7 +28,7 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
         _protocolErrors = protocolErrors;
         RuntimeApi = $"127.0.0.1:{port}";
         _extensionName = Path.GetFileName(options.ExtensionPath);
-        _serving = Task.Run(ServeAsync);
+        _serving = Task.Run(() => HttpListenerLoop.ServeAsync(_api, HandleAsync));
     }
 
     /// <summary>What <c>AWS_LAMBDA_RUNTIME_API</c> says: host and port.</summary>
@@ -89,23 +89,6 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
         lock (_protocolErrors)
         {
             _protocolErrors.Add(error);
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (true)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _api.GetContextAsync();
-            }
-            catch (Exception e) when (e is ObjectDisposedException or HttpListenerException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class LokiReceiver : IAsyncDisposable
         _upstream = options.Upstream is { } upstream ? new UpstreamLoki(upstream) : null;
         _relay = new FaultRelay(new IPEndPoint(IPAddress.Loopback, port));
         BaseUrl = new Uri($"http://127.0.0.1:{_relay.Port}");
-        _serving = Task.Run(ServeAsync);
+        _serving = Task.Run(() => HttpListenerLoop.ServeAsync(_listener, HandleAsync, _stop.Token));
     }
 
     public Uri BaseUrl { get; }
@@ -101,23 +101,6 @@ public sealed class LokiReceiver : IAsyncDisposable
         }
         catch (Exception e) when (e is ObjectDisposedException or HttpListenerException or OperationCanceledException)
         {
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is ObjectDisposedException or HttpListenerException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
         }
     }
 

@@ -1,6 +1,3 @@
-using LokiLambdaExtension.Tools.LambdaEmulator;
-using LokiLambdaExtension.Tools.Receiver;
-
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>Many sandboxes of one function writing the same streams of a real Loki: what Loki keeps is read back

@@ -1,6 +1,4 @@
-using LokiLambdaExtension.Tools.Receiver;
 using System.Globalization;
-using LokiLambdaExtension.Tools.LambdaEmulator;
 
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 

@@ -1,6 +1,3 @@
-using LokiLambdaExtension.Tools.Receiver;
-using LokiLambdaExtension.Tools.LambdaEmulator;
-
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>Several sandboxes of a busy function against a Loki with tight rate limits (<see cref="RealLoki.TightFlags"/>):

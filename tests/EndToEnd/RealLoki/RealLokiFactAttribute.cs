@@ -1,5 +1,3 @@
-using LokiLambdaExtension.Tools.Receiver;
-
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>A test against a real Loki (what Loki stores, drops, de-duplicates or refuses is judged there, not by the

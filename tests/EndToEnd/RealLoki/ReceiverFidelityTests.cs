@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using LokiLambdaExtension.Tools.Receiver;
 using LokiLambdaExtension.Tools.Receiver.Proto;
 using Snappier;
 

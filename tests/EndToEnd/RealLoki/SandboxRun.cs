@@ -1,6 +1,3 @@
-using LokiLambdaExtension.Tools.Receiver;
-using LokiLambdaExtension.Tools.LambdaEmulator;
-
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
 /// <summary>One emulated sandbox of a function, played to its end (invocations, then SHUTDOWN), and what it said.</summary>
