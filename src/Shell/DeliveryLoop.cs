@@ -37,8 +37,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         }
         if (!result.Records.IsEmpty)
         {
-            Seq<TelemetryRecord> records = config.Shaping.Filter.Sift(result.Records, config.Shaping.MaxLineBytes);
-            Observe(new TelemetryReceived(ShellClock.NowMs, records, BodyDigest.Of(body.Span)));
+            LineVerdicts? verdicts = config.Shaping.Filter.Sift(result.Records, config.Shaping.MaxLineBytes);
+            Observe(new TelemetryReceived(ShellClock.NowMs, result.Records, BodyDigest.Of(body.Span), verdicts));
         }
     }
 

@@ -20,9 +20,9 @@ public sealed class FilteredBodyTests
         var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "", "", new LineFilter(new Regex(dropPattern), null));
 
         var settings = LifecycleSettings.For(DeliveryPolicy.Default, shaping);
-        var records = shaping.Filter.Sift(parsed.Records, shaping.MaxLineBytes);
+        var verdicts = shaping.Filter.Sift(parsed.Records, shaping.MaxLineBytes);
 
-        var (state, _) = Lifecycle.Step(settings, ExtensionState.Initial(DeliveryPolicy.Default), new TelemetryReceived(0, records));
+        var (state, _) = Lifecycle.Step(settings, ExtensionState.Initial(DeliveryPolicy.Default), new TelemetryReceived(0, parsed.Records, Verdicts: verdicts));
 
         string[] expected = dropsSome ? [.. lines.Where(l => l.StartsWith("keep", StringComparison.Ordinal))] : lines;
         Assert.Equal(expected, state.Buffer.Entries.Select(e => e.Line.ToString()));
@@ -30,7 +30,7 @@ public sealed class FilteredBodyTests
         Assert.All(state.Buffer.Entries, e => Assert.Equal(!dropsSome, e.Line.SharesArrayWith(stillInTheArena)));
         Assert.Equal((40L, dropsSome ? 30L : 0L, 0L), (state.Counters.Received, state.Counters.Filtered, state.Counters.Dropped));
 
-        (state, _) = Lifecycle.Step(settings, state, new TelemetryReceived(0, records));
+        (state, _) = Lifecycle.Step(settings, state, new TelemetryReceived(0, parsed.Records, Verdicts: verdicts));
         Assert.Equal((80L, dropsSome ? 60L : 0L), (state.Counters.Received, state.Counters.Filtered));
     }
 }

@@ -140,7 +140,8 @@ internal sealed class LifecycleSimulation
                 Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
                 break;
             case MoveKind.Lines when thawed:
-                Apply(new TelemetryReceived(_now, _settings.Shaping.Filter.Sift(Lines(move.Amount), LineLimit.DefaultMaxBytes)));
+                Seq<TelemetryRecord> lines = Lines(move.Amount);
+                Apply(new TelemetryReceived(_now, lines, Verdicts: _settings.Shaping.Filter.Sift(lines, LineLimit.DefaultMaxBytes)));
                 break;
             case MoveKind.RuntimeDone when thawed && _currentRequest is not null && !_runtimeDoneSent:
                 (_runtimeDoneSent, _runtimeDoneAt) = (true, _now);

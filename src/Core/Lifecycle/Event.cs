@@ -35,8 +35,9 @@ public sealed record NextFailed(long NowMs, string Reason) : Observation(NowMs);
 public sealed record ShippingStopped(long NowMs, string Reason) : Observation(NowMs);
 
 /// <summary>The platform delivered a Telemetry API body (its <paramref name="Digest"/>, when the shell took one: a body
-/// delivered again is not shipped twice).</summary>
-public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null) : Observation(NowMs);
+/// delivered again is not shipped twice), with what the drop and mask patterns made of its records, when there are
+/// patterns (<see cref="LineFilter.Sift"/>).</summary>
+public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null, LineVerdicts? Verdicts = null) : Observation(NowMs);
 
 /// <summary>A batch's push requests (one per stream) all ended, each with its own outcome. <paramref name="Jitter"/> is
 /// a uniform sample in [0, 1) for retry backoff: randomness comes from the shell so the core stays deterministic.</summary>

@@ -39,8 +39,11 @@ internal static class Intake
         var kept = new LogEntry[records.Count];
         int keptCount = 0;
         (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
+        LineVerdicts? verdicts = telemetry.Verdicts;
+        int index = -1;
         foreach (TelemetryRecord record in records)
         {
+            index++;
             if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefixUtf8) == true)
             {
                 continue; // the extension's own stdout, coming back: shipping it would feed on itself
@@ -50,7 +53,7 @@ internal static class Intake
             {
                 context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), shaping);
             }
-            switch (record.Filter)
+            switch (verdicts?.Outcomes[index] ?? FilterOutcome.Kept)
             {
                 case FilterOutcome.Dropped:
                     filtered++;
@@ -60,8 +63,9 @@ internal static class Intake
                     maskTimeoutBytes += LogEntries.From(in record, shaping, context, ref lastRequest).ApproximateBytes;
                     break;
                 default:
-                    LogEntry entry;
-                    (entry, stamps) = stamps.Stamp(LogEntries.From(in record, shaping, context, ref lastRequest));
+                    LogEntry entry = LogEntries.From(in record, shaping, context, ref lastRequest);
+                    entry = verdicts?.Masked[index] is { } masked ? entry with { Line = masked } : entry;
+                    (entry, stamps) = stamps.Stamp(entry);
                     kept[keptCount++] = entry;
                     bytes += entry.ApproximateBytes;
                     break;

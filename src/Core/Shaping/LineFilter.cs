@@ -20,25 +20,25 @@ public sealed record LineFilter(Regex? Drop, Regex? Mask)
 
     public bool IsNone => Drop is null && Mask is null;
 
-    /// <summary>Runs the patterns over each record's line where the body is parsed, off the decision loop: the records
-    /// come back marked (and masked lines cut to <paramref name="maxLineBytes"/> again), in their order, none removed,
-    /// since a dropped line's record still tells where its invocation begins or ends.</summary>
-    public LanguageExt.Seq<TelemetryRecord> Sift(LanguageExt.Seq<TelemetryRecord> records, int maxLineBytes)
+    /// <summary>Runs the patterns over each record's line where the body is parsed, off the decision loop; null when
+    /// there are no patterns. The verdicts sit beside the records rather than in them: a record is kept small, as a
+    /// body's worth of them must stay off the large-object heap.</summary>
+    public LineVerdicts? Sift(LanguageExt.Seq<TelemetryRecord> records, int maxLineBytes)
     {
         if (IsNone)
         {
-            return records;
+            return null;
         }
-        var sifted = new TelemetryRecord[records.Count];
+        var outcomes = new FilterOutcome[records.Count];
+        var masked = new Utf8Line?[records.Count];
         int index = 0;
         foreach (TelemetryRecord record in records)
         {
             FilterResult result = Apply(LogEntries.LineOf(in record, maxLineBytes));
-            sifted[index++] = result.Outcome == FilterOutcome.Masked
-                ? record with { Filter = FilterOutcome.Masked, Masked = LineLimit.Truncate(result.Line!.Value, maxLineBytes) }
-                : record with { Filter = result.Outcome };
+            outcomes[index] = result.Outcome;
+            masked[index++] = result.Outcome == FilterOutcome.Masked ? LineLimit.Truncate(result.Line!.Value, maxLineBytes) : null;
         }
-        return LanguageExt.Seq.create(sifted);
+        return new LineVerdicts(outcomes, masked);
     }
 
     public FilterResult Apply(Utf8Line line)
@@ -88,3 +88,7 @@ public enum FilterOutcome
 }
 
 public readonly record struct FilterResult(Utf8Line? Line, FilterOutcome Outcome);
+
+/// <summary>What the drop and mask patterns made of each record of a body, by index: its outcome, and for a masked
+/// line, the line to ship instead of the record's own (cut to the line limit again).</summary>
+public sealed record LineVerdicts(FilterOutcome[] Outcomes, Utf8Line?[] Masked);

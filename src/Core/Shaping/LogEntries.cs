@@ -11,9 +11,8 @@ internal static class LogEntries
 
     /// <param name="lastRequest">The memo of the last request named outside any invocation (see
     /// <see cref="EntryShaping.ForRequest"/>), updated when the record names another.</param>
-    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context, ref InvocationContext? lastRequest)
-    {
-        LogEntry entry = record.Kind switch
+    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context, ref InvocationContext? lastRequest) =>
+        record.Kind switch
         {
             TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context, ref lastRequest),
             TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context, ref lastRequest),
@@ -21,8 +20,6 @@ internal static class LogEntries
                 shaping.ForPlatform("unparsed", null, null, [])),
             _ => Platform(in record, shaping, context),
         };
-        return record.Masked is { } masked ? entry with { Line = masked } : entry;
-    }
 
     /// <summary>The line the entry of <paramref name="record"/> carries, cut to <paramref name="maxLineBytes"/>: what the
     /// drop and mask patterns read.</summary>

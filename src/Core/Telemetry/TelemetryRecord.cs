@@ -7,18 +7,13 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <param name="Text">The record when it is a string (text log lines), without its trailing newline.</param>
 /// <param name="Json">The record as compact JSON when it is not a string (JSON log lines, platform records).</param>
 /// <param name="Fields">Known fields of an object record; <see cref="RecordFields.None"/> for a string record.</param>
-/// <param name="Filter">What the drop and mask patterns made of the record's line (<see cref="LineFilter.Sift"/>).</param>
-/// <param name="Masked">The line with the mask pattern's matches hidden, when <paramref name="Filter"/> is
-/// <see cref="FilterOutcome.Masked"/>: the entry's line instead of the record's own.</param>
 public readonly record struct TelemetryRecord(
     long UnixNanos,
     string Type,
     TelemetryKind Kind,
     Utf8Line? Text,
     Utf8Line? Json,
-    RecordFields Fields,
-    FilterOutcome Filter = FilterOutcome.Kept,
-    Utf8Line? Masked = null)
+    RecordFields Fields)
 {
     public string? RequestId => Fields.RequestId;
 }
