@@ -6,14 +6,8 @@ namespace LokiLambdaExtension.Properties;
 
 public sealed class ConfigProperties
 {
-    private static readonly string[] Variables =
-    [
-        "LOKI_PUSH_URL", "LOKI_AUTH_TOKEN", "LOKI_USERNAME", "LOKI_PASSWORD", "LOKI_TENANT_ID", "LOKI_HEADERS",
-        "LOKI_SERVICE_NAME", "LOKI_LABELS", "LOKI_TELEMETRY_TYPES", "LOKI_EXTENSION_PORT", "LOKI_BUFFER_MAX_ITEMS",
-        "LOKI_BUFFER_MAX_BYTES", "LOKI_BUFFER_TIMEOUT_MS", "LOKI_FLUSH_TIMEOUT_MS", "LOKI_MAX_LINE_BYTES",
-        "LOKI_DROP_PATTERN", "LOKI_MASK_PATTERN", "LOKI_LOG_LEVEL", "LOKI_FAIL_ON_CONFIG_ERROR", "AWS_LAMBDA_FUNCTION_NAME",
-        "LOKI_MAX_BUFFER_MB", "LOKI_SPOOL_DIR", "LOKI_SPOOL_MAX_MB", "LOKI_FLUSH_STRATEGY",
-    ];
+    /// <summary>Every declared variable, and the one of Lambda's that the reader uses as a fallback.</summary>
+    private static readonly string[] Variables = [.. ConfigValues.VariableNames, "AWS_LAMBDA_FUNCTION_NAME"];
 
     /// <summary>Values people actually type wrong, and anything at all.</summary>
     private static readonly Gen<string> Values = Gen.OneOf(
@@ -25,7 +19,7 @@ public sealed class ConfigProperties
 
     private static readonly Arbitrary<Dictionary<string, string>> Environments =
         (from values in Values.ArrayOf(Variables.Length)
-         from mask in Gen.Choose(0, (1 << 24) - 1)
+         from mask in Gen.Choose(0, (1 << Variables.Length) - 1)
          select Variables.Select((name, i) => (name, value: values[i], set: (mask >> i & 1) == 1))
              .Where(v => v.set).ToDictionary(v => v.name, v => v.value)).ToArbitrary();
 
@@ -48,7 +42,7 @@ public sealed class ConfigProperties
 
     [Property(MaxTest = 300)]
     public Property Read_SecretsInAnyShape_NeverAppearInAProblem() =>
-        Prop.ForAll(Environments, Gen.Elements("LOKI_AUTH_TOKEN", "LOKI_PASSWORD", "LOKI_HEADERS").ToArbitrary(), (environment, secretVariable) =>
+        Prop.ForAll(Environments, Gen.Elements([.. ConfigValues.SecretVariables]).ToArbitrary(), (environment, secretVariable) =>
         {
             const string secret = "s3cr3t-Zq9";
             environment[secretVariable] = secretVariable == "LOKI_HEADERS" ? $"X-Api-Key={secret}\n,Bad Name={secret}" : secret + "\u0001";

@@ -17,57 +17,44 @@ public static class ConfigReader
     public const string DefaultSpoolDirectory = "/tmp/loki-lambda-extension-spool";
     private const string PushPath = "/loki/api/v1/push";
 
-    /// <summary>The variables whose values are secrets: never printed, not even in part.</summary>
-    public static readonly IReadOnlySet<string> SecretVariables =
-        new System.Collections.Generic.HashSet<string> { "LOKI_AUTH_TOKEN", "LOKI_PASSWORD", "LOKI_HEADERS" };
+    /// <summary>The variables whose values are secrets: never printed, not even in part (declared in <see cref="ConfigValues"/>).</summary>
+    public static IReadOnlySet<string> SecretVariables => ConfigValues.SecretVariables;
 
+    /// <summary>Parses every declared variable (the generated <see cref="ConfigValues.Read"/>), then applies the rules that
+    /// span several variables or turn a value into a setting.</summary>
     public static (ExtensionConfig Config, Seq<string> Problems) Read(IReadOnlyDictionary<string, string> environment)
     {
         var problems = new List<string>();
         var env = new EnvironmentValues(environment, problems);
-
-        var pushUri = ParsePushUrl(env.Get(PushUrlVariable));
-        pushUri.IfLeft(problems.Add);
+        ConfigValues values = ConfigValues.Read(env, problems);
 
         string functionName = env.Get("AWS_LAMBDA_FUNCTION_NAME") is { Length: > 0 } name ? name : "unknown_function";
-        var common = new List<KeyValuePair<string, string>>
+        var labels = new List<KeyValuePair<string, string>>
         {
-            new("service_name", env.Get(ServiceNameVariable) is { Length: > 0 } service ? service : functionName),
+            new("service_name", values.ServiceName.Length > 0 ? values.ServiceName : functionName),
             new("function_name", functionName),
             new("cloud_region", env.Get("AWS_REGION")),
         };
-        var (extra, labelProblems) = ExtraLabels.Parse(env.Get(ExtraLabels.Variable), ["service_name", "function_name", "cloud_region", "source"]);
-        problems.AddRange(labelProblems);
-        common.AddRange(extra);
+        labels.AddRange(values.Labels);
 
-        int maxLineBytes = env.Int(MaxLineBytesVariable, LineLimit.DefaultMaxBytes, LineLimit.MinimumMaxBytes, 64 * 1024 * 1024, "number of bytes");
-        int port = env.Int("LOKI_EXTENSION_PORT", DefaultPort, 1, 65535, "port number");
+        int port = values.ListenerPort;
         if (port == 9001)
         {
             problems.Add($"LOKI_EXTENSION_PORT='9001' is reserved by Lambda: give another port; using {DefaultPort}");
             port = DefaultPort;
         }
-        var buffering = new TelemetryBuffering(
-            env.Clamped("LOKI_BUFFER_MAX_ITEMS", 1000, 1000, 10_000),
-            env.Clamped("LOKI_BUFFER_MAX_BYTES", 262_144, 262_144, 1_048_576),
-            env.Clamped("LOKI_BUFFER_TIMEOUT_MS", 25, 25, 30_000));
+        var buffering = new TelemetryBuffering(values.BufferMaxItems, values.BufferMaxBytes, values.BufferTimeoutMs);
         var delivery = DeliveryPolicy.Default with
         {
-            FlushBudgetMs = env.Int("LOKI_FLUSH_TIMEOUT_MS", (int)DeliveryPolicy.Default.FlushBudgetMs, 0, 60_000, "number of milliseconds"),
+            FlushBudgetMs = values.FlushTimeoutMs,
             // The platform flushes its buffer every timeoutMs: wait that long, twice, for the last delivery at SHUTDOWN.
             LingerMs = Math.Max(DeliveryPolicy.Default.LingerMs, 2L * buffering.TimeoutMs + 50),
-            Flush = FlushStrategyOf(env.Get("LOKI_FLUSH_STRATEGY"), problems),
-            MaxBufferBytes = env.Int("LOKI_MAX_BUFFER_MB", 16, 1, 1024, "number of MiB") * 1024L * 1024,
-            SpoolMaxBytes = env.Int("LOKI_SPOOL_MAX_MB", 64, 0, 10_240, "number of MiB (0 turns the spool off)") * 1024L * 1024,
+            Flush = values.Flush,
+            MaxBufferBytes = values.MaxBufferMb * 1024L * 1024,
+            SpoolMaxBytes = values.SpoolMaxMb * 1024L * 1024,
         };
-        string spoolDirectory = env.Get("LOKI_SPOOL_DIR");
-        if (spoolDirectory.Length > 0 && !Path.IsPathFullyQualified(spoolDirectory))
-        {
-            problems.Add($"LOKI_SPOOL_DIR='{spoolDirectory}' is not an absolute path: give e.g. /tmp/loki-spool; using {DefaultSpoolDirectory}");
-            spoolDirectory = "";
-        }
 
-        var filter = new LineFilter(env.Pattern("LOKI_DROP_PATTERN"), env.Pattern("LOKI_MASK_PATTERN"));
+        var filter = new LineFilter(values.DropPattern, values.MaskPattern);
         bool maskBroken = env.Get("LOKI_MASK_PATTERN").Length > 0 && filter.Mask is null;
         if (maskBroken)
         {
@@ -76,39 +63,18 @@ public static class ConfigReader
         }
 
         var config = new ExtensionConfig(
-            PushUri: maskBroken ? None : pushUri.ToOption(),
-            Headers: Headers(env, problems),
+            PushUri: maskBroken ? None : values.PushUri,
+            Headers: Headers(values, problems),
             ListenerPort: port,
-            Labels: StreamLabels.Create(common),
-            Shaping: new EntryShaping(maxLineBytes, env.Get("AWS_LAMBDA_FUNCTION_VERSION"), env.Get("AWS_LAMBDA_LOG_STREAM_NAME"), filter),
-            TelemetryTypes: TelemetryTypes(env, problems),
+            Labels: StreamLabels.Create(labels),
+            Shaping: new EntryShaping(values.MaxLineBytes, env.Get("AWS_LAMBDA_FUNCTION_VERSION"), env.Get("AWS_LAMBDA_LOG_STREAM_NAME"), filter),
+            TelemetryTypes: values.TelemetryTypes,
             Buffering: buffering,
             Delivery: delivery,
-            SpoolDirectory: spoolDirectory.Length > 0 ? spoolDirectory : DefaultSpoolDirectory,
-            Verbosity: env.Choice("LOKI_LOG_LEVEL", Verbosity.Info,
-                ("debug", Verbosity.Debug), ("info", Verbosity.Info), ("warn", Verbosity.Warn), ("error", Verbosity.Error)),
-            FailOnConfigError: env.Choice("LOKI_FAIL_ON_CONFIG_ERROR", false, ("true", true), ("false", false)));
+            SpoolDirectory: values.SpoolDirectory,
+            Verbosity: values.Verbosity,
+            FailOnConfigError: values.FailOnConfigError);
         return (config, toSeq(problems.ToArray()));
-    }
-
-    /// <summary><c>end</c>, <c>adaptive</c> or <c>periodic,MS</c> (100 to 60000 ms).</summary>
-    private static FlushStrategy FlushStrategyOf(string text, List<string> problems)
-    {
-        string[] parts = text.ToLowerInvariant().Split(',', StringSplitOptions.TrimEntries);
-        switch (parts)
-        {
-            case [""] or ["end"]:
-                return FlushStrategy.End;
-            case ["adaptive"]:
-                return FlushStrategy.Adaptive;
-            case ["periodic", var ms] when int.TryParse(ms, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int period)
-                                        && period is >= 100 and <= 60_000:
-                return new FlushStrategy(FlushMode.Periodic, period);
-            default:
-                problems.Add($"LOKI_FLUSH_STRATEGY='{(text.Length <= 80 ? text : text[..79] + "…")}' is not end, adaptive or periodic,MS " +
-                             "(MS from 100 to 60000); using end");
-                return FlushStrategy.End;
-        }
     }
 
     /// <summary>A base URL gets the push path appended; a URL that already ends in it is used as it is.</summary>
@@ -142,12 +108,14 @@ public static class ConfigReader
     public static Option<string> AuthorizationHeader(string token) =>
         token.Length == 0 ? None : token.Contains(' ') ? token : $"Bearer {token}";
 
-    private static Seq<HttpHeader> Headers(EnvironmentValues env, List<string> problems)
+    /// <summary>Authorization (a token, or basic auth: both parts or neither, the token winning), the tenant, and the
+    /// extra headers, none of which may replace another.</summary>
+    private static Seq<HttpHeader> Headers(ConfigValues values, List<string> problems)
     {
         var headers = new List<HttpHeader>();
-        string token = env.Get("LOKI_AUTH_TOKEN");
-        string user = env.Get("LOKI_USERNAME");
-        string password = env.Get("LOKI_PASSWORD");
+        string token = values.AuthToken;
+        string user = values.Username;
+        string password = values.Password;
         if (token.Length > 0 && (user.Length > 0 || password.Length > 0))
         {
             problems.Add("LOKI_AUTH_TOKEN and LOKI_USERNAME/LOKI_PASSWORD are both set: give one way to authenticate; " +
@@ -181,7 +149,7 @@ public static class ConfigReader
             }
         }
 
-        string tenant = env.Get("LOKI_TENANT_ID");
+        string tenant = values.TenantId;
         if (tenant.Length > 0)
         {
             if (tenant.Length <= 150 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || "!-_.*'()".Contains(c)) && tenant is not ("." or ".."))
@@ -195,7 +163,7 @@ public static class ConfigReader
             }
         }
 
-        foreach (string item in env.Get("LOKI_HEADERS").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (string item in values.ExtraHeaders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             int equals = item.IndexOf('=');
             string headerName = equals < 0 ? item : item[..equals].Trim();
@@ -218,22 +186,6 @@ public static class ConfigReader
             }
         }
         return toSeq(headers.ToArray());
-    }
-
-    private static Seq<string> TelemetryTypes(EnvironmentValues env, List<string> problems)
-    {
-        string text = env.Get("LOKI_TELEMETRY_TYPES");
-        string[] known = ["platform", "function", "extension"];
-        var types = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => t.ToLowerInvariant()).Distinct().ToList();
-        var unknown = types.Where(t => !known.Contains(t)).ToList();
-        if (unknown.Count > 0)
-        {
-            problems.Add($"LOKI_TELEMETRY_TYPES has unknown types '{string.Join(",", unknown)}': give any of platform,function,extension; " +
-                         "they are skipped");
-        }
-        var valid = types.Where(known.Contains).ToArray();
-        return valid.Length > 0 ? toSeq(valid) : Seq("platform", "function");
     }
 
     private static bool IsToken(string name) =>
