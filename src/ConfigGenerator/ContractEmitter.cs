@@ -38,6 +38,15 @@ internal static class ContractEmitter
         code.AppendLine("    public static global::System.Collections.Generic.IReadOnlySet<string> SecretVariables { get; } =");
         code.AppendLine($"        new global::System.Collections.Generic.HashSet<string>(global::System.StringComparer.Ordinal) {{ {string.Join(", ", variables.Where(v => v.Secret).Select(v => Literal(v.Name)))} }};");
         code.AppendLine();
+        code.AppendLine("    /// <summary>Each variable's name, by the property it fills: code names a variable through these, never with a literal.</summary>");
+        code.AppendLine("    public static class Names");
+        code.AppendLine("    {");
+        foreach (Variable v in variables)
+        {
+            code.AppendLine($"        public const string {v.Property} = {Literal(v.Name)};");
+        }
+        code.AppendLine("    }");
+        code.AppendLine();
         code.AppendLine("    /// <summary>Every declared variable, in declaration order.</summary>");
         code.AppendLine($"    public static global::System.Collections.Generic.IReadOnlyList<string> VariableNames {{ get; }} = [{string.Join(", ", variables.Select(v => Literal(v.Name)))}];");
         code.AppendLine();

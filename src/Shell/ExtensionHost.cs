@@ -45,7 +45,7 @@ internal static class ExtensionHost
         {
             // Asked for: a configuration error fails the function's init, so a bad deploy is caught at once.
             await lambda.ReportInitErrorAsync("Extension.ConfigError", string.Join("; ", problems));
-            ExtensionLog.Error("LOKI_FAIL_ON_CONFIG_ERROR=true: reported the configuration error to Lambda (init fails)");
+            ExtensionLog.Error($"{ConfigValues.Names.FailOnConfigError}=true: reported the configuration error to Lambda (init fails)");
             return 1;
         }
         // Shipping off (no URL, a mask that does not compile) is a mode of the same lifecycle, not a loop of its own.

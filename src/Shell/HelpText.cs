@@ -18,6 +18,6 @@ internal static class HelpText
 
         Secrets (those marked secret) are never printed.
         A missing or invalid value is reported in one line; the extension then runs without shipping, so the
-        function is unaffected, unless LOKI_FAIL_ON_CONFIG_ERROR=true.
-        """;
+        function is unaffected, unless
+        """ + " " + ConfigValues.Names.FailOnConfigError + "=true.";
 }

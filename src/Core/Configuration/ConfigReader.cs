@@ -10,9 +10,7 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// to what keeps the function safe.</summary>
 public static class ConfigReader
 {
-    public const string PushUrlVariable = "LOKI_PUSH_URL";
-    public const string ServiceNameVariable = "LOKI_SERVICE_NAME";
-    public const string MaxLineBytesVariable = "LOKI_MAX_LINE_BYTES";
+    public const string PushUrlVariable = ConfigValues.Names.PushUri;
     public const int DefaultPort = 1234;
     public const string DefaultSpoolDirectory = "/tmp/loki-lambda-extension-spool";
     private const string PushPath = "/loki/api/v1/push";
@@ -40,7 +38,7 @@ public static class ConfigReader
         int port = values.ListenerPort;
         if (port == 9001)
         {
-            problems.Add($"LOKI_EXTENSION_PORT='9001' is reserved by Lambda: give another port; using {DefaultPort}");
+            problems.Add($"{ConfigValues.Names.ListenerPort}='9001' is reserved by Lambda: give another port; using {DefaultPort}");
             port = DefaultPort;
         }
         var buffering = new TelemetryBuffering(values.BufferMaxItems, values.BufferMaxBytes, values.BufferTimeoutMs);
@@ -55,11 +53,11 @@ public static class ConfigReader
         };
 
         var filter = new LineFilter(values.DropPattern, values.MaskPattern);
-        bool maskBroken = env.Get("LOKI_MASK_PATTERN").Length > 0 && filter.Mask is null;
+        bool maskBroken = env.Get(ConfigValues.Names.MaskPattern).Length > 0 && filter.Mask is null;
         if (maskBroken)
         {
             // Masking protects secrets: shipping unmasked lines because the pattern is broken would leak them.
-            problems.Add("nothing will be shipped until LOKI_MASK_PATTERN compiles: unmasked lines could carry what it should hide");
+            problems.Add($"nothing will be shipped until {ConfigValues.Names.MaskPattern} compiles: unmasked lines could carry what it should hide");
         }
 
         var config = new ExtensionConfig(
@@ -93,8 +91,8 @@ public static class ConfigReader
         }
         if (uri.UserInfo.Length > 0)
         {
-            return $"{PushUrlVariable}='{Redacted(text)}' carries credentials: set LOKI_USERNAME and LOKI_PASSWORD " +
-                   "(or LOKI_AUTH_TOKEN) instead; nothing will be shipped";
+            return $"{PushUrlVariable}='{Redacted(text)}' carries credentials: set {ConfigValues.Names.Username} and {ConfigValues.Names.Password} " +
+                   $"(or {ConfigValues.Names.AuthToken}) instead; nothing will be shipped";
         }
         string path = uri.AbsolutePath.TrimEnd('/');
         if (!path.EndsWith(PushPath, StringComparison.Ordinal))
@@ -118,8 +116,8 @@ public static class ConfigReader
         string password = values.Password;
         if (token.Length > 0 && (user.Length > 0 || password.Length > 0))
         {
-            problems.Add("LOKI_AUTH_TOKEN and LOKI_USERNAME/LOKI_PASSWORD are both set: give one way to authenticate; " +
-                         "using LOKI_AUTH_TOKEN");
+            problems.Add($"{ConfigValues.Names.AuthToken} and {ConfigValues.Names.Username}/{ConfigValues.Names.Password} are both set: " +
+                         $"give one way to authenticate; using {ConfigValues.Names.AuthToken}");
         }
         if (token.Length > 0)
         {
@@ -129,19 +127,19 @@ public static class ConfigReader
             }
             else
             {
-                problems.Add("LOKI_AUTH_TOKEN holds a line break or control character: give the token alone; no Authorization is sent");
+                problems.Add($"{ConfigValues.Names.AuthToken} holds a line break or control character: give the token alone; no Authorization is sent");
             }
         }
         else if (user.Length > 0 != password.Length > 0)
         {
-            problems.Add($"{(user.Length > 0 ? "LOKI_PASSWORD" : "LOKI_USERNAME")} is not set: basic auth needs both " +
+            problems.Add($"{(user.Length > 0 ? ConfigValues.Names.Password : ConfigValues.Names.Username)} is not set: basic auth needs both " +
                          "(Grafana Cloud: the instance id and an access token); no Authorization is sent");
         }
         else if (user.Length > 0)
         {
             if (user.Contains(':'))
             {
-                problems.Add($"LOKI_USERNAME='{user}' contains ':', which basic auth cannot carry; no Authorization is sent");
+                problems.Add($"{ConfigValues.Names.Username}='{user}' contains ':', which basic auth cannot carry; no Authorization is sent");
             }
             else
             {
@@ -158,7 +156,7 @@ public static class ConfigReader
             }
             else
             {
-                problems.Add($"LOKI_TENANT_ID='{tenant}' is not a Loki tenant id: up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ); " +
+                problems.Add($"{ConfigValues.Names.TenantId}='{tenant}' is not a Loki tenant id: up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ); " +
                              "no X-Scope-OrgID is sent");
             }
         }
@@ -182,7 +180,7 @@ public static class ConfigReader
             else
             {
                 // The name only: header values are secrets.
-                problems.Add($"LOKI_HEADERS entry '{(equals < 0 ? "(no '=')" : headerName)}' {problem}; skipped");
+                problems.Add($"{ConfigValues.Names.ExtraHeaders} entry '{(equals < 0 ? "(no '=')" : headerName)}' {problem}; skipped");
             }
         }
         return toSeq(headers.ToArray());

@@ -7,15 +7,18 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// range, whether it is a secret, its meaning), in the order they are read. The generator (src/ConfigGenerator) turns
 /// these into this class's properties and reader, the secret list, the help lines and the README's table; the rules
 /// that span several variables stay hand-written in <see cref="ConfigReader"/>, after the parsing. To add a variable,
-/// add its line here (and a parser below when no kind fits), then use its property in <see cref="ConfigReader"/>.</summary>
+/// add its line here (and a parser below when no kind fits), then use its property in <see cref="ConfigReader"/>, and
+/// its name, where code must say it, as <c>ConfigValues.Names.Property</c>. For example, a whole number of seconds:
+/// <c>[IntVariable("LOKI_IDLE_SECONDS", Property = nameof(IdleSeconds), Default = 60, Min = 1, Max = 3600, Unit = "number of
+/// seconds", Meaning = "...")]</c>. The README's table follows (see its Configuration section).</summary>
 [ConfigurationContract]
-[ParsedVariable(ConfigReader.PushUrlVariable, typeof(Option<Uri>), Property = nameof(PushUri), Parser = nameof(ParsePushUrl), DefaultText = "required",
+[ParsedVariable("LOKI_PUSH_URL", typeof(Option<Uri>), Property = nameof(PushUri), Parser = nameof(ParsePushUrl), DefaultText = "required",
     Meaning = "Loki base URL (scheme, host, port, optional path prefix); /loki/api/v1/push is appended",
     Details = "A URL that already ends in it is used as is; a trailing slash is fine. Credentials in the URL are refused: use the variables below.")]
-[ParsedVariable(ExtraLabels.Variable, typeof(Seq<KeyValuePair<string, string>>), Property = nameof(Labels), Parser = nameof(ParseLabels),
+[ParsedVariable("LOKI_LABELS", typeof(Seq<KeyValuePair<string, string>>), Property = nameof(Labels), Parser = nameof(ParseLabels),
     Meaning = "extra stream labels, env=prod,team=payments (15 labels at most)",
     Details = "Names must match `[a-zA-Z_][a-zA-Z0-9_]*`; an invalid entry, an empty value, a name the extension sets itself, or one past Loki's limit is reported and skipped, and the rest still apply.")]
-[IntVariable(ConfigReader.MaxLineBytesVariable, Property = nameof(MaxLineBytes), Default = LineLimit.DefaultMaxBytes, Min = LineLimit.MinimumMaxBytes, Max = 64 * 1024 * 1024,
+[IntVariable("LOKI_MAX_LINE_BYTES", Property = nameof(MaxLineBytes), Default = LineLimit.DefaultMaxBytes, Min = LineLimit.MinimumMaxBytes, Max = 64 * 1024 * 1024,
     Unit = "number of bytes", Meaning = "longest line sent; longer lines are cut with a marker",
     Details = "They are cut at a character boundary and end with ` … [N bytes truncated]`; the default is Loki's `max_line_size`.")]
 [IntVariable("LOKI_EXTENSION_PORT", Property = nameof(ListenerPort), Default = ConfigReader.DefaultPort, Min = 1, Max = 65535, Unit = "port number",
@@ -54,7 +57,7 @@ namespace LokiLambdaExtension.Core.Configuration;
     Meaning = "X-Scope-OrgID header, for multi-tenant Loki (up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ))")]
 [TextVariable("LOKI_HEADERS", Property = nameof(ExtraHeaders), Secret = true,
     Meaning = "extra request headers, Name=value,Name2=value2")]
-[TextVariable(ConfigReader.ServiceNameVariable, Property = nameof(ServiceName), DefaultText = "the function name",
+[TextVariable("LOKI_SERVICE_NAME", Property = nameof(ServiceName), DefaultText = "the function name",
     Meaning = "the service_name label (Grafana's Logs Drilldown is organised by it)")]
 [ParsedVariable("LOKI_TELEMETRY_TYPES", typeof(Seq<string>), Property = nameof(TelemetryTypes), Parser = nameof(ParseTelemetryTypes), DefaultValue = "platform,function",
     Meaning = "records to subscribe to: any of platform,function,extension",
@@ -90,7 +93,7 @@ public sealed partial class ConfigValues
                                         && period is >= 100 and <= 60_000:
                 return new FlushStrategy(FlushMode.Periodic, period);
             default:
-                problems.Add($"LOKI_FLUSH_STRATEGY='{(text.Length <= 80 ? text : text[..79] + "…")}' is not end, adaptive or periodic,MS " +
+                problems.Add($"{Names.Flush}='{(text.Length <= 80 ? text : text[..79] + "…")}' is not end, adaptive or periodic,MS " +
                              "(MS from 100 to 60000); using end");
                 return FlushStrategy.End;
         }
@@ -100,7 +103,7 @@ public sealed partial class ConfigValues
     {
         if (text.Length > 0 && !Path.IsPathFullyQualified(text))
         {
-            problems.Add($"LOKI_SPOOL_DIR='{text}' is not an absolute path: give e.g. /tmp/loki-spool; using {ConfigReader.DefaultSpoolDirectory}");
+            problems.Add($"{Names.SpoolDirectory}='{text}' is not an absolute path: give e.g. /tmp/loki-spool; using {ConfigReader.DefaultSpoolDirectory}");
             return ConfigReader.DefaultSpoolDirectory;
         }
         return text.Length > 0 ? text : ConfigReader.DefaultSpoolDirectory;
@@ -114,7 +117,7 @@ public sealed partial class ConfigValues
         var unknown = types.Where(t => !known.Contains(t)).ToList();
         if (unknown.Count > 0)
         {
-            problems.Add($"LOKI_TELEMETRY_TYPES has unknown types '{string.Join(",", unknown)}': give any of platform,function,extension; " +
+            problems.Add($"{Names.TelemetryTypes} has unknown types '{string.Join(",", unknown)}': give any of platform,function,extension; " +
                          "they are skipped");
         }
         var valid = types.Where(known.Contains).ToArray();

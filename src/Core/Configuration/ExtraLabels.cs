@@ -8,7 +8,7 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// function's streams. Each bad entry is reported and skipped; the rest still apply.</summary>
 internal static class ExtraLabels
 {
-    public const string Variable = "LOKI_LABELS";
+    public const string Variable = ConfigValues.Names.Labels;
 
     /// <summary>Loki's default <c>max_label_names_per_series</c>.</summary>
     public const int MaxLabels = 15;
@@ -27,7 +27,7 @@ internal static class ExtraLabels
                 equals < 0 ? "is not name=value"
                 : !LabelSet.IsValidName(name) || name.StartsWith("__", StringComparison.Ordinal) ? $"has an invalid label name '{name}': use [a-zA-Z_][a-zA-Z0-9_]*, not starting with __"
                 : value.Length == 0 ? "has an empty value (Loki drops empty labels)"
-                : name == "service_name" ? "sets service_name: use LOKI_SERVICE_NAME"
+                : name == "service_name" ? $"sets service_name: use {ConfigValues.Names.ServiceName}"
                 : taken.Contains(name) ? $"sets '{name}', which the extension sets itself"
                 : !names.Add(name) ? $"sets '{name}' twice"
                 : Encoding.UTF8.GetByteCount(value) > 2048 ? "has a value over Loki's 2048-byte limit"

@@ -108,7 +108,7 @@ internal static class Intake
         };
         state = Losses.Add(state, platformDropped.Lines, platformDropped.Bytes,
             $"dropped by Lambda before they reached the extension: {platformDropped.Reason}", "platform_logs_dropped");
-        state = Losses.Add(state, maskTimeouts, maskTimeoutBytes, "dropped: LOKI_MASK_PATTERN timed out on them", "mask_timeout");
+        state = Losses.Add(state, maskTimeouts, maskTimeoutBytes, $"dropped: {ConfigValues.Names.MaskPattern} timed out on them", "mask_timeout");
         return Spooling.Shed(settings, state, state.Spool.Works ? "the spool is full" : "no spool");
     }
 

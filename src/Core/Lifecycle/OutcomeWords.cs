@@ -5,7 +5,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 public static class OutcomeWords
 {
     /// <summary>The variables that decide how the extension authenticates to Loki.</summary>
-    public const string CredentialVariables = "LOKI_AUTH_TOKEN, LOKI_USERNAME/LOKI_PASSWORD and LOKI_TENANT_ID";
+    public const string CredentialVariables =
+        $"{ConfigValues.Names.AuthToken}, {ConfigValues.Names.Username}/{ConfigValues.Names.Password} and {ConfigValues.Names.TenantId}";
 
     /// <summary>What came back with the outcome: Loki's message, the reason of a failure, or nothing for a stored push.</summary>
     public static string Answer(PushOutcome outcome) => outcome switch

@@ -86,7 +86,7 @@ public sealed class ConfigGeneratorTests
         Assert.True(table == ConfigValues.ReadmeTable, $"README.md's configuration table differs from the declarations; paste this:\n\n{ConfigValues.ReadmeTable}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Extension.sln")))
