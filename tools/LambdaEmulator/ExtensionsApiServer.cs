@@ -38,6 +38,11 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
 
     public DateTimeOffset? FirstNextAt { get; private set; }
 
+    private readonly TaskCompletionSource<DateTimeOffset> _firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>When the first request of any kind arrives (what the bench's spawn baseline measures).</summary>
+    public Task<DateTimeOffset> FirstRequest => _firstRequest.Task;
+
     public IReadOnlyList<string> ErrorReports { get; private set; } = [];
 
     /// <summary>The extension's waiting <c>/event/next</c>, once it calls.</summary>
@@ -94,6 +99,7 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        _firstRequest.TrySetResult(DateTimeOffset.UtcNow);
         HttpListenerRequest request = context.Request;
         string path = request.Url!.AbsolutePath;
         string body;

@@ -41,13 +41,22 @@ public sealed record Invocation(string RequestId, IReadOnlyList<TelemetryLine> L
 /// <param name="RuntimeDoneAt">When the runtime finished (platform.runtimeDone was produced).</param>
 /// <param name="ExtensionReadyAt">When the extension called <c>/event/next</c> again; null when it never did.</param>
 /// <param name="FrozenAt">When the sandbox was frozen after the invocation.</param>
+/// <param name="RuntimeDoneDeliveredAt">When the platform delivered runtimeDone to the extension (after its buffering),
+/// when that came before the extension was ready; null when the extension did not wait for it.</param>
 public sealed record InvocationResult(
     string RequestId,
     DateTimeOffset InvokedAt,
     DateTimeOffset RuntimeDoneAt,
     DateTimeOffset? ExtensionReadyAt,
-    DateTimeOffset FrozenAt)
+    DateTimeOffset FrozenAt,
+    DateTimeOffset? RuntimeDoneDeliveredAt = null)
 {
+    /// <summary>The extension's own share of the hold: from the platform's delivery of runtimeDone (which Lambda's
+    /// buffering delays, whatever the extension does) to its next <c>/event/next</c>.</summary>
+    public TimeSpan HeldAfterDelivery => RuntimeDoneDeliveredAt is { } delivered && ExtensionReadyAt is { } ready && ready > delivered
+        ? ready - delivered
+        : TimeSpan.Zero;
+
     /// <summary>How long the extension held the invocation after the runtime was done (billed as
     /// PostRuntimeExtensionsDuration).</summary>
     public TimeSpan HeldAfterRuntimeDone => (ExtensionReadyAt ?? FrozenAt) - RuntimeDoneAt;

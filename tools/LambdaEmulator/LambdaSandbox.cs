@@ -55,7 +55,7 @@ public sealed class LambdaSandbox : IAsyncDisposable
     /// <summary>How the listener answered each raw body, in order (0: no answer).</summary>
     public IReadOnlyList<int> RawBodyStatuses { get { lock (_rawBodyStatuses) { return [.. _rawBodyStatuses]; } } }
 
-    private static readonly Lazy<Task> WarmedUp = new(WarmUpAsync);
+    internal static readonly Lazy<Task> WarmedUp = new(WarmUpAsync);
 
     /// <summary>Starts the extension and waits for its init phase to end (its first <c>/event/next</c>).</summary>
     public static async Task<LambdaSandbox> StartAsync(SandboxOptions options)
@@ -184,7 +184,9 @@ public sealed class LambdaSandbox : IAsyncDisposable
         {
             Freeze();
         }
-        return new InvocationResult(rid, invokedAt, runtimeDoneAt, readyAt, frozenAt);
+        DateTimeOffset? delivered = _telemetry.LastDelivered(_telemetry.Subscription?.Api == "logs" ? "platform.end" : "platform.runtimeDone");
+        return new InvocationResult(rid, invokedAt, runtimeDoneAt, readyAt, frozenAt,
+            delivered >= runtimeDoneAt && delivered <= readyAt ? delivered : null);
     }
 
     /// <summary>Sends SHUTDOWN and waits for the process to exit; SIGKILLs it at the deadline, as Lambda does.</summary>

@@ -42,6 +42,18 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
     /// it again (AWS does not publish the figure; a listener that needs longer is broken either way).</summary>
     public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>When a record of each type was last delivered (the POST that the subscriber then accepted was sent).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _deliveredAt = [];
+
+    /// <summary>When a record of <paramref name="type"/> was last delivered to the subscriber, if ever.</summary>
+    public DateTimeOffset? LastDelivered(string type)
+    {
+        lock (_gate)
+        {
+            return _deliveredAt.TryGetValue(type, out DateTimeOffset at) ? at : null;
+        }
+    }
+
     private int _answersToDrop;
 
     /// <summary>The next <paramref name="count"/> deliveries are sent whole, and their connection is cut as the answer
@@ -177,10 +189,18 @@ internal sealed class TelemetryPlatform : IAsyncDisposable
                     continue; // no answer: deliver it again
                 }
                 Interlocked.Exchange(ref _answersToDrop, 0);
+                DateTimeOffset sentAt = DateTimeOffset.UtcNow;
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
                 using HttpResponseMessage response = await _http.PostAsync(subscription.Destination, content, _stop.Token);
                 if (response.IsSuccessStatusCode)
                 {
+                    lock (_gate)
+                    {
+                        foreach (var record in batch)
+                        {
+                            _deliveredAt[record.Type] = sentAt;
+                        }
+                    }
                     return;
                 }
                 lock (_protocolErrors)
