@@ -37,8 +37,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         }
         if (!result.Records.IsEmpty)
         {
-            LineVerdicts? verdicts = config.Shaping.Filter.Sift(result.Records, config.Shaping.MaxLineBytes);
-            Observe(new TelemetryReceived(ShellClock.NowMs, result.Records, BodyDigest.Of(body.Span), verdicts));
+            Seq<TelemetryRecord> records = config.Shaping.Joined(result.Records);
+            LineVerdicts? verdicts = config.Shaping.Filter.Sift(records, config.Shaping.MaxLineBytes);
+            Observe(new TelemetryReceived(ShellClock.NowMs, records, BodyDigest.Of(body.Span), verdicts));
         }
     }
 

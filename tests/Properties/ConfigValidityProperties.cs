@@ -28,6 +28,7 @@ public sealed class ConfigValidityProperties
         [Names.SpoolDirectory] = ("/tmp/spool", "relative/dir"),
         [Names.DropPattern] = ("^DEBUG", "(unclosed"),
         [Names.MaskPattern] = (@"\d{16}", "[z-a]"),
+        [Names.Multiline] = ("off", "sometimes"),
         [Names.AuthToken] = ("t0ken", "a\u0001b"),
         [Names.TenantId] = ("team-a", "tenant/1"),
         [Names.ExtraHeaders] = ("X-Team=a", "=x"),

@@ -36,7 +36,7 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
         {
             new Initialized(now),
             new ShutdownReceived(now, now + 2000, "spindown"),
-            new TelemetryReceived(now, parsed.Records),
+            new TelemetryReceived(now, Config.Shaping.Joined(parsed.Records)),
         };
         foreach (Observation observation in observations)
         {

@@ -11,6 +11,8 @@ public sealed class TelemetrySampleSnapshots
     [InlineData("json-logs")]
     [InlineData("report-and-edge")]
     [InlineData("runtime-formats")]
+    [InlineData("stack-traces-line-by-line")] // each runtime's trace printed to stdout, a record a line: joined
+    [InlineData("stack-traces-whole")] // the same traces logged whole, a record each: left as they are
     public void Sample_ShippedAtShutdown_DecodesToThePinnedPushRequest(string sample)
     {
         byte[] body = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", $"{sample}.json"));

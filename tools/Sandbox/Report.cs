@@ -18,15 +18,21 @@ internal static class Report
             foreach (var stream in entries.GroupBy(e => e.Labels))
             {
                 Console.WriteLine($"stream {stream.Key}: {stream.Count()} entries");
-                foreach (ReceivedEntry entry in stream.Take(12))
+                foreach (ReceivedEntry entry in stream.Take(16))
                 {
                     string time = DateTimeOffset.FromUnixTimeMilliseconds(entry.UnixNanos / 1_000_000).ToString("HH:mm:ss.fff");
                     string metadata = entry.Metadata.Count == 0 ? "" : "  {" + string.Join(", ", entry.Metadata.Select(m => $"{m.Key}={m.Value}")) + "}";
-                    Console.WriteLine($"  {time}  {Shorten(entry.Line.Replace("\t", " \\t "), 110)}{metadata}");
+                    string[] lines = entry.Line.Split('\n');
+                    Console.WriteLine($"  {time}  {Shorten(lines[0].Replace("\t", " \\t "), 110)}{metadata}");
+                    // A joined stack trace: its lines under its first, indented.
+                    foreach (string line in lines.Skip(1))
+                    {
+                        Console.WriteLine($"                {Shorten(line.Replace("\t", "\\t"), 110)}");
+                    }
                 }
-                if (stream.Count() > 12)
+                if (stream.Count() > 16)
                 {
-                    Console.WriteLine($"  ... {stream.Count() - 12} more");
+                    Console.WriteLine($"  ... {stream.Count() - 16} more");
                 }
             }
             foreach (ReceivedPush refused in pushes.Where(p => p.Status != 204))

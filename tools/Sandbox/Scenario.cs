@@ -2,8 +2,9 @@ using LokiLambdaExtension.Tools.LambdaEmulator;
 
 namespace LokiLambdaExtension.Tools.Sandbox;
 
-/// <summary>The default scenario: a cold start, then invocations in the text and JSON log formats, one that fails
-/// and one that times out.</summary>
+/// <summary>The default scenario: a cold start, then invocations in the text and JSON log formats, one that fails (a
+/// Java stack trace printed to stdout, a record a line), one with a Python traceback printed the same way, and one that
+/// times out. The traces arrive in Loki as one entry each (LOKI_MULTILINE=auto).</summary>
 internal static class Scenario
 {
     public static IEnumerable<Invocation> Default(int invocations)
@@ -23,7 +24,21 @@ internal static class Scenario
             if (i == 3)
             {
                 lines.Add(Line("""Invoke Error {"errorType":"TypeError","errorMessage":"x is undefined"}""", "ERROR"));
+                lines.AddRange(Printed(
+                    "java.lang.IllegalStateException: order 4703 has no items",
+                    "\tat com.example.orders.Handler.validate(Handler.java:42)",
+                    "\tat com.example.orders.Handler.handleRequest(Handler.java:17)",
+                    "Caused by: java.lang.NullPointerException: items",
+                    "\t... 2 more"));
                 outcome = InvocationOutcome.Error;
+            }
+            if (i == 2)
+            {
+                lines.AddRange(Printed(
+                    "Traceback (most recent call last):",
+                    "  File \"/var/task/app.py\", line 12, in handler",
+                    "    total = order[\"amount\"] / order[\"count\"]",
+                    "ZeroDivisionError: division by zero"));
             }
             if (i == invocations && invocations >= 4)
             {
@@ -39,6 +54,10 @@ internal static class Scenario
             };
         }
     }
+
+    /// <summary>Lines a runtime writes to stdout: one record each, with no prefix (Python's print, Java's printStackTrace).</summary>
+    private static IEnumerable<TelemetryLine> Printed(params string[] lines) =>
+        lines.Select(line => (TelemetryLine)new TelemetryLine.Raw("function", System.Text.Json.JsonSerializer.Serialize(line + "\n")));
 
     /// <summary>A file of Telemetry API bodies (a JSON array of arrays, or one array) replayed as one invocation each:
     /// each body's records are delivered as they are, inside an invocation of their own.</summary>

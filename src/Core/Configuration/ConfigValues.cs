@@ -46,6 +46,9 @@ namespace LokiLambdaExtension.Core.Configuration;
 [PatternVariable("LOKI_MASK_PATTERN", Property = nameof(MaskPattern),
     Meaning = "every match is replaced by *** before shipping (card numbers, tokens)",
     Details = "A pattern that does not compile turns shipping off rather than ship unmasked lines.")]
+[ChoiceVariable("LOKI_MULTILINE", typeof(Multiline), Property = nameof(Multiline), Choices = "auto,off", Default = "auto",
+    Meaning = "auto: a stack trace printed line by line (Java, Python, .NET, Node, Go, Ruby) is shipped as one entry",
+    Details = "Consecutive lines of one delivery and one invocation join the line before them when they continue a trace (`\\tat `, `Caused by:`, `  File \"…\", line N`, `   at `, `goroutine N [running]:`, `\\tfrom `…), with `\\n`; the entry keeps the first line's time and is `level=error` when it names an exception. A line with a runtime prefix (time, request id, level) always starts an entry, nothing is held waiting for a continuation, and a joint that would pass `LOKI_MAX_LINE_BYTES` starts a new entry. Node's `\\r` separators become `\\n`.")]
 [TextVariable("LOKI_AUTH_TOKEN", Property = nameof(AuthToken), Secret = true,
     Meaning = "sent as 'Authorization: Bearer <token>' (as is when it names a scheme)")]
 [TextVariable("LOKI_USERNAME", Property = nameof(Username),

@@ -26,6 +26,13 @@ public sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutM
 /// <summary>A request header of the pushes to Loki.</summary>
 public sealed record HttpHeader(string Name, string Value);
 
+/// <summary><c>LOKI_MULTILINE</c>: whether stack traces printed line by line are joined into one entry.</summary>
+public enum Multiline
+{
+    Auto,
+    Off,
+}
+
 /// <summary>How much the extension says on stdout about itself.</summary>
 public enum Verbosity
 {

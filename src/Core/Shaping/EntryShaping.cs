@@ -9,10 +9,11 @@ public sealed class EntryShaping
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
 
-    public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null)
+    public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null, bool joinsStackTraces = true)
     {
         MaxLineBytes = maxLineBytes;
         Filter = filter ?? LineFilter.None;
+        JoinsStackTraces = joinsStackTraces;
         _common = [.. new[] { new MetadataPair("function_version", functionVersion), new MetadataPair("log_stream", logStream) }
             .Where(p => p.Value.Length > 0)];
         _outsideInvocation = MetadataByLevel(null, null);
@@ -23,6 +24,14 @@ public sealed class EntryShaping
     public int MaxLineBytes { get; }
 
     public LineFilter Filter { get; }
+
+    /// <summary><c>LOKI_MULTILINE=auto</c>: stack traces printed line by line become one entry (see <see cref="StackTraces"/>).</summary>
+    public bool JoinsStackTraces { get; }
+
+    /// <summary>A body's records as entries will be made of them: stack traces joined when asked. Runs where the body is
+    /// parsed, before the filters, off the decision loop.</summary>
+    public LanguageExt.Seq<TelemetryRecord> Joined(LanguageExt.Seq<TelemetryRecord> records) =>
+        JoinsStackTraces ? StackTraces.Join(records, MaxLineBytes) : records;
 
     /// <summary>Metadata of a line logged outside any invocation (the init phase).</summary>
     public MetadataPairs OutsideInvocation(LogLevel level) => _outsideInvocation[(int)level];

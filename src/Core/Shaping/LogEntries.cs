@@ -50,6 +50,8 @@ internal static class LogEntries
                 Span<char> prefix = stackalloc char[PrefixChars];
                 ReadOnlySpan<byte> head = text.Span[..Math.Min(text.Length, PrefixChars)];
                 level = TextLogPrefix.Read(prefix[..Encoding.UTF8.GetChars(head, prefix)], out ReadOnlySpan<char> id);
+                // A stack trace joined from stdout lines carries no prefix; its level is what the joining found.
+                level = level == LogLevel.None && record.Fields.Level is { } joined ? LogLevels.Parse(joined) : level;
                 if (context is null && !id.IsEmpty)
                 {
                     // No platform.start told where this invocation began (a subscription without "platform"): lines of

@@ -1,0 +1,105 @@
+using LanguageExt;
+
+namespace LokiLambdaExtension.Core.Shaping;
+
+/// <summary>Stack traces as one entry (<c>LOKI_MULTILINE=auto</c>): runtimes that write to stdout deliver a multi-line
+/// message as one record per line, so consecutive function records of one body (same stream, same invocation: no
+/// platform record between them) join the record before them, with <c>\n</c>, when they continue a trace
+/// (<see cref="TraceShapes"/>). Safe by construction: nothing is held for a continuation that has not come (a trace cut
+/// between two deliveries goes out in parts, each whole); a record with a runtime prefix (time, request id, level)
+/// always starts an entry; a record is never split; a joint that would pass the line limit starts a new entry instead,
+/// so nothing is cut. Node's stdout fallback writes <c>\r</c> for <c>\n</c> inside a record: it becomes <c>\n</c>.
+/// Runs where the body is parsed, off the decision loop; a body with nothing to join comes back as it was.</summary>
+internal static class StackTraces
+{
+    public static Seq<TelemetryRecord> Join(Seq<TelemetryRecord> records, int maxLineBytes)
+    {
+        List<TelemetryRecord>? output = null; // null while nothing changed
+        int start = -1, end = -1;
+        long length = 0;
+        TraceKind kind = TraceKind.None;
+        for (int i = 0; i < records.Count; i++)
+        {
+            TelemetryRecord record = records[i];
+            bool text = record.Kind == TelemetryKind.Function && record.Text is not null;
+            if (text && start >= 0 && end == i - 1)
+            {
+                ReadOnlySpan<byte> line = record.Text!.Value.Span;
+                if (length + 1 + line.Length <= maxLineBytes && TraceShapes.Continues(line, kind) && !HasRuntimePrefix(line))
+                {
+                    end = i;
+                    length += 1 + line.Length;
+                    kind = kind == TraceKind.None ? TraceShapes.KindOf(records[start].Text!.Value.Span) : kind;
+                    continue;
+                }
+            }
+            if (start >= 0)
+            {
+                output = Emit(records, start, end, output);
+                start = -1;
+            }
+            if (text)
+            {
+                (start, end, length) = (i, i, record.Text!.Value.Length);
+                kind = TraceShapes.KindOf(record.Text!.Value.Span) is var first && first != TraceKind.Other ? first : TraceKind.None;
+            }
+            else
+            {
+                output?.Add(record);
+            }
+        }
+        if (start >= 0)
+        {
+            output = Emit(records, start, end, output);
+        }
+        return output is null ? records : LanguageExt.Seq.create(output.ToArray());
+    }
+
+    /// <summary>The entry of records <paramref name="start"/> to <paramref name="end"/>: the first record, its text the
+    /// records' texts joined with <c>\n</c> (and <c>\r</c> made <c>\n</c>), level <c>error</c> when it heads an exception.</summary>
+    private static List<TelemetryRecord>? Emit(Seq<TelemetryRecord> records, int start, int end, List<TelemetryRecord>? output)
+    {
+        TelemetryRecord first = records[start];
+        if (start == end && first.Text!.Value.Span.IndexOf((byte)'\r') < 0)
+        {
+            output?.Add(first);
+            return output;
+        }
+        output ??= [.. records.Take(start)];
+        var joined = new List<byte>(first.Text!.Value.Length * (end - start + 1));
+        for (int i = start; i <= end; i++)
+        {
+            if (i > start)
+            {
+                joined.Add((byte)'\n');
+            }
+            ReadOnlySpan<byte> line = records[i].Text!.Value.Span;
+            for (int b = 0; b < line.Length; b++)
+            {
+                // Node's stdout fallback: \r in place of \n (and \r\n stays one joint).
+                if (line[b] == '\r')
+                {
+                    joined.Add((byte)'\n');
+                    b += b + 1 < line.Length && line[b + 1] == '\n' ? 1 : 0;
+                    continue;
+                }
+                joined.Add(line[b]);
+            }
+        }
+        bool exception = end > start && TraceShapes.NamesException(first.Text!.Value.Span);
+        output.Add(first with
+        {
+            Text = Utf8Line.Adopt([.. joined]),
+            Fields = exception ? first.Fields with { Level = "error" } : first.Fields,
+        });
+        return output;
+    }
+
+    /// <summary>A runtime's prefix (a time, a request id, a level) marks a line as a log call of its own.</summary>
+    private static bool HasRuntimePrefix(ReadOnlySpan<byte> line)
+    {
+        Span<char> chars = stackalloc char[160];
+        int length = System.Text.Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 160)], chars);
+        return TextLogPrefix.Read(chars[..length], out ReadOnlySpan<char> requestId) != LogLevel.None || !requestId.IsEmpty;
+    }
+}
