@@ -20,6 +20,7 @@ internal static class ContractAttributes
             /// <summary>What every variable declares: its name, the property it fills, one line of meaning (for --help),
             /// more words for the README, and, where the kind does not give it, its default: a value
             /// (<see cref="DefaultValue"/>) or words (<see cref="DefaultText"/>, e.g. "the function name").</summary>
+            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)] // inherited by each kind
             internal abstract class VariableAttribute(string name) : global::System.Attribute
             {
                 public string Name { get; } = name;
@@ -28,10 +29,11 @@ internal static class ContractAttributes
                 public string Details { get; set; } = "";
                 public string DefaultText { get; set; } = "";
                 public string DefaultValue { get; set; } = "";
+                /// <summary>A secret is never printed, not even in part.</summary>
+                public bool Secret { get; set; }
             }
 
             /// <summary>A whole number within bounds; out of them, the problem is said and the default used.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             internal sealed class IntVariableAttribute(string name) : VariableAttribute(name)
             {
                 public int Default { get; set; }
@@ -42,7 +44,6 @@ internal static class ContractAttributes
             }
 
             /// <summary>A whole number the platform bounds: out of bounds is brought inside them, and said.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             internal sealed class ClampedVariableAttribute(string name) : VariableAttribute(name)
             {
                 public int Default { get; set; }
@@ -51,7 +52,6 @@ internal static class ContractAttributes
             }
 
             /// <summary><c>true</c> or <c>false</c>.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             internal sealed class BoolVariableAttribute(string name) : VariableAttribute(name)
             {
                 public bool Default { get; set; }
@@ -59,7 +59,6 @@ internal static class ContractAttributes
 
             /// <summary>One of the words of <see cref="Choices"/> (comma-separated), each the name of a member of the enum
             /// <paramref name="type"/>, case ignored.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             internal sealed class ChoiceVariableAttribute(string name, global::System.Type type) : VariableAttribute(name)
             {
                 public global::System.Type Type { get; } = type;
@@ -68,24 +67,17 @@ internal static class ContractAttributes
             }
 
             /// <summary>A .NET regular expression from the environment, compiled with the filters' match timeout.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             internal sealed class PatternVariableAttribute(string name) : VariableAttribute(name) { }
 
             /// <summary>Text taken as it is (trimmed); a secret is never printed.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
-            internal sealed class TextVariableAttribute(string name) : VariableAttribute(name)
-            {
-                public bool Secret { get; set; }
-            }
+            internal sealed class TextVariableAttribute(string name) : VariableAttribute(name) { }
 
             /// <summary>A value of <paramref name="type"/> read by the hand-written <see cref="Parser"/>, a static method
             /// of the contract's class taking the text and the problem list.</summary>
-            [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             internal sealed class ParsedVariableAttribute(string name, global::System.Type type) : VariableAttribute(name)
             {
                 public global::System.Type Type { get; } = type;
                 public string Parser { get; set; } = "";
-                public bool Secret { get; set; }
             }
         }
         """;
