@@ -27,7 +27,7 @@ internal sealed class LocalLoki : IAsyncDisposable
         string scripts = Path.GetFullPath(Path.Combine(ExtensionBinary.RepositoryRoot(), "..", "shared", "loki"));
         string dir = Path.Combine(Path.GetTempPath(), $"bench-loki-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo(Path.Combine(scripts, "start-loki")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "--port", LoopbackPort.Free().ToString(), "--dir", dir, "--" }.Concat(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        foreach (string argument in new[] { "--port", LoopbackPort.FreeWith(6000).ToString(), "--dir", dir, "--" }.Concat(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
             info.ArgumentList.Add(argument);
         }

@@ -7,6 +7,35 @@ namespace LokiLambdaExtension.Tools.Receiver;
 /// <summary>A loopback port free now (for a server of the tests or the bench to bind).</summary>
 public static class LoopbackPort
 {
+    /// <summary>A port free now whose <paramref name="offset"/>-higher neighbour is free and valid too (start-loki puts
+    /// Loki's gRPC port 6000 above its HTTP port: an ephemeral port near 65535 would make Loki fail to start).</summary>
+    public static int FreeWith(int offset)
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            int port = Random.Shared.Next(20_000, 65_535 - offset);
+            if (IsFree(port) && IsFree(port + offset))
+            {
+                return port;
+            }
+        }
+        throw new InvalidOperationException($"no free pair of loopback ports {offset} apart");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     public static int Free()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
