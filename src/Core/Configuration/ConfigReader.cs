@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
