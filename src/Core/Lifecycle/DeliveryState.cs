@@ -32,8 +32,8 @@ public sealed record DeliveryState(
 
     public bool IsPushing => InFlight.IsSome;
 
-    /// <summary>Whether <paramref name="refusal"/> is told for the first time, and the state that remembers it.</summary>
-    public (bool First, DeliveryState State) Tell(string refusal)
+    /// <summary>Whether <paramref name="refusal"/> is new (to be told), and the state that remembers it.</summary>
+    public (bool First, DeliveryState State) Remember(string refusal)
     {
         if (Told.Exists(t => t == refusal))
         {

@@ -11,7 +11,7 @@ internal static class PushNotices
         switch (outcome)
         {
             case PushOutcome.Rejected or PushOutcome.Crashed:
-                var (first, remembered) = delivery.Tell((outcome is PushOutcome.Rejected r) ? $"{r.Status} {r.Message}" : OutcomeWords.Answer(outcome));
+                var (first, remembered) = delivery.Remember((outcome is PushOutcome.Rejected r) ? $"{r.Status} {r.Message}" : OutcomeWords.Answer(outcome));
                 return first ? (state with { Delivery = remembered }).Tell(NoticeLevel.Error, OutcomeWords.Told(outcome, entries, target)) : state;
             case PushOutcome.Blocked:
                 return state.Tell(NoticeLevel.Error, OutcomeWords.Told(outcome, entries, target));

@@ -66,30 +66,31 @@ internal static class StackTraces
             return output;
         }
         output ??= [.. records.Take(start)];
-        var joined = new List<byte>(first.Text!.Value.Length * (end - start + 1));
+        int capacity = end - start;
+        for (int i = start; i <= end; i++)
+        {
+            capacity += records[i].Text!.Value.Length;
+        }
+        byte[] joined = new byte[capacity];
+        int written = 0;
         for (int i = start; i <= end; i++)
         {
             if (i > start)
             {
-                joined.Add((byte)'\n');
+                joined[written++] = (byte)'\n';
             }
             ReadOnlySpan<byte> line = records[i].Text!.Value.Span;
             for (int b = 0; b < line.Length; b++)
             {
                 // Node's stdout fallback: \r in place of \n (and \r\n stays one joint).
-                if (line[b] == '\r')
-                {
-                    joined.Add((byte)'\n');
-                    b += b + 1 < line.Length && line[b + 1] == '\n' ? 1 : 0;
-                    continue;
-                }
-                joined.Add(line[b]);
+                joined[written++] = line[b] == '\r' ? (byte)'\n' : line[b];
+                b += line[b] == '\r' && b + 1 < line.Length && line[b + 1] == '\n' ? 1 : 0;
             }
         }
         bool exception = end > start && TraceShapes.NamesException(first.Text!.Value.Span);
         output.Add(first with
         {
-            Text = Utf8Line.Adopt([.. joined]),
+            Text = new Utf8Line(joined, 0, written), // the records' lines were valid UTF-8, and so are their joints
             Fields = exception ? first.Fields with { Level = "error" } : first.Fields,
         });
         return output;
