@@ -53,7 +53,7 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = FreePort();
+            int port = LoopbackPorts.Any();
             var api = new HttpListener();
             api.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -217,14 +217,6 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
 
     private void Refuse(HttpListenerContext context, int status, string errorType, string message) =>
         RespondJson(context, status, $$"""{"errorType":"{{errorType}}","errorMessage":{{TelemetryPlatform.JsonString(message)}}}""");
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
-            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

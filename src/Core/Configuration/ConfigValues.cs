@@ -96,7 +96,7 @@ public sealed partial class ConfigValues
                                         && period is >= 100 and <= 60_000:
                 return new FlushStrategy(FlushMode.Periodic, period);
             default:
-                problems.Add($"{Names.Flush}='{(text.Length <= 80 ? text : text[..79] + "…")}' is not end, adaptive or periodic,MS " +
+                problems.Add($"{Names.Flush}='{EnvironmentValues.Shorten(text)}' is not end, adaptive or periodic,MS " +
                              "(MS from 100 to 60000); using end");
                 return FlushStrategy.End;
         }

@@ -83,5 +83,6 @@ internal sealed class EnvironmentValues(IReadOnlyDictionary<string, string> valu
         }
     }
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..79] + "…";
+    /// <summary>A bad value as a problem message quotes it: at most 80 characters.</summary>
+    internal static string Shorten(string text) => text.Length <= 80 ? text : text[..79] + "…";
 }

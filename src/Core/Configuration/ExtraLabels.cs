@@ -39,11 +39,10 @@ internal static class ExtraLabels
             }
             else
             {
-                problems = problems.Add($"{Variable} entry '{Shorten(item)}' {problem}; skipped");
+                problems = problems.Add($"{Variable} entry '{EnvironmentValues.Shorten(item)}' {problem}; skipped");
             }
         }
         return (labels, problems);
     }
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..79] + "…";
 }

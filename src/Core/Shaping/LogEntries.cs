@@ -6,8 +6,6 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// <summary>Maps telemetry records to the entries Loki stores: stream, line, time and structured metadata.</summary>
 internal static class LogEntries
 {
-    /// <summary>Enough for the longest runtime prefix (Ruby's, about 90 characters) with room to spare.</summary>
-    private const int PrefixChars = 160;
 
     /// <param name="lastRequest">The memo of the last request named outside any invocation (see
     /// <see cref="EntryShaping.ForRequest"/>), updated when the record names another.</param>
@@ -47,8 +45,8 @@ internal static class LogEntries
             else
             {
                 // The prefixes are ASCII and short: read them from the line's first characters, decoded on the stack.
-                Span<char> prefix = stackalloc char[PrefixChars];
-                ReadOnlySpan<byte> head = text.Span[..Math.Min(text.Length, PrefixChars)];
+                Span<char> prefix = stackalloc char[TextLogPrefix.MaxChars];
+                ReadOnlySpan<byte> head = text.Span[..Math.Min(text.Length, TextLogPrefix.MaxChars)];
                 level = TextLogPrefix.Read(prefix[..Encoding.UTF8.GetChars(head, prefix)], out ReadOnlySpan<char> id);
                 // A stack trace joined from stdout lines carries no prefix; its level is what the joining found.
                 level = level == LogLevel.None && record.Fields.Level is { } joined ? LogLevels.Parse(joined) : level;

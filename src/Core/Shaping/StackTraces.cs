@@ -25,7 +25,7 @@ internal static class StackTraces
             if (text && start >= 0 && end == i - 1)
             {
                 ReadOnlySpan<byte> line = record.Text!.Value.Span;
-                if (length + 1 + line.Length <= maxLineBytes && TraceShapes.Continues(line, kind) && !HasRuntimePrefix(line))
+                if (length + 1 + line.Length <= maxLineBytes && TraceShapes.Continues(line, kind) && !TextLogPrefix.Starts(line))
                 {
                     end = i;
                     length += 1 + line.Length;
@@ -94,13 +94,5 @@ internal static class StackTraces
             Fields = exception ? first.Fields with { Level = "error" } : first.Fields,
         });
         return output;
-    }
-
-    /// <summary>A runtime's prefix (a time, a request id, a level) marks a line as a log call of its own.</summary>
-    private static bool HasRuntimePrefix(ReadOnlySpan<byte> line)
-    {
-        Span<char> chars = stackalloc char[160];
-        int length = System.Text.Encoding.UTF8.GetChars(line[..Math.Min(line.Length, 160)], chars);
-        return TextLogPrefix.Read(chars[..length], out ReadOnlySpan<char> requestId) != LogLevel.None || !requestId.IsEmpty;
     }
 }

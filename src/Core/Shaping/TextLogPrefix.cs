@@ -12,6 +12,18 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// Anything else (Go's log package, free text) has no level or request id here; Loki's own detection still applies.</summary>
 internal static class TextLogPrefix
 {
+    /// <summary>Enough characters for the longest prefix (Ruby's, about 90) with room to spare.</summary>
+    public const int MaxChars = 160;
+
+    /// <summary>Whether a UTF-8 line starts with a runtime's prefix (a level or a request id): a log call of its own.</summary>
+    public static bool Starts(ReadOnlySpan<byte> line)
+    {
+        // The prefixes are ASCII and short: read them from the line's first characters, decoded on the stack.
+        Span<char> chars = stackalloc char[MaxChars];
+        int length = System.Text.Encoding.UTF8.GetChars(line[..Math.Min(line.Length, MaxChars)], chars);
+        return Read(chars[..length], out ReadOnlySpan<char> requestId) != LogLevel.None || !requestId.IsEmpty;
+    }
+
     public static LogLevel Read(ReadOnlySpan<char> line, out ReadOnlySpan<char> requestId)
     {
         requestId = default;
