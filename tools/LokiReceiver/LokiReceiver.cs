@@ -18,6 +18,9 @@ public sealed class LokiReceiver : IAsyncDisposable
     private readonly List<ReceivedEntry> _entries = [];
     private readonly List<ReceivedPush> _pushes = [];
     private readonly Queue<Fault> _faults = new();
+    /// <summary>The next request's number, taken with its fault: pushes of several streams arrive at once, and a
+    /// request is recorded only when answered, so the list's length cannot number them.</summary>
+    private int _nextIndex;
     private readonly DistributorRules _distributor;
     private readonly IngesterStreams _ingester;
     private readonly UpstreamLoki? _upstream;
@@ -63,7 +66,8 @@ public sealed class LokiReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedEntry> Entries { get { lock (_gate) { return [.. _entries]; } } }
 
-    public IReadOnlyList<ReceivedPush> Pushes { get { lock (_gate) { return [.. _pushes]; } } }
+    /// <summary>Every request, in the order they arrived and took their faults (not the order they were answered).</summary>
+    public IReadOnlyList<ReceivedPush> Pushes { get { lock (_gate) { return [.. _pushes.OrderBy(p => p.Index)]; } } }
 
     /// <summary>Entries Loki would have dropped silently: same timestamp and line as an entry already in the stream.</summary>
     public int DuplicatesDropped { get { lock (_gate) { return _ingester.DuplicatesDropped; } } }
@@ -122,7 +126,7 @@ public sealed class LokiReceiver : IAsyncDisposable
             lock (_gate)
             {
                 fault = _persistentFault ?? (_faults.Count > 0 ? _faults.Dequeue() : null);
-                index = _pushes.Count;
+                index = _nextIndex++;
             }
             if (fault is Fault.Delay delay)
             {
