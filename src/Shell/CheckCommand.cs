@@ -28,8 +28,7 @@ internal static class CheckCommand
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         LogEntry[] entries = [new(now * 1_000_000, $"loki-lambda-extension --check: test entry ({Environment.MachineName})", StreamKind.Extension,
             new MetadataPairs([new("type", "check")]))];
-        using HttpClient http = LokiHttp.Create();
-        var client = new LokiClient(http, pushUri, config.Headers);
+        using var client = new LokiClient(pushUri, config.Headers);
         using PooledBuffer body = PushRequestBody.Create(entries, config.Labels);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var stopwatch = Stopwatch.StartNew();

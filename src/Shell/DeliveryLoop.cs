@@ -15,7 +15,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
 {
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.PushUri.ToString() ?? "Loki");
+    private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.PushUri.ToString() ?? "Loki",
+        config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"));
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
@@ -39,7 +40,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         {
             Seq<TelemetryRecord> records = config.Shaping.Joined(result.Records);
             LineVerdicts? verdicts = config.Shaping.Filter.Sift(records, config.Shaping.MaxLineBytes);
-            Observe(new TelemetryReceived(ShellClock.NowMs, records, BodyDigest.Of(body.Span), verdicts));
+            Observe(new TelemetryReceived(ShellClock.NowMs, records, BodyDigest.Of(body.Span), verdicts, ShellRandom.Discriminator()));
         }
     }
 
@@ -51,7 +52,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     public async Task<int> RunAsync()
     {
         // This sandbox's discriminator below the millisecond of every entry's time (see EntryStamps).
-        var state = ExtensionState.Initial(config.Delivery, Random.Shared.NextInt64(EntryStamps.NanosPerMillisecond), shipping: loki is not null);
+        var state = ExtensionState.Initial(config.Delivery, ShellRandom.Discriminator(), shipping: loki is not null);
         Observe(new Initialized(ShellClock.NowMs));
         if (loki is not null && config.Delivery.SpoolMaxBytes > 0 && ListSpool() is { Count: > 0 } leftovers)
         {
@@ -106,6 +107,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             case NextCalled:
                 _ = NextAsync();
                 return null;
+            case ConnectionsRenewed:
+                loki?.Renew();
+                return null;
             case SpillStarted spill:
                 _ = Task.Run(() => Spill(spill));
                 return null;
@@ -133,8 +137,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         {
             NextEvent next = await lambda.NextAsync();
             observation = next.EventType == "INVOKE"
-                ? new InvokeReceived(ShellClock.NowMs, next.RequestId ?? "", next.DeadlineMs)
-                : new ShutdownReceived(ShellClock.NowMs, next.DeadlineMs, next.ShutdownReason ?? next.EventType ?? "unknown");
+                ? new InvokeReceived(ShellClock.NowMs, next.RequestId ?? "", next.DeadlineMs, ShellRandom.Discriminator())
+                : new ShutdownReceived(ShellClock.NowMs, next.DeadlineMs, next.ShutdownReason ?? next.EventType ?? "unknown", ShellRandom.Discriminator());
         }
         catch (Exception e)
         {
@@ -153,7 +157,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         {
             outcomes = outcomes.With(streams[i], answers[i]);
         }
-        Observe(new PushFinished(ShellClock.NowMs, batch.Id, outcomes, Random.Shared.NextDouble()));
+        Observe(new PushFinished(ShellClock.NowMs, batch.Id, outcomes, ShellRandom.Jitter()));
     }
 
     private async Task<PushOutcome> PushStreamAsync(PushBatch batch, StreamKind stream, long notAfterMs)

@@ -9,9 +9,6 @@ namespace LokiLambdaExtension.Shell;
 /// is off (a configuration problem, a refused subscription), the loop serves the lifecycle alone, so the function is never affected.</summary>
 internal static class ExtensionHost
 {
-    private const string TelemetryApiPath = "2022-07-01/telemetry";
-    private const string LogsApiPath = "2020-08-15/logs";
-
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment)
     {
         if (!environment.TryGetValue("AWS_LAMBDA_RUNTIME_API", out string? runtimeApi) || runtimeApi.Length == 0)
@@ -26,6 +23,10 @@ internal static class ExtensionHost
         {
             ExtensionLog.Error(problem);
         }
+        foreach (string note in config.Notes)
+        {
+            ExtensionLog.Warn(note);
+        }
 
         // No timeout: /event/next is a long poll that the freeze between invocations suspends.
         using var lambdaHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -33,7 +34,7 @@ internal static class ExtensionHost
         string name = Path.GetFileName(Environment.ProcessPath) ?? "loki-lambda-extension";
         try
         {
-            await lambda.RegisterAsync(name);
+            await lambda.RegisterAsync(name, config.Model.RegisteredEvents());
         }
         catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
         {
@@ -49,8 +50,7 @@ internal static class ExtensionHost
             return 1;
         }
         // Shipping off (no URL, a mask that does not compile) is a mode of the same lifecycle, not a loop of its own.
-        using HttpClient lokiHttp = LokiHttp.Create();
-        LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(lokiHttp, pushUri, config.Headers) : null;
+        using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, config.Headers) : null;
         var loop = new DeliveryLoop(lambda, loki, new SpoolStore(config.SpoolDirectory), config);
         using TelemetryListener? listener = loki is null ? null : await ListenAsync(lambda, config, loop);
         return await loop.RunAsync();
@@ -78,19 +78,26 @@ internal static class ExtensionHost
         return listener;
     }
 
-    /// <summary>The Telemetry API first; the Logs API (the original Go extension's) when the platform refuses it. Null
-    /// when subscribed, else why not.</summary>
+    /// <summary>Tries the model's subscriptions in order (<see cref="ExecutionModels.Subscriptions"/>: the newest
+    /// Telemetry API schema, the one before it, then, on-demand only, the Logs API). Null when subscribed, else why not.</summary>
     private static async Task<string?> SubscribeAsync(ExtensionsApiClient lambda, ExtensionConfig config, int port)
     {
-        var telemetry = new SubscriptionRequest("2022-12-13", [.. config.TelemetryTypes], config.Buffering.MaxItems,
-            config.Buffering.MaxBytes, config.Buffering.TimeoutMs, $"http://sandbox.localdomain:{port}");
-        var (accepted, answer) = await lambda.SubscribeAsync(TelemetryApiPath, telemetry);
-        if (accepted)
+        var refusals = new List<string>();
+        foreach (TelemetrySubscriptionKind kind in config.Model.Subscriptions())
         {
-            return null;
+            var request = new SubscriptionRequest(kind.Schema(), [.. config.TelemetryTypes], config.Buffering.MaxItems,
+                config.Buffering.MaxBytes, config.Buffering.TimeoutMs, $"http://sandbox.localdomain:{port}");
+            var (accepted, answer) = await lambda.SubscribeAsync(kind.Path(), request);
+            if (accepted)
+            {
+                if (refusals.Count > 0)
+                {
+                    ExtensionLog.Info($"subscribed to {kind.Describe()} after {string.Join("; ", refusals)}");
+                }
+                return null;
+            }
+            refusals.Add($"{kind.Describe()} refused ({answer})");
         }
-        ExtensionLog.Info($"Telemetry API subscription refused ({answer}); subscribing to the Logs API instead");
-        (accepted, answer) = await lambda.SubscribeAsync(LogsApiPath, telemetry with { SchemaVersion = null });
-        return accepted ? null : $"Logs API subscription refused too ({answer}); nothing will be shipped";
+        return $"no subscription was accepted in the {config.Model.Name()} model: {string.Join("; ", refusals)}; nothing will be shipped";
     }
 }

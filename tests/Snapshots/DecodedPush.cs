@@ -10,8 +10,9 @@ namespace LokiLambdaExtension.Snapshots;
 public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
 {
     /// <summary>The environment of the sample function, read as the extension reads its own.</summary>
-    private static readonly ExtensionConfig Config = ConfigReader.Read(new Dictionary<string, string>
+    private static ExtensionConfig Config(string model) => ConfigReader.Read(new Dictionary<string, string>
     {
+        ["AWS_LAMBDA_INITIALIZATION_TYPE"] = model,
         ["LOKI_PUSH_URL"] = "https://logs.example.com",
         ["AWS_LAMBDA_FUNCTION_NAME"] = "orders-api",
         ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
@@ -23,36 +24,37 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
 
     /// <summary>Runs a Telemetry API body through the core as the extension does at SHUTDOWN (parse, buffer, batch,
     /// encode, compress) and decodes every push it decides.</summary>
-    public static IReadOnlyList<DecodedPush> FromTelemetryBody(byte[] body)
+    public static IReadOnlyList<DecodedPush> FromTelemetryBody(byte[] body, string model = "on-demand")
     {
+        ExtensionConfig config = Config(model);
         const long now = 1_795_000_000_000;
         TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000, new LineArena());
         Assert.True(parsed.Problem.IsNone, parsed.Problem.IfNone(""));
 
-        var settings = LifecycleSettings.For(DeliveryPolicy.Default, Config.Shaping);
+        var settings = LifecycleSettings.For(DeliveryPolicy.Default, config.Shaping, config.Model);
         var state = ExtensionState.Initial(DeliveryPolicy.Default);
         var pushes = new List<DecodedPush>();
         var observations = new Observation[]
         {
             new Initialized(now),
             new ShutdownReceived(now, now + 2000, "spindown"),
-            new TelemetryReceived(now, Config.Shaping.Joined(parsed.Records)),
+            new TelemetryReceived(now, config.Shaping.Joined(parsed.Records)),
         };
         foreach (Observation observation in observations)
         {
             (state, Seq<Decision> decisions) = Lifecycle.Step(settings, state, observation);
             foreach (PushStarted push in decisions.OfType<PushStarted>())
             {
-                pushes.Add(Decode(push.Batch));
+                pushes.Add(Decode(push.Batch, config.Labels));
                 (state, _) = Lifecycle.Step(settings, state, new PushFinished(now, push.Batch.Id, new PushOutcome.Delivered(), 0));
             }
         }
         return pushes;
     }
 
-    private static DecodedPush Decode(PushBatch batch)
+    private static DecodedPush Decode(PushBatch batch, StreamLabels labels)
     {
-        using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), Config.Labels);
+        using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), labels);
         PushRequest request = PushRequest.Parser.ParseFrom(Snappy.DecompressToArray(body.Memory.Span));
         return new DecodedPush([.. request.Streams.Select(s => new DecodedStream(s.Labels, [.. s.Entries.Select(DecodedEntry.From)]))]);
     }

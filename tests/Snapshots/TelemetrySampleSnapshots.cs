@@ -13,11 +13,14 @@ public sealed class TelemetrySampleSnapshots
     [InlineData("runtime-formats")]
     [InlineData("stack-traces-line-by-line")] // each runtime's trace printed to stdout, a record a line: joined
     [InlineData("stack-traces-whole")] // the same traces logged whole, a record each: left as they are
-    public void Sample_ShippedAtShutdown_DecodesToThePinnedPushRequest(string sample)
+    [InlineData("managed-instances", "lambda-managed-instances")] // concurrent requests: each line keeps its own request
+    [InlineData("snapstart-restore", "snap-start")]
+    [InlineData("model-lines", "provisioned-concurrency")] // CloudWatch's lines of every model, and a tenant
+    public void Sample_ShippedAtShutdown_DecodesToThePinnedPushRequest(string sample, string model = "on-demand")
     {
         byte[] body = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", $"{sample}.json"));
 
-        var pushes = DecodedPush.FromTelemetryBody(body);
+        var pushes = DecodedPush.FromTelemetryBody(body, model);
 
         Assert.Single(pushes);
         Snapshot.Match(pushes[0], SnapshotNameExtension.Create(sample));

@@ -59,19 +59,22 @@ public static class ConfigReader
             problems.Add($"nothing will be shipped until {ConfigValues.Names.MaskPattern} compiles: unmasked lines could carry what it should hide");
         }
 
+        ExecutionModel model = ExecutionModels.Parse(env.Get(ExecutionModels.Variable), out string? unknownModel);
         var config = new ExtensionConfig(
             PushUri: maskBroken ? None : values.PushUri,
             Headers: Headers(values, problems),
             ListenerPort: port,
             Labels: StreamLabels.Create(labels),
             Shaping: new EntryShaping(values.MaxLineBytes, env.Get("AWS_LAMBDA_FUNCTION_VERSION"), env.Get("AWS_LAMBDA_LOG_STREAM_NAME"), filter,
-                joinsStackTraces: values.Multiline == Multiline.Auto),
+                joinsStackTraces: values.Multiline == Multiline.Auto, initializationType: model.Name()),
             TelemetryTypes: values.TelemetryTypes,
             Buffering: buffering,
             Delivery: delivery,
             SpoolDirectory: values.SpoolDirectory,
             Verbosity: values.Verbosity,
-            FailOnConfigError: values.FailOnConfigError);
+            FailOnConfigError: values.FailOnConfigError,
+            Model: model,
+            Notes: unknownModel is null ? Seq<string>() : Seq1(unknownModel));
         return (config, toSeq(problems.ToArray()));
     }
 

@@ -7,6 +7,8 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// exactly as it would without the layer.</summary>
 /// <param name="Headers">Every header a push carries besides the content type: authorization, tenant, extras.
 /// Their values are secrets: never printed.</param>
+/// <param name="Model">The execution model, from <c>AWS_LAMBDA_INITIALIZATION_TYPE</c>.</param>
+/// <param name="Notes">What is worth saying once at start but is no configuration problem (an unknown model).</param>
 public sealed record ExtensionConfig(
     Option<Uri> PushUri,
     Seq<HttpHeader> Headers,
@@ -18,7 +20,9 @@ public sealed record ExtensionConfig(
     DeliveryPolicy Delivery,
     string SpoolDirectory,
     Verbosity Verbosity,
-    bool FailOnConfigError);
+    bool FailOnConfigError,
+    ExecutionModel Model,
+    Seq<string> Notes);
 
 /// <summary>The buffering asked of the Telemetry API: sent explicitly, because AWS's pages disagree on the defaults.</summary>
 public sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutMs);

@@ -8,12 +8,15 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Generated">Entries the extension wrote itself: loss reports, unparseable bodies.</param>
 /// <param name="Spilled">Lines written to the spool on /tmp (each may be read back and sent later).</param>
 /// <param name="Redelivered">Telemetry bodies the platform delivered again after they had been read: not shipped twice.</param>
+/// <param name="SnapshotRecords">Records of a SnapStart snapshot's init that a restored clone was delivered again: the
+/// snapshot's process had them already (see <see cref="Restores"/>).</param>
 public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
-    long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0)
+    long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0, long SnapshotRecords = 0)
 {
     public static DeliveryCounters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public string Summary(long stillBuffered) =>
         $"received={Received} sent={Sent} pushes={Pushes} retries={Retries} rejected={Rejected} dropped={Dropped} " +
-        $"filtered={Filtered} spilled={Spilled} maybe_duplicated={MaybeDuplicated} redelivered={Redelivered} unsent={stillBuffered}";
+        $"filtered={Filtered} spilled={Spilled} maybe_duplicated={MaybeDuplicated} redelivered={Redelivered} unsent={stillBuffered}" +
+        (SnapshotRecords > 0 ? $" snapshot_records_again={SnapshotRecords}" : "");
 }

@@ -3,9 +3,13 @@ using static LanguageExt.Prelude;
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 
-/// <summary>When to push, when to call <c>/event/next</c>, when to wake: during an invocation and at SHUTDOWN.</summary>
+/// <summary>When to push, when to call <c>/event/next</c>, when to wake: at the end of init, during an invocation, while
+/// waiting on a never-frozen Managed Instance, and at SHUTDOWN.</summary>
 internal static class DeliveryDecisions
 {
+    /// <summary>On Managed Instances, how often pushes go out while lines arrive (sooner when a batch is full).</summary>
+    public const long NeverFrozenPeriodMs = 1000;
+
     /// <summary>At SHUTDOWN, how much longer than the usual linger to wait for the last invocation's REPORT.</summary>
     private const long ReportWaitMs = 1000;
 
@@ -19,6 +23,53 @@ internal static class DeliveryDecisions
         FlushMode.Adaptive => state.Traffic.GapAverageMs < FlushStrategy.BusyGapMs,
         _ => false,
     };
+
+    /// <summary>Before the first <c>/event/next</c>. Where init lines are pushed then, wait for the runtime's init to end,
+    /// push what it logged within the flush budget, and only then go on: the environment may be snapshotted (SnapStart)
+    /// or wait hours for its first invocation (provisioned concurrency) once the extension is in /event/next.</summary>
+    public static Option<Decision> AtInitEnd(LifecycleSettings settings, ExtensionState state, Phase.EndingInit init)
+    {
+        if (!settings.Model.PushesInit())
+        {
+            return new NextCalled();
+        }
+        DeliveryState delivery = state.Delivery;
+        if (delivery.IsPushing || state.Spool.Loading.IsSome)
+        {
+            return None;
+        }
+        long now = state.NowMs;
+        if (!init.RuntimeDone && now < init.GiveUpAtMs)
+        {
+            return ArmTimer(state, init.GiveUpAtMs);
+        }
+        long flushUntil = init.FlushUntilMs.IfNone(init.GiveUpAtMs + settings.Policy.FlushBudgetMs);
+        if (!state.Buffer.IsEmpty && now >= delivery.RetryAtMs && now < flushUntil)
+        {
+            return TakeBatch(state, notAfterMs: flushUntil);
+        }
+        if (state.Buffer.IsEmpty || now >= flushUntil || delivery.RetryAtMs >= flushUntil || delivery.RateLimited)
+        {
+            return new NextCalled(); // what is left goes out with the first invocation
+        }
+        return ArmTimer(state, Math.Min(flushUntil, delivery.RetryAtMs));
+    }
+
+    /// <summary>Managed Instances: the environment is never frozen and <c>/event/next</c> only ever returns SHUTDOWN, so
+    /// nothing waits for an event: a push goes out once a period has passed since the last one, sooner when a batch is
+    /// full, for the whole life of the process.</summary>
+    public static Option<Decision> NeverFrozen(LifecycleSettings settings, ExtensionState state)
+    {
+        DeliveryState delivery = state.Delivery;
+        if (delivery.IsPushing || state.Spool.Loading.IsSome || state.Buffer.IsEmpty)
+        {
+            return None; // the next push's end or the next telemetry wakes the core
+        }
+        long now = state.NowMs;
+        bool full = state.Buffer.Bytes >= delivery.BatchCap;
+        long dueAt = full ? delivery.RetryAtMs : Math.Max(state.Traffic.LastPushAtMs + NeverFrozenPeriodMs, delivery.RetryAtMs);
+        return now >= dueAt ? TakeBatch(state, notAfterMs: now + settings.Policy.FlushBudgetMs) : ArmTimer(state, dueAt);
+    }
 
     public static Option<Decision> DuringInvocation(LifecycleSettings settings, ExtensionState state, Phase.Invoked invoked)
     {

@@ -21,11 +21,13 @@ public abstract record Observation : Event
 /// <summary>Registered and subscribed: the extension is ready for its first <c>/event/next</c>.</summary>
 public sealed record Initialized(long NowMs) : Observation(NowMs);
 
-/// <summary><c>/event/next</c> returned INVOKE.</summary>
-public sealed record InvokeReceived(long NowMs, string RequestId, long DeadlineMs) : Observation(NowMs);
+/// <summary><c>/event/next</c> returned INVOKE. <paramref name="Draw"/>, like the draws of the observations below, is
+/// a uniform sample in [0, 1,000,000) from the operating system's random source, which every clone of a SnapStart
+/// snapshot draws anew: what the core makes the sandbox's discriminator of after a restore (see <see cref="Restores"/>).</summary>
+public sealed record InvokeReceived(long NowMs, string RequestId, long DeadlineMs, long Draw = 0) : Observation(NowMs);
 
 /// <summary><c>/event/next</c> returned SHUTDOWN.</summary>
-public sealed record ShutdownReceived(long NowMs, long DeadlineMs, string Reason) : Observation(NowMs);
+public sealed record ShutdownReceived(long NowMs, long DeadlineMs, string Reason, long Draw = 0) : Observation(NowMs);
 
 /// <summary><c>/event/next</c> failed (the Extensions API refused or went away): there is no lifecycle left to serve.</summary>
 public sealed record NextFailed(long NowMs, string Reason) : Observation(NowMs);
@@ -37,7 +39,8 @@ public sealed record ShippingStopped(long NowMs, string Reason) : Observation(No
 /// <summary>The platform delivered a Telemetry API body (its <paramref name="Digest"/>, when the shell took one: a body
 /// delivered again is not shipped twice), with what the drop and mask patterns made of its records, when there are
 /// patterns (<see cref="LineFilter.Sift"/>).</summary>
-public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null, LineVerdicts? Verdicts = null) : Observation(NowMs);
+public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null, LineVerdicts? Verdicts = null,
+    long Draw = 0) : Observation(NowMs);
 
 /// <summary>A batch's push requests (one per stream) all ended, each with its own outcome. <paramref name="Jitter"/> is
 /// a uniform sample in [0, 1) for retry backoff: randomness comes from the shell so the core stays deterministic.</summary>
@@ -76,6 +79,10 @@ public sealed record SpillStarted(PushBatch Batch) : Decision
 
 /// <summary>Read <paramref name="File"/> back from the spool.</summary>
 public sealed record SpoolLoadStarted(SpoolFile File) : Decision;
+
+/// <summary>Drop every connection to Loki and open new ones for the next push: after a SnapStart restore, those open
+/// at the snapshot are dead, often without a reset, and a push on one would hang.</summary>
+public sealed record ConnectionsRenewed : Decision;
 
 /// <summary>Call <c>/event/next</c>: from here on the sandbox may freeze at any moment.</summary>
 public sealed record NextCalled : Decision;

@@ -16,6 +16,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// (timestamp, line) unique in Loki, across sandboxes and within one.</param>
 /// <param name="Bodies">The digests of the telemetry bodies delivered lately, to recognise one delivered again.</param>
 /// <param name="Notices">What is to be told to the user, oldest first (see <see cref="Notified"/>).</param>
+/// <param name="Snapshot">Init, snapshot and restore of a SnapStart environment.</param>
 /// <param name="Shipping">False when shipping is off (a configuration problem, a refused subscription, a failure after
 /// registering): the lifecycle is still served, so the function never waits on the extension.</param>
 public sealed record ExtensionState(
@@ -31,13 +32,15 @@ public sealed record ExtensionState(
     RecentBodies Bodies,
     DeliveryCounters Counters,
     Seq<Notice> Notices,
+    SnapshotState Snapshot,
     bool Shipping)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
     public static ExtensionState Initial(DeliveryPolicy policy, long sandboxNanos = 0, bool shipping = true) => new(
         new Phase.Initializing(), 0, None, EntryBuffer.Empty, DeliveryState.Start(policy.MaxBatchBytes), SpoolState.Start(policy.SpoolMaxBytes > 0),
-        InvocationState.None, Traffic.None, EntryStamps.For(sandboxNanos), RecentBodies.None, DeliveryCounters.Zero, Seq<Notice>(), shipping);
+        InvocationState.None, Traffic.None, EntryStamps.For(sandboxNanos), RecentBodies.None, DeliveryCounters.Zero, Seq<Notice>(),
+        SnapshotState.None, shipping);
 
     /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled.</summary>
     public long Undelivered => Buffer.Count + Delivery.InFlight.Map(b => (long)b.Entries.Length).IfNone(0) + Spool.Entries;

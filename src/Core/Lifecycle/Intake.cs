@@ -27,7 +27,18 @@ internal static class Intake
     public static ExtensionState Received(LifecycleSettings settings, ExtensionState state, TelemetryReceived telemetry)
     {
         Seq<TelemetryRecord> records = telemetry.Records;
+        if (Restores.Awaited(settings, state) && records.Exists(r => r.Kind == TelemetryKind.RestoreStart))
+        {
+            state = Restores.Restored(state, telemetry.Draw);
+        }
         EntryShaping shaping = settings.Shaping;
+        // Concurrent invocations (Managed Instances): no invocation is "the one in progress", so a line's request is
+        // only ever its own record's.
+        bool oneInvocationAtATime = !settings.Model.RunsConcurrently();
+        bool remembersSnapshot = Restores.Remembers(settings, state);
+        long seenUntil = state.Snapshot.SeenUntilNanos;
+        long snapshotRecords = 0;
+        bool initRuntimeDone = false;
         InvocationState invocation = state.Invocation;
         InvocationContext? context = invocation.Context;
         InvocationContext? lastRequest = invocation.LastRequest;
@@ -48,8 +59,15 @@ internal static class Intake
             {
                 continue; // the extension's own stdout, coming back: shipping it would feed on itself
             }
+            if (Restores.IsSnapshotRecord(state, in record))
+            {
+                snapshotRecords++;
+                continue;
+            }
+            seenUntil = remembersSnapshot ? Math.Max(seenUntil, record.UnixNanos) : seenUntil;
+            initRuntimeDone |= record.Kind is TelemetryKind.InitRuntimeDone;
             received++;
-            if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
+            if (record.Kind is TelemetryKind.Start && oneInvocationAtATime && record.RequestId is { } startedId)
             {
                 context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), shaping);
             }
@@ -90,17 +108,23 @@ internal static class Intake
         {
             PackedLines.Pack(kept); // so the dropped lines' arena chunks can go
         }
-        var phase = state.Phase is Phase.ShuttingDown s
-            ? s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + settings.Policy.LingerMs), s.ExitByMs) }
-            : state.Phase;
+        var phase = state.Phase switch
+        {
+            Phase.ShuttingDown s => s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + settings.Policy.LingerMs), s.ExitByMs) },
+            // The runtime's init is done: its lines are here, push them now.
+            Phase.EndingInit { RuntimeDone: false } init when initRuntimeDone => init with { FlushUntilMs = state.NowMs + settings.Policy.FlushBudgetMs },
+            var unchanged => unchanged,
+        };
         state = state with
         {
             Phase = phase,
             Buffer = state.Buffer.Append(ImmutableCollectionsMarshal.AsImmutableArray(kept), bytes),
             Invocation = invocation with { Context = context, LastRequest = lastRequest },
             Stamps = stamps,
+            Snapshot = state.Snapshot with { SeenUntilNanos = seenUntil },
             Counters = state.Counters with
             {
+                SnapshotRecords = state.Counters.SnapshotRecords + snapshotRecords,
                 Received = state.Counters.Received + received,
                 Filtered = state.Counters.Filtered + filtered,
                 Dropped = state.Counters.Dropped + maskTimeouts,

@@ -8,7 +8,11 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// Two rules carry the delivery guarantees: no push while waiting in <c>/event/next</c> (the sandbox may freeze
 /// mid-request, and a cut push is re-sent as a duplicate), and no <c>/event/next</c> while a push is in flight.
 /// Intake (<see cref="Intake"/>), delivery decisions (<see cref="DeliveryDecisions"/>), Loki's answers
-/// (<see cref="PushSettlement"/>) and the spool (<see cref="Spooling"/>) each have a file of their own.</summary>
+/// (<see cref="PushSettlement"/>), the spool (<see cref="Spooling"/>) and SnapStart restores (<see cref="Restores"/>)
+/// each have a file of their own.
+/// The execution model (<see cref="LifecycleSettings.Model"/>) chooses the mode: on-demand as above; provisioned
+/// concurrency and SnapStart push the init lines before the first <c>/event/next</c>; SnapStart also handles its
+/// restore; Managed Instances are never frozen, so they push on a timer while waiting in <c>/event/next</c>.</summary>
 public static class Lifecycle
 {
     /// <summary>What every line the extension prints starts with (the shell's log prefix).</summary>
@@ -16,6 +20,11 @@ public static class Lifecycle
 
     /// <summary>When <c>/event/next</c> fails, how long is left to flush before exiting.</summary>
     internal const long NextFailedGraceMs = 1000;
+
+    /// <summary>Where init lines are pushed before the first <c>/event/next</c>, how long to wait for the runtime's
+    /// <c>platform.initRuntimeDone</c>: within the 10 s the platform gives an on-demand init, in case that record never
+    /// comes. The runtime's own init usually ends first, and waiting for it costs no caller anything.</summary>
+    internal const long InitRuntimeWaitMs = 9000;
 
     /// <summary>Folds <paramref name="observation"/> into the state, then decides and folds each decision in turn.</summary>
     public static (ExtensionState State, Seq<Decision> Decisions) Step(LifecycleSettings settings, ExtensionState state, Observation observation)
@@ -44,7 +53,8 @@ public static class Lifecycle
         },
         SpillStarted d => Spooling.Started(state, d),
         SpoolLoadStarted d => Spooling.LoadStarted(state, d),
-        NextCalled => state with { Phase = new Phase.AwaitingEvent() },
+        NextCalled => state with { Phase = new Phase.AwaitingEvent(), Snapshot = state.Snapshot with { InitEnded = true } },
+        ConnectionsRenewed => state with { Snapshot = state.Snapshot with { ConnectionsStale = false } },
         TimerArmed d => state with { TimerAtMs = d.AtMs },
         Notified => state with { Notices = state.Notices.Tail },
         ExitRequested => state with { Phase = new Phase.Exited() },
@@ -53,8 +63,12 @@ public static class Lifecycle
 
     private static ExtensionState Observe(LifecycleSettings settings, ExtensionState state, Observation o) => o switch
     {
-        InvokeReceived invoke => Intake.Invoked(settings, state, invoke),
-        ShutdownReceived shutdown => ShuttingDown(settings, state, shutdown.DeadlineMs),
+        Initialized when state.Phase is Phase.Initializing => state with
+        {
+            Phase = new Phase.EndingInit(state.NowMs + (settings.Model.PushesInit() && settings.SeesPlatformRecords ? InitRuntimeWaitMs : 0), None),
+        },
+        InvokeReceived invoke => Intake.Invoked(settings, Restores.AfterEvent(settings, state, invoke.Draw), invoke),
+        ShutdownReceived shutdown => ShuttingDown(settings, Restores.AfterEvent(settings, state, shutdown.Draw), shutdown.DeadlineMs),
         NextFailed failed => ShuttingDown(settings, state, state.NowMs + NextFailedGraceMs)
             .Tell(NoticeLevel.Error, $"event/next failed ({failed.Reason}); flushing and exiting"),
         ShippingStopped stopped => Stopped(state, stopped.Reason),
@@ -102,19 +116,21 @@ public static class Lifecycle
     public static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state) => state.Phase switch
     {
         _ when state.Notices.HeadOrNone().Case is Notice notice => new Notified(notice),
-        Phase.Initializing => new NextCalled(),
-        Phase.Exited => None,
+        Phase.Initializing or Phase.Exited => None,
         _ when !state.Shipping => DecideWithoutShipping(state),
+        _ when state.Snapshot.ConnectionsStale => new ConnectionsRenewed(),
         _ when Spooling.Decide(settings, state, mayLoad: DeliveryDecisions.MayLoadSpool(state)).Case is Decision spool => spool,
+        Phase.EndingInit init => DeliveryDecisions.AtInitEnd(settings, state, init),
         Phase.Invoked invoked => DeliveryDecisions.DuringInvocation(settings, state, invoked),
         Phase.ShuttingDown shutdown => DeliveryDecisions.AtShutdown(settings, state, shutdown),
+        Phase.AwaitingEvent when settings.Model.NeverFrozen() => DeliveryDecisions.NeverFrozen(settings, state),
         _ => None, // AwaitingEvent: never push while the sandbox may freeze.
     };
 
     /// <summary>Shipping off: serve the lifecycle and nothing else, so the function never waits on the extension.</summary>
     private static Option<Decision> DecideWithoutShipping(ExtensionState state) => state.Phase switch
     {
-        Phase.Invoked => new NextCalled(),
+        Phase.EndingInit or Phase.Invoked => new NextCalled(),
         Phase.ShuttingDown => new ExitRequested(0, "shipping was off; " + state.Counters.Summary(state.Undelivered)),
         _ => None,
     };

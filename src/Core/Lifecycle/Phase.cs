@@ -7,10 +7,19 @@ public abstract record Phase
 {
     private protected Phase() { }
 
-    /// <summary>Registered, not yet in <c>/event/next</c>.</summary>
+    /// <summary>Registering and subscribing: nothing is decided until the shell says it is done.</summary>
     public sealed record Initializing : Phase;
 
-    /// <summary>Waiting in <c>/event/next</c>: the sandbox may be frozen, so nothing is pushed.</summary>
+    /// <summary>Registered and subscribed, not yet in <c>/event/next</c>. Where init lines are pushed before it
+    /// (<see cref="ExecutionModels.PushesInit"/>), wait for the runtime's <c>platform.initRuntimeDone</c> until
+    /// <paramref name="GiveUpAtMs"/>, then push until <paramref name="FlushUntilMs"/>; elsewhere go on at once.</summary>
+    public sealed record EndingInit(long GiveUpAtMs, Option<long> FlushUntilMs) : Phase
+    {
+        public bool RuntimeDone => FlushUntilMs.IsSome;
+    }
+
+    /// <summary>Waiting in <c>/event/next</c>: the sandbox may be frozen, so nothing is pushed; but on Managed Instances,
+    /// which are never frozen and where only SHUTDOWN ever comes, pushes run on a timer.</summary>
     public sealed record AwaitingEvent : Phase;
 
     /// <summary>Serving an invocation. Once <c>runtimeDone</c> came, flush until <paramref name="FlushUntilMs"/> at the

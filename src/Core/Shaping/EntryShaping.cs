@@ -9,8 +9,10 @@ public sealed class EntryShaping
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
 
-    public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null, bool joinsStackTraces = true)
+    public EntryShaping(int maxLineBytes, string functionVersion, string logStream, LineFilter? filter = null, bool joinsStackTraces = true,
+        string initializationType = "")
     {
+        InitializationType = initializationType;
         MaxLineBytes = maxLineBytes;
         Filter = filter ?? LineFilter.None;
         JoinsStackTraces = joinsStackTraces;
@@ -22,6 +24,10 @@ public sealed class EntryShaping
     public static EntryShaping Default { get; } = new(LineLimit.DefaultMaxBytes, "", "");
 
     public int MaxLineBytes { get; }
+
+    /// <summary>The execution model's name (<c>on-demand</c>, <c>snap-start</c>, ...): the <c>initialization_type</c>
+    /// of platform entries whose record does not say it itself.</summary>
+    public string InitializationType { get; }
 
     public LineFilter Filter { get; }
 
@@ -37,9 +43,9 @@ public sealed class EntryShaping
     public MetadataPairs OutsideInvocation(LogLevel level) => _outsideInvocation[(int)level];
 
     /// <summary>The metadata of a line, in the order a reader scans it: request, trace, level, then the common pairs.</summary>
-    public MetadataPairs ForLine(string? requestId, string? traceId, LogLevel level)
+    public MetadataPairs ForLine(string? requestId, string? traceId, LogLevel level, string? tenantId = null)
     {
-        var pairs = new List<MetadataPair>(5);
+        var pairs = new List<MetadataPair>(6);
         if (!string.IsNullOrEmpty(requestId))
         {
             pairs.Add(new("request_id", requestId));
@@ -51,6 +57,10 @@ public sealed class EntryShaping
         if (level != LogLevel.None)
         {
             pairs.Add(new("level", level.Name()));
+        }
+        if (!string.IsNullOrEmpty(tenantId))
+        {
+            pairs.Add(new("tenant_id", tenantId));
         }
         pairs.AddRange(_common);
         return new MetadataPairs([.. pairs]);

@@ -36,11 +36,12 @@ internal static class LogEntries
         LogLevel level;
         string? requestId;
         string? traceId = null;
+        string? tenantId = null;
         if (record.Text is { } text)
         {
             if (text.StartsWith("{"u8) && RecordFieldsReader.TryRead(text.Span) is { } fields)
             {
-                (level, requestId, traceId) = (LogLevels.Parse(fields.Level), fields.RequestId, fields.TraceId);
+                (level, requestId, traceId, tenantId) = (LogLevels.Parse(fields.Level), fields.RequestId, fields.TraceId, fields.TenantId);
             }
             else
             {
@@ -61,11 +62,14 @@ internal static class LogEntries
         }
         else
         {
-            (level, requestId, traceId) = (LogLevels.Parse(record.Fields.Level), record.Fields.RequestId, record.Fields.TraceId);
+            (level, requestId, traceId, tenantId) = (LogLevels.Parse(record.Fields.Level), record.Fields.RequestId, record.Fields.TraceId, record.Fields.TenantId);
         }
 
         bool sameInvocation = requestId is null || requestId == context?.RequestId;
-        MetadataPairs metadata = context is not null && sameInvocation && (traceId is null || traceId == context.TraceId)
+        // A record that names its tenant (tenant isolation) carries it: such metadata is the record's own.
+        MetadataPairs metadata = tenantId is not null
+            ? shaping.ForLine(requestId ?? (sameInvocation ? context?.RequestId : null), traceId ?? (sameInvocation ? context?.TraceId : null), level, tenantId)
+            : context is not null && sameInvocation && (traceId is null || traceId == context.TraceId)
             ? context.For(level)
             : context is null && requestId is null && traceId is null
                 ? shaping.OutsideInvocation(level)
@@ -78,13 +82,13 @@ internal static class LogEntries
         RecordFields f = record.Fields;
         string? traceId = InvocationContext.TraceIdFromHeader(f.TracingValue)
                           ?? (context is not null && f.RequestId == context.RequestId ? context.TraceId : null);
-        MetadataPairs metadata = shaping.ForPlatform(record.Type.Length > 0 ? record.Type : "unknown", f.RequestId, traceId, Own(in record));
+        MetadataPairs metadata = shaping.ForPlatform(record.Type.Length > 0 ? record.Type : "unknown", f.RequestId, traceId, Own(in record, shaping));
         return new LogEntry(record.UnixNanos, LineOf(in record, shaping.MaxLineBytes), StreamKind.Platform, metadata);
     }
 
     /// <summary>What a platform record adds to its metadata: REPORT's metrics as numbers LogQL can filter and
     /// <c>unwrap</c> (<c>| billed_duration_ms > 100</c>), statuses, and platform.logsDropped's counts.</summary>
-    private static IEnumerable<MetadataPair> Own(in TelemetryRecord record)
+    private static IEnumerable<MetadataPair> Own(in TelemetryRecord record, EntryShaping shaping)
     {
         RecordFields f = record.Fields;
         var pairs = new List<MetadataPair>();
@@ -108,6 +112,7 @@ internal static class LogEntries
                 Number("max_memory_used_mb", f.MaxMemoryUsedMb);
                 Number("init_duration_ms", f.InitDurationMs);
                 Number("restore_duration_ms", f.RestoreDurationMs);
+                Number("billed_restore_duration_ms", f.BilledRestoreDurationMs);
                 break;
             case TelemetryKind.RuntimeDone or TelemetryKind.InitReport or TelemetryKind.RestoreReport:
                 Number("duration_ms", f.DurationMs);
@@ -117,7 +122,8 @@ internal static class LogEntries
                 Number("dropped_bytes", f.DroppedBytes);
                 break;
         }
-        Add("initialization_type", f.InitializationType);
+        Add("initialization_type", f.InitializationType ?? shaping.InitializationType);
+        Add("tenant_id", f.TenantId);
         return pairs;
     }
 }

@@ -3,8 +3,9 @@ using System.Text;
 
 namespace LokiLambdaExtension.Core.Shaping;
 
-/// <summary>Platform records as the lines CloudWatch users already know (START / END / REPORT / INIT_START), so that
-/// saved queries and habits carry over; any other type is shipped as the compact JSON of its record.</summary>
+/// <summary>Platform records as the lines CloudWatch users already know (START, END, REPORT with its XRAY line,
+/// INIT_START, INIT_REPORT, RESTORE_START, RESTORE_REPORT, EXTENSION, TELEMETRY; protocols.md §5), so that saved
+/// queries and habits carry over; any other type is shipped as the compact JSON of its record.</summary>
 internal static class PlatformLine
 {
     public static Utf8Line For(in TelemetryRecord record) =>
@@ -18,7 +19,13 @@ internal static class PlatformLine
             TelemetryKind.Start => $"START RequestId: {f.RequestId} Version: {f.Version ?? "$LATEST"}",
             TelemetryKind.RuntimeDone or TelemetryKind.End => $"END RequestId: {f.RequestId}",
             TelemetryKind.Report => Report(f),
-            TelemetryKind.InitStart => InitStart(f),
+            TelemetryKind.InitStart => RuntimeVersion("INIT_START", f),
+            TelemetryKind.InitReport => Outcome(new StringBuilder("INIT_REPORT Init Duration: ").Append(Milliseconds(f.DurationMs, "F2"))
+                .Append("\tPhase: ").Append(f.Phase ?? "init"), f, always: true),
+            TelemetryKind.RestoreStart => RuntimeVersion("RESTORE_START", f),
+            TelemetryKind.RestoreReport => Outcome(new StringBuilder("RESTORE_REPORT Restore Duration: ").Append(Milliseconds(f.DurationMs, "F2")), f, always: false),
+            TelemetryKind.ExtensionState => $"EXTENSION\tName: {f.Name}\tState: {f.State}\tEvents: [{f.Items}]",
+            TelemetryKind.TelemetrySubscription => $"TELEMETRY\tName: {f.Name}\tState: {f.State}\tTypes: [{Capitalized(f.Items)}]",
             TelemetryKind.LogsDropped =>
                 $"WARNING Lambda dropped {f.DroppedRecords ?? 0} log records ({f.DroppedBytes ?? 0} bytes): {f.Reason}",
             _ => null,
@@ -34,7 +41,16 @@ internal static class PlatformLine
         Append(line, "Max Memory Used", f.MaxMemoryUsedMb, "F0", "MB");
         Append(line, "Init Duration", f.InitDurationMs, "F2", "ms");
         Append(line, "Restore Duration", f.RestoreDurationMs, "F2", "ms");
-        if (f.Status is { } status && status != "success")
+        Append(line, "Billed Restore Duration", f.BilledRestoreDurationMs, "F0", "ms");
+        Outcome(line, f, always: false);
+        return XRay(f.TracingValue, f.SpanId) is { } xray ? line.Append('\n').Append(xray).ToString() : line.ToString();
+    }
+
+    /// <summary>The status, when it is not success or <paramref name="always"/>, and the error type when there is one.</summary>
+    private static string Outcome(StringBuilder line, RecordFields f, bool always)
+    {
+        string status = f.Status ?? "success";
+        if (always || status != "success")
         {
             line.Append("\tStatus: ").Append(status);
             if (f.ErrorType is { } errorType)
@@ -45,9 +61,42 @@ internal static class PlatformLine
         return line.ToString();
     }
 
-    private static string InitStart(RecordFields f)
+    /// <summary>CloudWatch's second REPORT line under active tracing, from the record's
+    /// <c>Root=…;Parent=…;Sampled=1</c> header and span id.</summary>
+    private static string? XRay(string? header, string? spanId)
     {
-        var line = new StringBuilder("INIT_START Runtime Version: ").Append(f.RuntimeVersion);
+        if (header is null)
+        {
+            return null;
+        }
+        string? root = null, parent = null, sampled = null;
+        foreach (string part in header.Split(';'))
+        {
+            int equals = part.IndexOf('=');
+            if (equals > 0)
+            {
+                string value = part[(equals + 1)..].Trim();
+                switch (part[..equals].Trim())
+                {
+                    case "Root": root = value; break;
+                    case "Parent": parent = value; break;
+                    case "Sampled": sampled = value; break;
+                }
+            }
+        }
+        return root is null ? null : $"XRAY TraceId: {root}\tSegmentId: {spanId ?? parent}\tSampled: {(sampled == "1" ? "true" : "false")}";
+    }
+
+    private static string Milliseconds(double? value, string format) =>
+        $"{(value ?? 0).ToString(format, CultureInfo.InvariantCulture)} ms";
+
+    /// <summary>CloudWatch prints subscribed types capitalized: <c>Platform, Function</c>.</summary>
+    private static string Capitalized(string? items) =>
+        items is null ? "" : string.Join(", ", items.Split(", ").Select(t => t.Length > 0 ? char.ToUpperInvariant(t[0]) + t[1..] : t));
+
+    private static string RuntimeVersion(string start, RecordFields f)
+    {
+        var line = new StringBuilder(start).Append(" Runtime Version: ").Append(f.RuntimeVersion);
         if (f.RuntimeVersionArn is { } arn)
         {
             line.Append("\tRuntime Version ARN: ").Append(arn);

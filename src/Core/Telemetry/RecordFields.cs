@@ -17,12 +17,24 @@ public sealed record RecordFields
     public string? RuntimeVersionArn { get; init; }
     public string? InitializationType { get; init; }
     public string? Reason { get; init; }
+    /// <summary><c>phase</c> of init records: <c>init</c>, or <c>invoke</c> when init is retried inside an invocation.</summary>
+    public string? Phase { get; init; }
+    /// <summary><c>name</c> and <c>state</c> of <c>platform.extension</c> and <c>platform.telemetrySubscription</c>.</summary>
+    public string? Name { get; init; }
+    public string? State { get; init; }
+    /// <summary>Their <c>events</c> or <c>types</c>, comma-separated as CloudWatch prints them.</summary>
+    public string? Items { get; init; }
+    /// <summary>The tenant an environment serves under tenant isolation (<c>tenantId</c>).</summary>
+    public string? TenantId { get; init; }
+    /// <summary>The <c>spanId</c> of the record's tracing: the X-Ray segment of the invocation.</summary>
+    public string? SpanId { get; init; }
     public double? DurationMs { get; init; }
     public double? BilledDurationMs { get; init; }
     public double? MemorySizeMb { get; init; }
     public double? MaxMemoryUsedMb { get; init; }
     public double? InitDurationMs { get; init; }
     public double? RestoreDurationMs { get; init; }
+    public double? BilledRestoreDurationMs { get; init; }
     public long? DroppedBytes { get; init; }
     public long? DroppedRecords { get; init; }
 

@@ -41,7 +41,13 @@ internal static class RecordFieldsReader
             if (reader.ValueTextEquals("tracing"u8))
             {
                 reader.Read();
-                fields = fields with { TracingValue = ReadTracingValue(ref reader) };
+                fields = ReadTracing(ref reader, fields);
+                continue;
+            }
+            if (reader.ValueTextEquals("events"u8) || reader.ValueTextEquals("types"u8))
+            {
+                reader.Read();
+                fields = fields with { Items = ReadStrings(ref reader) };
                 continue;
             }
             fields = ReadScalar(ref reader, fields);
@@ -73,6 +79,10 @@ internal static class RecordFieldsReader
             6 => fields with { InitializationType = value },
             7 => fields with { Reason = value },
             8 => fields with { Level = value },
+            10 => fields with { Phase = value },
+            11 => fields with { Name = value },
+            12 => fields with { State = value },
+            13 => fields with { TenantId = value },
             _ => fields with { TraceId = value },
         };
     }
@@ -88,6 +98,10 @@ internal static class RecordFieldsReader
         : reader.ValueTextEquals("reason"u8) ? 7
         : reader.ValueTextEquals("level"u8) || reader.ValueTextEquals("severity"u8) ? 8
         : reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("xrayTraceId"u8) || reader.ValueTextEquals("trace_id"u8) ? 9
+        : reader.ValueTextEquals("phase"u8) ? 10
+        : reader.ValueTextEquals("name"u8) ? 11
+        : reader.ValueTextEquals("state"u8) ? 12
+        : reader.ValueTextEquals("tenantId"u8) || reader.ValueTextEquals("tenant_id"u8) ? 13
         : reader.ValueTextEquals("AWSRequestId"u8) || reader.ValueTextEquals("request_id"u8) || reader.ValueTextEquals("awsRequestId"u8) ? 0
         : -1;
 
@@ -106,6 +120,7 @@ internal static class RecordFieldsReader
             bool maxMemory = reader.ValueTextEquals("maxMemoryUsedMB"u8);
             bool init = reader.ValueTextEquals("initDurationMs"u8);
             bool restore = reader.ValueTextEquals("restoreDurationMs"u8);
+            bool billedRestore = reader.ValueTextEquals("billedRestoreDurationMs"u8);
             reader.Read();
             double? value = Double(ref reader);
             fields = duration ? fields with { DurationMs = value }
@@ -114,33 +129,58 @@ internal static class RecordFieldsReader
                 : maxMemory ? fields with { MaxMemoryUsedMb = value }
                 : init ? fields with { InitDurationMs = value }
                 : restore ? fields with { RestoreDurationMs = value }
+                : billedRestore ? fields with { BilledRestoreDurationMs = value }
                 : fields;
         }
         return fields;
     }
 
-    private static string? ReadTracingValue(ref Utf8JsonReader reader)
+    private static RecordFields ReadTracing(ref Utf8JsonReader reader, RecordFields fields)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return null;
+            return fields;
         }
-        string? value = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool isValue = reader.ValueTextEquals("value"u8);
+            bool isSpan = reader.ValueTextEquals("spanId"u8);
             reader.Read();
-            if (isValue && reader.TokenType == JsonTokenType.String)
+            if ((isValue || isSpan) && reader.TokenType == JsonTokenType.String)
             {
-                value = TelemetryBodyParser.ReadString(ref reader);
+                string text = TelemetryBodyParser.ReadString(ref reader);
+                fields = isValue ? fields with { TracingValue = text } : fields with { SpanId = text };
             }
             else
             {
                 reader.Skip();
             }
         }
-        return value;
+        return fields;
+    }
+
+    /// <summary>An array of strings as CloudWatch prints it: <c>INVOKE, SHUTDOWN</c>. Anything else is skipped.</summary>
+    private static string? ReadStrings(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+        var items = new System.Text.StringBuilder();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                items.Append(items.Length > 0 ? ", " : "").Append(TelemetryBodyParser.ReadString(ref reader));
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        return items.ToString();
     }
 
     private static double? Double(ref Utf8JsonReader reader)

@@ -12,9 +12,9 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public async Task RegisterAsync(string extensionName)
+    public async Task RegisterAsync(string extensionName, IReadOnlyList<string> events)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/register") { Content = JsonBody(LambdaApiJson.Register()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/register") { Content = JsonBody(LambdaApiJson.Register(events)) };
         request.Headers.Add("Lambda-Extension-Name", extensionName);
         using HttpResponseMessage response = await http.SendAsync(request);
         await EnsureSuccessAsync(response, "register");

@@ -14,11 +14,13 @@ internal sealed record SubscriptionRequest(string? SchemaVersion, string[] Types
 /// is every cold start's.</summary>
 internal static class LambdaApiJson
 {
-    public static byte[] Register() => Write(writer =>
+    public static byte[] Register(IReadOnlyList<string> events) => Write(writer =>
     {
         writer.WriteStartArray("events");
-        writer.WriteStringValue("INVOKE");
-        writer.WriteStringValue("SHUTDOWN");
+        foreach (string e in events)
+        {
+            writer.WriteStringValue(e);
+        }
         writer.WriteEndArray();
     });
 

@@ -4,9 +4,12 @@ using System.Net.Http.Headers;
 namespace LokiLambdaExtension.Shell.Loki;
 
 /// <summary>Sends push requests to Loki and turns whatever happens into a <see cref="PushOutcome"/>: an HTTP answer,
-/// a refused connection, a cut connection or a timeout. It never throws for a failed push.</summary>
-internal sealed class LokiClient(HttpClient http, Uri pushUri, IEnumerable<HttpHeader> headers)
+/// a refused connection, a cut connection or a timeout. It never throws for a failed push. It owns its connections:
+/// after a SnapStart restore they are renewed, since those open at the snapshot are dead (<see cref="Renew"/>).</summary>
+internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) : IDisposable
 {
+    private HttpClient _http = LokiHttp.Create();
+
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
     private const int MaxMessageChars = 1024;
 
@@ -22,7 +25,7 @@ internal sealed class LokiClient(HttpClient http, Uri pushUri, IEnumerable<HttpH
         }
         try
         {
-            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
             int status = (int)response.StatusCode;
             string message = status is >= 200 and < 300 and not 260 ? "" : await ReadMessageAsync(response, cancellation);
             return (PushOutcome.FromStatus(status, message, RetryAfterMs(response)), status);
@@ -41,6 +44,16 @@ internal sealed class LokiClient(HttpClient http, Uri pushUri, IEnumerable<HttpH
             return (new PushOutcome.Retryable("no answer in time", null, MayHaveBeenStored: true), null);
         }
     }
+
+    /// <summary>Drops every pooled connection (without a word to the server: after a restore there is no one there) and
+    /// opens new ones from the next push on. Called only with no push in flight.</summary>
+    public void Renew()
+    {
+        HttpClient stale = Interlocked.Exchange(ref _http, LokiHttp.Create());
+        stale.Dispose();
+    }
+
+    public void Dispose() => _http.Dispose();
 
     private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellation)
     {
