@@ -65,7 +65,7 @@ public sealed class WalkingSkeletonTests(ExtensionBinaryFixture extension)
 
         TelemetrySubscription subscription = Assert.IsType<TelemetrySubscription>(sandbox.Subscription);
         Assert.Equal("telemetry", subscription.Api);
-        Assert.Equal("2022-12-13", subscription.SchemaVersion);
+        Assert.Equal("2025-01-29", subscription.SchemaVersion);
         Assert.Equal(["platform", "function"], subscription.Types);
         Assert.Equal((1000, 262_144, 25), (subscription.MaxItems, subscription.MaxBytes, subscription.TimeoutMs));
         Assert.Equal("sandbox.localdomain", subscription.Destination.Host);

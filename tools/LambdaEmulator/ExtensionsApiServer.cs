@@ -45,6 +45,9 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
 
     public IReadOnlyList<string> ErrorReports { get; private set; } = [];
 
+    /// <summary>The events the extension asked for when it registered.</summary>
+    public IReadOnlyList<string> RegisteredEvents { get; private set; } = [];
+
     /// <summary>The extension's waiting <c>/event/next</c>, once it calls.</summary>
     public Task<HttpListenerContext> NextCall => _nextCall.Task;
 
@@ -135,6 +138,9 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
                 case ("PUT", "/2022-07-01/telemetry"):
                     Subscribe(context, "telemetry", body);
                     return;
+                case ("PUT", "/2020-08-15/logs") when _options.Model == EmulatedModel.Managed:
+                    Refuse(context, 404, "Logs.NotSupported", "the Logs API is not available on Lambda Managed Instances");
+                    return;
                 case ("PUT", "/2020-08-15/logs"):
                     Subscribe(context, "logs", body);
                     return;
@@ -181,6 +187,14 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
         {
             AddProtocolError($"register: events [{string.Join(",", events)}]");
         }
+        RegisteredEvents = events;
+        if (_options.Model == EmulatedModel.Managed && events.Contains("INVOKE"))
+        {
+            // As on Lambda: the registration fails, and an extension that cannot register fails the function's init.
+            AddProtocolError("register: INVOKE asked for on Lambda Managed Instances, where extensions register for SHUTDOWN only");
+            Refuse(context, 400, "Extension.InvalidEventType", "INVOKE is not supported on Lambda Managed Instances; register for SHUTDOWN only");
+            return;
+        }
         RegisteredAt = DateTimeOffset.UtcNow;
         context.Response.Headers["Lambda-Extension-Identifier"] = _identifier;
         RespondJson(context, 200, $$"""{"functionName":"{{_options.FunctionName}}","functionVersion":"{{_options.FunctionVersion}}","handler":"index.handler"}""");
@@ -192,10 +206,16 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
         {
             return;
         }
-        var (subscription, error) = TelemetrySubscription.Parse(api, body);
+        IReadOnlyList<string> schemas = _options.TelemetrySchemas
+            ?? (_options.Model == EmulatedModel.Managed ? ["2025-01-29"] : ["2022-07-01", "2022-12-13", "2025-01-29"]);
+        var (subscription, error) = TelemetrySubscription.Parse(api, body, schemas);
         if (subscription is null)
         {
-            AddProtocolError($"{api} subscription refused: {error}");
+            // A refused schema is the platform's answer to try an older one, not a broken contract.
+            if (!error!.StartsWith("unsupported schemaVersion", StringComparison.Ordinal))
+            {
+                AddProtocolError($"{api} subscription refused: {error}");
+            }
             Refuse(context, 400, "ValidationError", error!);
             return;
         }

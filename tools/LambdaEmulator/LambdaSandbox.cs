@@ -10,7 +10,12 @@ namespace LokiLambdaExtension.Tools.LambdaEmulator;
 /// <see cref="TelemetryPlatform"/>, controls the process through <see cref="ExtensionProcess"/>, and plays
 /// invocations (INVOKE, platform.start, function records, platform.runtimeDone, and platform.report only once the
 /// extension is back in /event/next), freezes the process between invocations with SIGSTOP, and SIGKILLs it at the
-/// SHUTDOWN deadline. Everything a test needs to judge the extension is recorded.</summary>
+/// SHUTDOWN deadline. Everything a test needs to judge the extension is recorded.
+/// Each execution model is played as Lambda plays it (<see cref="EmulatedModel"/>): provisioned concurrency freezes
+/// the initialized environment long before its first invocation; SnapStart snapshots it (frozen, every connection to
+/// Loki silenced by a <see cref="SnapshotRelay"/>), restores it with its restore records and the snapshot's init
+/// records delivered again, and sets no log stream; Managed Instances refuse INVOKE registration and all but the
+/// newest schema, never freeze, and run invocations concurrently (<see cref="InvokeConcurrentlyAsync"/>).</summary>
 public sealed class LambdaSandbox : IAsyncDisposable
 {
     private const string End = "}"; // closes a JSON object after an interpolation, where a raw literal cannot
@@ -23,9 +28,19 @@ public sealed class LambdaSandbox : IAsyncDisposable
     private volatile bool _frozen;
     private bool _coldStart = true;
     private DateTimeOffset _initStartedAt;
+    private readonly SnapshotRelay? _relay;
+    /// <summary>The init phase's platform and function records: a restored clone gets them again.</summary>
+    private readonly List<(string Type, string Json, DateTimeOffset At)> _initRecords = [];
+    private double? _restoreMs;
 
     private LambdaSandbox(SandboxOptions options)
     {
+        if (options.Model == EmulatedModel.SnapStart && options.Environment.TryGetValue("LOKI_PUSH_URL", out string? pushUrl)
+            && SnapshotRelay.For(pushUrl) is var (relay, relayedUrl))
+        {
+            _relay = relay;
+            options = options with { Environment = new Dictionary<string, string>(options.Environment) { ["LOKI_PUSH_URL"] = relayedUrl } };
+        }
         _options = options;
         _telemetry = new TelemetryPlatform(() => _frozen, _protocolErrors);
         _api = ExtensionsApiServer.Start(options, _telemetry, _protocolErrors);
@@ -44,6 +59,13 @@ public sealed class LambdaSandbox : IAsyncDisposable
     /// begins), so the platform delivers each again.</summary>
     public void DropTelemetryAnswers(int count) => _telemetry.DropAnswers(count);
     public IReadOnlyList<string> ErrorReports => _api.ErrorReports;
+
+    /// <summary>The events the extension registered for.</summary>
+    public IReadOnlyList<string> RegisteredEvents => _api.RegisteredEvents;
+
+    /// <summary>SnapStart: bytes the extension wrote, after the restore, on connections to Loki opened before the
+    /// snapshot (which nothing answers any more).</summary>
+    public long BytesOnStaleConnections => _relay?.BytesOnStaleConnections ?? 0;
 
     /// <summary>Calls that broke the Extensions or Telemetry API contract (wrong identifier, bad body, ...).</summary>
     public IReadOnlyList<string> ProtocolErrors { get { lock (_protocolErrors) { return [.. _protocolErrors]; } } }
@@ -95,34 +117,104 @@ public sealed class LambdaSandbox : IAsyncDisposable
         await trivial!.WaitForExitAsync();
     }
 
+    private string InitializationType => _options.Model switch
+    {
+        EmulatedModel.Provisioned => "provisioned-concurrency",
+        EmulatedModel.SnapStart => "snap-start",
+        EmulatedModel.Managed => "lambda-managed-instances",
+        _ => "on-demand",
+    };
+
+    /// <summary>The runtime version fields of init and restore records.</summary>
+    private string RuntimeVersion =>
+        "\"runtimeVersion\":\"nodejs:22.v40\",\"runtimeVersionArn\":\"arn:aws:lambda:" + _options.Region +
+        "::runtime:0cdcfbdefbc5e7d3343f73c2e2dd3cba17d61dea0686b404502a0c9ce83931b9\"";
+
     private async Task InitAsync()
     {
         _initStartedAt = DateTimeOffset.UtcNow;
-        _telemetry.Emit("platform.initStart",
-            $$"""{"initializationType":"on-demand","phase":"init","runtimeVersion":"nodejs:22.v40","runtimeVersionArn":"arn:aws:lambda:{{_options.Region}}::runtime:0cdcfbdefbc5e7d3343f73c2e2dd3cba17d61dea0686b404502a0c9ce83931b9","functionName":"{{_options.FunctionName}}","functionVersion":"{{_options.FunctionVersion}}"}""");
+        EmitInit("platform.initStart",
+            $$"""{"initializationType":"{{InitializationType}}","phase":"init",{{RuntimeVersion}},"functionName":"{{_options.FunctionName}}","functionVersion":"{{_options.FunctionVersion}}"}""");
         _process.Start();
+        // Outside on-demand, the runtime initializes beside the extension, and its init may end first.
+        Task runtimeInit = _options.Model == EmulatedModel.OnDemand ? Task.CompletedTask : RuntimeInitAsync(_options.RuntimeInit);
 
         Task first = await Task.WhenAny(_api.NextCall, _process.WaitForExitAsync(), Task.Delay(_options.InitTimeout));
         if (first != _api.NextCall)
         {
             string why = _process.HasExited ? $"exited with code {_process.ExitCode} during init" : "did not reach /event/next within the init timeout";
             throw new InvalidOperationException($"the extension {why}. Error reports: [{string.Join("; ", ErrorReports)}]. " +
-                                                $"Output:\n{string.Join("\n", Output)}");
+                                                $"Protocol errors: [{string.Join("; ", ProtocolErrors)}]. Output:\n{string.Join("\n", Output)}");
         }
-        _telemetry.Emit("platform.initRuntimeDone", """{"initializationType":"on-demand","phase":"init","status":"success"}""");
+        await (_options.Model == EmulatedModel.OnDemand ? RuntimeInitAsync(TimeSpan.Zero) : runtimeInit);
         double initMs = (DateTimeOffset.UtcNow - _initStartedAt).TotalMilliseconds;
-        _telemetry.Emit("platform.initReport",
-            $$"""{"initializationType":"on-demand","phase":"init","status":"success","metrics":{"durationMs":{{initMs:F2}}{{End}}{{End}}""");
+        EmitInit("platform.initReport",
+            $$"""{"initializationType":"{{InitializationType}}","phase":"init","status":"success","metrics":{"durationMs":{{initMs:F2}}{{End}}{{End}}""");
         _process.SampleStats();
-        if (_options.FreezeBetweenInvocations)
+        switch (_options.Model)
         {
-            Freeze();
+            case EmulatedModel.Managed:
+                break; // never frozen
+            case EmulatedModel.SnapStart:
+                await SnapshotAndRestoreAsync();
+                break;
+            case EmulatedModel.Provisioned:
+                Freeze(); // initialized, and frozen until the first invocation comes, however long that takes
+                await Task.Delay(_options.IdleAfterInit);
+                break;
+            default:
+                if (_options.FreezeBetweenInvocations)
+                {
+                    Freeze();
+                }
+                break;
         }
+    }
+
+    /// <summary>The runtime's init: its lines, then platform.initRuntimeDone.</summary>
+    private async Task RuntimeInitAsync(TimeSpan duration)
+    {
+        await Task.Delay(duration);
+        foreach (string line in _options.InitLines)
+        {
+            string now = TelemetryPlatform.Iso(DateTimeOffset.UtcNow);
+            EmitInit("function", _options.Model == EmulatedModel.Managed
+                ? $$"""{"timestamp":"{{now}}","level":"INFO","message":{{TelemetryPlatform.JsonString(line)}}}"""
+                : TelemetryPlatform.JsonString(line + "\n"));
+        }
+        EmitInit("platform.initRuntimeDone", $$"""{"initializationType":"{{InitializationType}}","phase":"init","status":"success"}""");
+    }
+
+    private void EmitInit(string type, string json) => _initRecords.Add((type, json, _telemetry.Emit(type, json)));
+
+    /// <summary>SnapStart: the snapshot (the process frozen, its connections to Loki dead), then, later, a restore: the
+    /// restore records, and the snapshot's init records delivered again, as restored clones have been seen to get them.</summary>
+    private async Task SnapshotAndRestoreAsync()
+    {
+        await Task.Delay(200); // what the platform delivered by now is in the snapshot
+        Freeze();
+        _relay?.Snapshot();
+        await Task.Delay(_options.IdleAfterInit);
+        DateTimeOffset restoreStarted = DateTimeOffset.UtcNow;
+        Thaw();
+        _telemetry.Emit("platform.restoreStart", $$"""{{{RuntimeVersion}}}""");
+        foreach (var (type, json, at) in _initRecords)
+        {
+            _telemetry.Emit(type, json, at);
+        }
+        await Task.Delay(50); // the runtime's after-restore hooks
+        _telemetry.Emit("platform.restoreRuntimeDone", """{"status":"success"}""");
+        _restoreMs = (DateTimeOffset.UtcNow - restoreStarted).TotalMilliseconds;
+        _telemetry.Emit("platform.restoreReport", $$"""{"status":"success","metrics":{"durationMs":{{_restoreMs:F2}}{{End}}{{End}}""");
     }
 
     /// <summary>Plays one invocation and returns once the sandbox is frozen again.</summary>
     public async Task<InvocationResult> InvokeAsync(Invocation invocation)
     {
+        if (_options.Model == EmulatedModel.Managed)
+        {
+            throw new InvalidOperationException("Managed Instances send no INVOKE: play invocations with InvokeConcurrentlyAsync");
+        }
         HttpListenerContext next = await WaitForNextCallAsync(TimeSpan.FromSeconds(30));
         Thaw();
         DateTimeOffset invokedAt = DateTimeOffset.UtcNow;
@@ -174,7 +266,10 @@ public sealed class LambdaSandbox : IAsyncDisposable
         }
         double billed = Math.Ceiling((readyAt ?? DateTimeOffset.UtcNow).Subtract(invokedAt).TotalMilliseconds);
         _process.SampleStats();
-        string init = _coldStart ? $$""","initDurationMs":{{(FirstNextAt!.Value - _initStartedAt).TotalMilliseconds:F2}}""" : "";
+        // A restored clone's first REPORT carries its restore; provisioned concurrency's carries no init (it was long ago).
+        string init = !_coldStart || _options.Model == EmulatedModel.Provisioned ? ""
+            : _restoreMs is { } restoreMs ? $$""","restoreDurationMs":{{restoreMs:F2}},"billedRestoreDurationMs":{{Math.Ceiling(restoreMs)}}"""
+            : $$""","initDurationMs":{{(FirstNextAt!.Value - _initStartedAt).TotalMilliseconds:F2}}""";
         string error = invocation.Outcome == InvocationOutcome.Timeout ? "," + "\"errorType\":\"Sandbox.Timedout\"" : "";
         _telemetry.Emit("platform.report",
             $$"""{"requestId":"{{rid}}","status":"{{status}}"{{error}},"metrics":{"durationMs":{{durationMs:F2}},"billedDurationMs":{{billed}},"memorySizeMB":{{_options.MemorySizeMb}},"maxMemoryUsedMB":{{Math.Max(1, _process.PeakRssKb / 1024)}}{{init}}{{End}}{{tracing}}{{End}}""");
@@ -187,6 +282,46 @@ public sealed class LambdaSandbox : IAsyncDisposable
         DateTimeOffset? delivered = _telemetry.LastDelivered(_telemetry.Subscription?.Api == "logs" ? "platform.end" : "platform.runtimeDone");
         return new InvocationResult(rid, invokedAt, runtimeDoneAt, readyAt, frozenAt,
             delivered >= runtimeDoneAt && delivered <= readyAt ? delivered : null);
+    }
+
+    /// <summary>Managed Instances: plays <paramref name="invocations"/> at once in the never-frozen environment, with no
+    /// INVOKE event: their platform.start records, their JSON records interleaved one request after the other, then
+    /// platform.runtimeDone for every other one only (nothing may depend on it there), then a report for each.</summary>
+    public async Task InvokeConcurrentlyAsync(IReadOnlyList<Invocation> invocations)
+    {
+        if (_options.Model != EmulatedModel.Managed)
+        {
+            throw new InvalidOperationException("only Managed Instances run invocations concurrently");
+        }
+        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+        foreach (Invocation invocation in invocations)
+        {
+            _telemetry.Emit("platform.start", $$"""{"requestId":"{{invocation.RequestId}}","version":"{{_options.FunctionVersion}}"}""");
+        }
+        int longest = invocations.Max(i => i.Lines.Count);
+        for (int k = 0; k < longest; k++)
+        {
+            foreach (Invocation invocation in invocations.Where(i => k < i.Lines.Count))
+            {
+                EmitLine(invocation.RequestId, invocation.Lines[k] is TelemetryLine.Text text ? new TelemetryLine.Json(text.Message, text.Level) : invocation.Lines[k]);
+            }
+        }
+        await Task.Delay(Math.Max(0, invocations.Max(i => i.RuntimeDurationMs) - (int)(DateTimeOffset.UtcNow - startedAt).TotalMilliseconds));
+        double durationMs = (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds;
+        for (int i = 0; i < invocations.Count; i++)
+        {
+            if (i % 2 == 0)
+            {
+                _telemetry.Emit("platform.runtimeDone",
+                    $$"""{"requestId":"{{invocations[i].RequestId}}","status":"success","metrics":{"durationMs":{{durationMs:F2}},"producedBytes":0}{{End}}""");
+            }
+        }
+        _process.SampleStats();
+        foreach (Invocation invocation in invocations)
+        {
+            _telemetry.Emit("platform.report",
+                $$"""{"requestId":"{{invocation.RequestId}}","status":"success","metrics":{"durationMs":{{durationMs:F2}},"billedDurationMs":{{Math.Ceiling(durationMs)}},"memorySizeMB":{{_options.MemorySizeMb}},"maxMemoryUsedMB":{{Math.Max(1, _process.PeakRssKb / 1024)}}{{End}}{{End}}""");
+        }
     }
 
     /// <summary>Sends SHUTDOWN and waits for the process to exit; SIGKILLs it at the deadline, as Lambda does.</summary>
@@ -284,6 +419,10 @@ public sealed class LambdaSandbox : IAsyncDisposable
         }
         await _api.DisposeAsync();
         await _telemetry.DisposeAsync();
+        if (_relay is not null)
+        {
+            await _relay.DisposeAsync();
+        }
         _process.Dispose();
     }
 }

@@ -1,8 +1,41 @@
 namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
+/// <summary>The Lambda execution model the emulator plays (protocols.md §5).</summary>
+public enum EmulatedModel
+{
+    /// <summary>One invocation at a time, frozen between them.</summary>
+    OnDemand,
+
+    /// <summary>Init long before the first invocation, frozen in between.</summary>
+    Provisioned,
+
+    /// <summary>Init, then a snapshot (frozen, connections to Loki dead), then a restore, then invocations.</summary>
+    SnapStart,
+
+    /// <summary>Lambda Managed Instances: SHUTDOWN-only registration, schema 2025-01-29 only, never frozen,
+    /// concurrent invocations.</summary>
+    Managed,
+}
+
 /// <summary>How to run the extension: which binary, which environment, and which platform behaviours to play.</summary>
 public sealed record SandboxOptions(string ExtensionPath)
 {
+    public EmulatedModel Model { get; init; } = EmulatedModel.OnDemand;
+
+    /// <summary>The Telemetry API schema versions the platform accepts; null: what the model's platform accepts
+    /// (2022-07-01, 2022-12-13 and 2025-01-29; only 2025-01-29 on Managed Instances).</summary>
+    public IReadOnlyList<string>? TelemetrySchemas { get; init; }
+
+    /// <summary>Lines the function logs during its init, before the runtime's platform.initRuntimeDone.</summary>
+    public IReadOnlyList<string> InitLines { get; init; } = [];
+
+    /// <summary>How long the runtime's own init takes, beside the extension's (provisioned and SnapStart).</summary>
+    public TimeSpan RuntimeInit { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Provisioned: how long the initialized environment waits, frozen, for its first invocation. SnapStart:
+    /// how long the snapshot lasts (frozen) before the restore.</summary>
+    public TimeSpan IdleAfterInit { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Variables added to the Lambda ones (LOKI_PUSH_URL and friends).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -9,16 +9,16 @@ public sealed record TelemetrySubscription(string Api, string? SchemaVersion, IR
     private static readonly string[] KnownTypes = ["platform", "function", "extension"];
 
     /// <summary>Parses and validates a subscription body; on failure returns the platform's error message.</summary>
-    public static (TelemetrySubscription? Subscription, string? Error) Parse(string api, string body)
+    public static (TelemetrySubscription? Subscription, string? Error) Parse(string api, string body, IReadOnlyList<string> schemas)
     {
         try
         {
             using JsonDocument document = JsonDocument.Parse(body);
             JsonElement root = document.RootElement;
             string? schema = root.TryGetProperty("schemaVersion", out var s) ? s.GetString() : null;
-            if (api == "telemetry" && schema is not ("2022-07-01" or "2022-12-13"))
+            if (api == "telemetry" && (schema is null || !schemas.Contains(schema)))
             {
-                return (null, $"unsupported schemaVersion '{schema}'");
+                return (null, $"unsupported schemaVersion '{schema}' (this platform takes {string.Join(", ", schemas)})");
             }
             if (!root.TryGetProperty("types", out var typesElement) || typesElement.ValueKind != JsonValueKind.Array)
             {
