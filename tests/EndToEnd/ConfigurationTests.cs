@@ -55,7 +55,8 @@ public sealed class ConfigurationTests(ExtensionBinaryFixture extension)
 
         Assert.Equal("logs", sandbox.Subscription!.Api);
         Assert.Null(sandbox.Subscription.SchemaVersion);
-        Assert.Contains(sandbox.Output, l => l.Contains("Telemetry API subscription refused") && l.Contains("Logs API"));
+        Assert.Contains(sandbox.Output, l => l.Contains("subscribed to the Logs API after the Telemetry API (schema 2025-01-29) refused")
+                                             && l.Contains("the Telemetry API (schema 2022-12-13) refused"));
         ReceivedEntry line = Assert.Single(loki.Entries, e => e.Line.EndsWith("\tvia the logs api", StringComparison.Ordinal));
         Assert.True(line.ArrivedAt <= result.FrozenAt, "platform.end must end the invocation as runtimeDone does");
         Assert.Single(loki.Entries, e => e.Line == $"END RequestId: {result.RequestId}" && e.MetadataValue("type") == "platform.end");

@@ -50,14 +50,15 @@ public sealed class PayloadTests(ExtensionBinaryFixture extension)
         Assert.Equal(("platform.start", "platform"), (start.MetadataValue("type"), start.LabelMap["source"]));
 
         ReceivedEntry coldReport = Assert.Single(entries, e => e.Line.StartsWith($"REPORT RequestId: {first.RequestId}\tDuration: ", StringComparison.Ordinal));
-        Assert.Matches(@"\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms$", coldReport.Line);
+        Assert.Matches(@"\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms" +
+                      @"\nXRAY TraceId: 1-62e900b2-710d76f009d6e7785905449a\tSegmentId: 0efbd19962d95b05\tSampled: true$", coldReport.Line);
         Assert.Equal("256", coldReport.MetadataValue("memory_size_mb"));
         Assert.True(double.Parse(coldReport.MetadataValue("billed_duration_ms")!, CultureInfo.InvariantCulture) > 0);
         Assert.NotNull(coldReport.MetadataValue("init_duration_ms"));
         Assert.Equal("success", coldReport.MetadataValue("status"));
 
         ReceivedEntry timeoutReport = Assert.Single(entries, e => e.Line.StartsWith($"REPORT RequestId: {second.RequestId}\t", StringComparison.Ordinal));
-        Assert.EndsWith("\tStatus: timeout\tError Type: Sandbox.Timedout", timeoutReport.Line);
+        Assert.Contains("\tStatus: timeout\tError Type: Sandbox.Timedout\nXRAY TraceId: ", timeoutReport.Line);
         Assert.Equal(("timeout", "Sandbox.Timedout"), (timeoutReport.MetadataValue("status"), timeoutReport.MetadataValue("error_type")));
         Assert.Null(timeoutReport.MetadataValue("init_duration_ms"));
 

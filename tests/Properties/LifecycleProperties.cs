@@ -7,10 +7,10 @@ namespace LokiLambdaExtension.Properties;
 public sealed class LifecycleProperties
 {
     /// <summary>Runs of up to 300 moves of the world; a failing one shrinks to the few moves that make it fail.</summary>
-    private static readonly Arbitrary<WorldMove[]> Runs = WorldMove.Runs(300);
+    internal static readonly Arbitrary<WorldMove[]> Runs = WorldMove.Runs(300);
 
     /// <summary>Tiny batches, memory and spool, so that spilling, reading back and shedding happen in every run.</summary>
-    private static readonly DeliveryPolicy SmallBuffers = DeliveryPolicy.Default with { MaxBatchBytes = 200, MaxBufferBytes = 1600, SpoolMaxBytes = 1200 };
+    internal static readonly DeliveryPolicy SmallBuffers = DeliveryPolicy.Default with { MaxBatchBytes = 200, MaxBufferBytes = 1600, SpoolMaxBytes = 1200 };
 
     /// <summary>Every rule holds with batching across invocations too.</summary>
     [Property(MaxTest = 300)]
@@ -51,10 +51,13 @@ public sealed class LifecycleProperties
     [Property(MaxTest = 400)]
     public Property AnyRun_StoresEveryLineOnceInOrderOrAccountsForIt() => Prop.ForAll(Runs, StoresEveryLineOnceInOrderOrAccountsForIt);
 
-    private static void StoresEveryLineOnceInOrderOrAccountsForIt(WorldMove[] moves)
+    internal static void StoresEveryLineOnceInOrderOrAccountsForIt(WorldMove[] moves) =>
+        StoresEveryLineOnceInOrderOrAccountsForIt(moves, ExecutionModel.OnDemand);
+
+    internal static void StoresEveryLineOnceInOrderOrAccountsForIt(WorldMove[] moves, ExecutionModel model)
     {
-        string described = Describe(moves);
-        var run = new LifecycleSimulation(SmallBuffers);
+        string described = $"{model}: {Describe(moves)}";
+        var run = new LifecycleSimulation(SmallBuffers, model);
         run.Run(moves);
 
         var stored = run.Stored;
@@ -82,6 +85,8 @@ public sealed class LifecycleProperties
         Assert.True(unaccounted <= c.Dropped, $"run {described}: {unaccounted} lines gone, only {c.Dropped} counted as dropped");
         Assert.True(run.State.Undelivered == 0 || !run.ShutdownWhileLokiHealthy || !run.ExitedBeforeDeadline,
             $"run {described}: exited with {run.State.Undelivered} entries unsent and time left, although Loki answered");
+        Assert.True(run.Violations.Count == 0, $"run {described}: {string.Join("; ", run.Violations.Take(5))}");
+        Assert.True(run.Exited, $"run {described}: never exited");
     }
 
     [Property(MaxTest = 300)]
@@ -94,7 +99,7 @@ public sealed class LifecycleProperties
         Assert.InRange(run.MaxHeldAfterRuntimeDoneMs, 0, policy.FlushBudgetMs);
     });
 
-    private static string Describe(WorldMove[] moves) => string.Join(" ", moves);
+    internal static string Describe(WorldMove[] moves) => string.Join(" ", moves);
 
     [Fact]
     public void Backoff_RetryAfterLongerThanTheJitteredDelay_Wins()

@@ -9,8 +9,8 @@ namespace LokiLambdaExtension.Properties;
 /// keeps back, runtimeDone, logsDropped, late REPORTs), timers firing when armed, pushes answered in every way Loki can
 /// answer (stored, rate limited with and without Retry-After, 5xx, 400, 413, 260, timeouts, stored-then-cut, a crash
 /// inside the extension), a disk that sometimes refuses, and SHUTDOWN. It checks the delivery rules at every decision
-/// and keeps a ledger of what Loki stored.</summary>
-internal sealed class LifecycleSimulation
+/// and keeps a ledger of what Loki stored. Each execution model plays its own world (LifecycleSimulation.Models.cs).</summary>
+internal sealed partial class LifecycleSimulation
 {
     private readonly DeliveryPolicy _policy;
     private readonly LifecycleSettings _settings;
@@ -27,12 +27,13 @@ internal sealed class LifecycleSimulation
     private long _runtimeDoneAt;
     private long _pushNotAfter;
 
-    public LifecycleSimulation(DeliveryPolicy policy)
+    public LifecycleSimulation(DeliveryPolicy policy, ExecutionModel model = ExecutionModel.OnDemand)
     {
         _policy = policy;
+        _model = model;
         var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "", "", new LineFilter(new System.Text.RegularExpressions.Regex("^drop "), null));
-        _settings = LifecycleSettings.For(policy, shaping);
-        _state = ExtensionState.Initial(policy);
+        _settings = LifecycleSettings.For(policy, shaping, model);
+        _state = ExtensionState.Initial(policy, SnapshotDiscriminator);
     }
 
     private readonly SimulatedLoki _loki = new();
@@ -124,20 +125,33 @@ internal sealed class LifecycleSimulation
             return;
         }
         _now = target;
-        bool thawed = _state.Phase is not (Phase.AwaitingEvent or Phase.Exited);
+        bool thawed = _state.Phase is not (Phase.AwaitingEvent or Phase.Exited) || (_model.NeverFrozen() && _state.Phase is not Phase.Exited);
         switch (move.Kind)
         {
             case MoveKind.Answer when _state.Delivery.InFlight.Case is PushBatch batch:
                 Apply(new PushFinished(_now, batch.Id, _loki.Answer(batch, move.Roll), move.Roll / 100.0));
                 break;
+            case MoveKind.Invoke when _model.RunsConcurrently() && thawed && move.Roll >= 3:
+                StartConcurrentRequest();
+                break;
             case MoveKind.Invoke when _state.Phase is Phase.AwaitingEvent && move.Roll >= 3:
                 _currentRequest = $"req-{++_nextRequest}";
                 (_startSent, _runtimeDoneSent) = (false, false);
-                Apply(new InvokeReceived(_now, _currentRequest, _now + move.Amount));
+                bool restoredAfter = RestoreBeforeEvent(move);
+                Apply(new InvokeReceived(_now, _currentRequest, _now + move.Amount, RestoreDraw));
+                RedeliverAfterEvent(restoredAfter);
                 break;
             case MoveKind.Shutdown or MoveKind.Invoke when _state.Phase is Phase.AwaitingEvent:
                 _currentRequest = null;
-                Apply(new ShutdownReceived(_now, _now + 2000, "spindown"));
+                bool restoredLater = RestoreBeforeEvent(move);
+                Apply(new ShutdownReceived(_now, _now + 2000, "spindown", RestoreDraw));
+                RedeliverAfterEvent(restoredLater);
+                break;
+            case MoveKind.RuntimeDone when _state.Phase is Phase.EndingInit:
+                Apply(new TelemetryReceived(_now, Seq1(Platform("platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, new RecordFields { Status = "success" }))));
+                break;
+            case MoveKind.RuntimeDone when _model.RunsConcurrently() && thawed:
+                EndConcurrentRequest(move.Roll);
                 break;
             case MoveKind.Lines when thawed:
                 Seq<TelemetryRecord> lines = Lines(move.Amount);
@@ -163,6 +177,10 @@ internal sealed class LifecycleSimulation
     /// five (by the roll) is one the drop pattern keeps back.</summary>
     private Seq<TelemetryRecord> Lines(int count)
     {
+        if (_model.RunsConcurrently())
+        {
+            return ConcurrentLines(count);
+        }
         var records = Seq<TelemetryRecord>();
         if (_currentRequest is not null && !_startSent)
         {
@@ -178,47 +196,11 @@ internal sealed class LifecycleSimulation
                 Utf8Line.From(dropped ? $"drop {id}" : $"line {id}"), null, RecordFields.None));
         }
         ReceivedLines += count;
+        RememberInitLines(records);
         return records;
     }
 
     private static int LineId(Utf8Line line) => SimulatedLoki.LineId(line);
-
-    /// <summary>The simulated spool: what was written, by file id.</summary>
-    private readonly Dictionary<long, System.Collections.Immutable.ImmutableArray<LogEntry>> _disk = [];
-
-    /// <summary>Every line id the core still holds somewhere: memory, in flight, being spilled, on disk, being read.</summary>
-    public HashSetOfIds HeldLines =>
-    [
-        .. _state.Buffer.Entries.Concat(_state.Delivery.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([]))
-            .Concat(_state.Spool.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
-            .Concat(_disk.Values.SelectMany(e => e))
-            .Select(e => LineId(e.Line)).Where(id => id > 0),
-    ];
-
-    /// <summary>The disk answers at once: one write in seven fails, reads give back what was written.</summary>
-    private void AnswerSpool(Seq<Decision> decisions)
-    {
-        foreach (Decision decision in decisions)
-        {
-            switch (decision)
-            {
-                case SpillStarted spill:
-                    SpillAttempted.UnionWith(spill.Entries.Select(e => LineId(e.Line)));
-                    bool fails = ++_spills % 7 == 3;
-                    if (!fails)
-                    {
-                        _disk[spill.File.Id] = spill.Entries;
-                    }
-                    Apply(new SpillFinished(_now, spill.File.Id, fails ? "disk full" : null));
-                    break;
-                case SpoolLoadStarted load:
-                    var entries = _disk[load.File.Id];
-                    _disk.Remove(load.File.Id);
-                    Apply(new SpoolLoaded(_now, load.File.Id, entries, null));
-                    break;
-            }
-        }
-    }
 
     private void Apply(Observation observation)
     {
@@ -241,7 +223,8 @@ internal sealed class LifecycleSimulation
         switch (decision)
         {
             case PushStarted push:
-                if (before.Phase is Phase.AwaitingEvent or Phase.Exited)
+                CheckModelRules(before, push);
+                if (before.Phase is Phase.Exited || (before.Phase is Phase.AwaitingEvent && !_model.NeverFrozen()))
                 {
                     _violations.Add($"push {push.Batch.Id} started while {before.Phase}");
                 }
@@ -254,6 +237,9 @@ internal sealed class LifecycleSimulation
                     _violations.Add($"push {push.Batch.Id} of {push.Batch.Bytes} bytes exceeds the batch cap");
                 }
                 _pushNotAfter = push.NotAfterMs;
+                break;
+            case ConnectionsRenewed:
+                _connectionsRenewed = true;
                 break;
             case NextCalled:
                 if (before.Delivery.InFlight.IsSome)
