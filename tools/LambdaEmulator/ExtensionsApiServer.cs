@@ -196,6 +196,8 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
             return;
         }
         RegisteredAt = DateTimeOffset.UtcNow;
+        _telemetry.Emit("platform.extension",
+            $$"""{"name":"{{name}}","state":"Ready","events":[{{string.Join(",", events.Select(e => $"\"{e}\""))}}]}""");
         context.Response.Headers["Lambda-Extension-Identifier"] = _identifier;
         RespondJson(context, 200, $$"""{"functionName":"{{_options.FunctionName}}","functionVersion":"{{_options.FunctionVersion}}","handler":"index.handler"}""");
     }

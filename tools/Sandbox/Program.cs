@@ -9,6 +9,7 @@ if (options is null)
 {
     Console.WriteLine("""
         usage: dotnet run --project tools/Sandbox [-- options]
+          --mode MODE       the execution model to play: on-demand (default), provisioned, snapstart, managed
           --invocations N   invocations in the default scenario (default 5)
           --replay FILE     replay Telemetry API bodies from FILE (a JSON array of bodies), one invocation each
           --loki URL        ship to a real Loki instead of the embedded receiver; LOKI_* variables (auth, tenant,
@@ -33,14 +34,23 @@ environment["LOKI_PUSH_URL"] = lokiUrl;
 
 Console.WriteLine($"extension: {binary} ({new FileInfo(binary).Length / 1024.0 / 1024.0:F1} MB)");
 Console.WriteLine($"loki:      {(receiver is null ? lokiUrl : $"embedded strict receiver at {lokiUrl}")}");
+Console.WriteLine($"model:     {options.Model} ({ModelScenario.Describe(options.Model)})");
 await using var sandbox = await LambdaSandbox.StartAsync(ExtensionBinary.Options(binary, environment) with
 {
+    Model = options.Model,
+    InitLines = options.Model == EmulatedModel.OnDemand ? [] : ModelScenario.InitLines,
     OnOutput = options.Quiet ? null : line => Console.WriteLine($"  | {line}"),
 });
-Console.WriteLine($"init: start -> first /event/next in {sandbox.StartToFirstNext.TotalMilliseconds:F1} ms");
+Console.WriteLine($"init: start -> first /event/next in {sandbox.StartToFirstNext.TotalMilliseconds:F1} ms" +
+                  (receiver is null ? "" : $"; Loki has {receiver.Entries.Count} entries before the first invocation"));
 
 var invocations = options.ReplayFile is { } file ? Scenario.Replay(file).ToList() : Scenario.Default(options.Invocations).ToList();
 var results = new List<InvocationResult>();
+if (options.Model == EmulatedModel.Managed)
+{
+    await ModelScenario.RunConcurrentlyAsync(sandbox, receiver, options.Invocations);
+    invocations.Clear();
+}
 foreach (var (invocation, number) in invocations.Select((invocation, index) => (invocation, index + 1)))
 {
     if (options.Outage && receiver is not null && number is 2 or 4)
@@ -61,11 +71,11 @@ Console.WriteLine($"shutdown: exit code {shutdown.ExitCode?.ToString() ?? "none 
 Report.Print(receiver, sandbox, results, shutdown);
 return sandbox.ProtocolErrors.Count == 0 && !shutdown.Killed ? 0 : 1;
 
-internal sealed record SandboxArguments(int Invocations, string? ReplayFile, string? LokiUrl, bool Quiet, bool Outage)
+internal sealed record SandboxArguments(int Invocations, string? ReplayFile, string? LokiUrl, bool Quiet, bool Outage, EmulatedModel Model)
 {
     public static SandboxArguments? Parse(string[] args)
     {
-        var result = new SandboxArguments(5, null, null, false, false);
+        var result = new SandboxArguments(5, null, null, false, false, EmulatedModel.OnDemand);
         for (int i = 0; i < args.Length; i++)
         {
             string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -79,6 +89,9 @@ internal sealed record SandboxArguments(int Invocations, string? ReplayFile, str
                     break;
                 case "--loki" when Value() is { } url:
                     result = result with { LokiUrl = url };
+                    break;
+                case "--mode" when ModelScenario.Parse(Value()) is { } model:
+                    result = result with { Model = model };
                     break;
                 case "--quiet":
                     result = result with { Quiet = true };
