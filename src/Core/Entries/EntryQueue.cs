@@ -1,27 +1,28 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using LanguageExt;
 
 namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>The entries waiting to be pushed, oldest first: an immutable queue of the arrays they came in (one per
 /// telemetry body). Taking in a body adds one node, where a <c>Seq&lt;LogEntry&gt;</c> added a node per line and
-/// regrew its array as it went: buffering a line allocates nothing of its own.</summary>
+/// regrew its array as it went: buffering a line allocates nothing of its own. The chunks are an
+/// <see cref="ImmutableQueue{T}"/>, which lets go of what is taken out: a <c>Seq</c>'s tail shares its array, so a
+/// buffer that never empties (a busy Managed Instance) kept every body it ever held.</summary>
 public sealed class EntryQueue : IEnumerable<LogEntry>
 {
-    private readonly Seq<ImmutableArray<LogEntry>> _chunks;
+    private readonly ImmutableQueue<ImmutableArray<LogEntry>> _chunks;
     /// <summary>How many entries of the first chunk are already gone (pushed or spilled).</summary>
     private readonly int _skip;
 
-    private EntryQueue(Seq<ImmutableArray<LogEntry>> chunks, int skip, int count)
+    private EntryQueue(ImmutableQueue<ImmutableArray<LogEntry>> chunks, int skip, int count)
     {
         _chunks = chunks;
         _skip = skip;
         Count = count;
     }
 
-    public static EntryQueue Empty { get; } = new(LanguageExt.Seq<ImmutableArray<LogEntry>>.Empty, 0, 0);
+    public static EntryQueue Empty { get; } = new(ImmutableQueue<ImmutableArray<LogEntry>>.Empty, 0, 0);
 
     /// <summary>A queue of <paramref name="entries"/>, which the caller hands over and never changes.</summary>
     public static EntryQueue Of(LogEntry[] entries) => Empty.Append(ImmutableCollectionsMarshal.AsImmutableArray(entries));
@@ -34,7 +35,7 @@ public sealed class EntryQueue : IEnumerable<LogEntry>
 
     /// <summary>The queue with <paramref name="entries"/> after everything in it.</summary>
     public EntryQueue Append(ImmutableArray<LogEntry> entries) =>
-        entries.IsDefaultOrEmpty ? this : new EntryQueue(_chunks.Add(entries), _skip, Count + entries.Length);
+        entries.IsDefaultOrEmpty ? this : new EntryQueue(_chunks.Enqueue(entries), _skip, Count + entries.Length);
 
     /// <summary>The queue without its oldest <paramref name="count"/> entries.</summary>
     public EntryQueue Skip(int count)
@@ -43,12 +44,12 @@ public sealed class EntryQueue : IEnumerable<LogEntry>
         {
             return Empty;
         }
-        Seq<ImmutableArray<LogEntry>> chunks = _chunks;
+        ImmutableQueue<ImmutableArray<LogEntry>> chunks = _chunks;
         int skip = _skip + count;
-        while (skip >= chunks.Head.Length)
+        while (skip >= chunks.Peek().Length)
         {
-            skip -= chunks.Head.Length;
-            chunks = chunks.Tail;
+            skip -= chunks.Peek().Length;
+            chunks = chunks.Dequeue();
         }
         return new EntryQueue(chunks, skip, Count - count);
     }
@@ -103,35 +104,39 @@ public sealed class EntryQueue : IEnumerable<LogEntry>
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<LogEntry>)this).GetEnumerator();
 
-    /// <summary>Walks the chunks in order, without allocating.</summary>
+    /// <summary>Walks the chunks in order.</summary>
     public struct Enumerator
     {
-        private readonly EntryQueue _queue;
-        private int _chunk;
+        private ImmutableQueue<ImmutableArray<LogEntry>>.Enumerator _chunks;
+        private ImmutableArray<LogEntry> _chunk;
         private int _index;
+        /// <summary>Where the first chunk starts: its entries before are gone.</summary>
+        private int _firstIndex;
 
         internal Enumerator(EntryQueue queue)
         {
-            _queue = queue;
-            _chunk = 0;
-            _index = queue._skip - 1;
+            _chunks = queue._chunks.GetEnumerator();
+            _chunk = ImmutableArray<LogEntry>.Empty;
+            _index = -1;
+            _firstIndex = queue._skip;
         }
 
-        public readonly LogEntry Current => _queue._chunks[_chunk][_index];
+        public readonly LogEntry Current => _chunk[_index];
 
         public bool MoveNext()
         {
-            if (_queue.IsEmpty)
-            {
-                return false;
-            }
             _index++;
-            while (_chunk < _queue._chunks.Count && _index >= _queue._chunks[_chunk].Length)
+            while (_index >= _chunk.Length)
             {
-                _chunk++;
-                _index = 0;
+                if (!_chunks.MoveNext())
+                {
+                    return false;
+                }
+                _chunk = _chunks.Current;
+                _index = _firstIndex;
+                _firstIndex = 0;
             }
-            return _chunk < _queue._chunks.Count;
+            return true;
         }
     }
 }

@@ -40,6 +40,6 @@ public sealed record DeliveryState(
             return (false, this);
         }
         var told = Told.Add(refusal);
-        return (true, this with { Told = told.Count > ToldKept ? told.Tail : told });
+        return (true, this with { Told = told.Count > ToldKept ? told.WithoutFirst() : told });
     }
 }

@@ -19,6 +19,6 @@ public sealed record InvocationState(InvocationContext? Context, InvocationConte
     public InvocationState RememberRuntimeDone(string requestId)
     {
         var recent = RecentRuntimeDone.Add(requestId);
-        return this with { RecentRuntimeDone = recent.Count > RecentRuntimeDoneKept ? recent.Tail : recent };
+        return this with { RecentRuntimeDone = recent.Count > RecentRuntimeDoneKept ? recent.WithoutFirst() : recent };
     }
 }

@@ -56,7 +56,7 @@ public static class Lifecycle
         NextCalled => state with { Phase = new Phase.AwaitingEvent(), Snapshot = state.Snapshot with { InitEnded = true } },
         ConnectionsRenewed => state with { Snapshot = state.Snapshot with { ConnectionsStale = false } },
         TimerArmed d => state with { TimerAtMs = d.AtMs },
-        Notified => state with { Notices = state.Notices.Tail },
+        Notified => state with { Notices = state.Notices.WithoutFirst() },
         ExitRequested => state with { Phase = new Phase.Exited() },
         _ => state,
     };

@@ -75,7 +75,7 @@ internal static class Spooling
 
     public static ExtensionState LoadStarted(ExtensionState state, SpoolLoadStarted load) => state with
     {
-        Spool = state.Spool with { Loading = load.File, Files = state.Spool.Files.Tail, Bytes = state.Spool.Bytes - load.File.Bytes },
+        Spool = state.Spool with { Loading = load.File, Files = state.Spool.Files.WithoutFirst(), Bytes = state.Spool.Bytes - load.File.Bytes },
     };
 
     public static ExtensionState Loaded(ExtensionState state, SpoolLoaded loaded)
