@@ -16,7 +16,7 @@ namespace LokiLambdaExtension.Tools.LambdaEmulator;
 /// Loki silenced by a <see cref="SnapshotRelay"/>), restores it with its restore records and the snapshot's init
 /// records delivered again, and sets no log stream; Managed Instances refuse INVOKE registration and all but the
 /// newest schema, never freeze, and run invocations concurrently (<see cref="InvokeConcurrentlyAsync"/>).</summary>
-public sealed class LambdaSandbox : IAsyncDisposable
+public sealed partial class LambdaSandbox : IAsyncDisposable
 {
     private const string End = "}"; // closes a JSON object after an interpolation, where a raw literal cannot
     private readonly SandboxOptions _options;
@@ -77,59 +77,6 @@ public sealed class LambdaSandbox : IAsyncDisposable
     /// <summary>How the listener answered each raw body, in order (0: no answer).</summary>
     public IReadOnlyList<int> RawBodyStatuses { get { lock (_rawBodyStatuses) { return [.. _rawBodyStatuses]; } } }
 
-    internal static readonly Lazy<Task> WarmedUp = new(WarmUpAsync);
-
-    /// <summary>Starts the extension and waits for its init phase to end (its first <c>/event/next</c>).</summary>
-    public static async Task<LambdaSandbox> StartAsync(SandboxOptions options)
-    {
-        await WarmedUp.Value;
-        var sandbox = new LambdaSandbox(options);
-        await sandbox.InitAsync();
-        return sandbox;
-    }
-
-    /// <summary>Runs the emulator's own request path once (register, subscribe, next) and starts a trivial process, so
-    /// that the timings of the first extension measure the extension, not the emulator's just-in-time compilation.</summary>
-    private static async Task WarmUpAsync()
-    {
-        await using var sandbox = new LambdaSandbox(new SandboxOptions("/bin/true"));
-        using var http = new HttpClient();
-        string api = $"http://{sandbox.RuntimeApi}";
-        using var register = new HttpRequestMessage(HttpMethod.Post, $"{api}/2020-01-01/extension/register")
-        {
-            Content = new StringContent("""{"events":["INVOKE","SHUTDOWN"]}"""),
-        };
-        register.Headers.Add("Lambda-Extension-Name", "true");
-        using HttpResponseMessage registered = await http.SendAsync(register);
-        string identifier = registered.Headers.GetValues("Lambda-Extension-Identifier").First();
-        using var subscribe = new HttpRequestMessage(HttpMethod.Put, $"{api}/2022-07-01/telemetry")
-        {
-            Content = new StringContent("""{"schemaVersion":"2022-12-13","types":["platform"],"buffering":{"maxItems":1000,"maxBytes":262144,"timeoutMs":25},"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:1"}}"""),
-        };
-        subscribe.Headers.Add("Lambda-Extension-Identifier", identifier);
-        (await http.SendAsync(subscribe)).Dispose();
-        using var next = new HttpRequestMessage(HttpMethod.Get, $"{api}/2020-01-01/extension/event/next");
-        next.Headers.Add("Lambda-Extension-Identifier", identifier);
-        Task<HttpResponseMessage> answer = http.SendAsync(next);
-        sandbox._api.RespondJson(await sandbox._api.NextCall, 200, """{"eventType":"SHUTDOWN","deadlineMs":0}""");
-        (await answer).Dispose();
-        using var trivial = Process.Start(new ProcessStartInfo("/bin/true") { RedirectStandardOutput = true, RedirectStandardError = true });
-        await trivial!.WaitForExitAsync();
-    }
-
-    private string InitializationType => _options.Model switch
-    {
-        EmulatedModel.Provisioned => "provisioned-concurrency",
-        EmulatedModel.SnapStart => "snap-start",
-        EmulatedModel.Managed => "lambda-managed-instances",
-        _ => "on-demand",
-    };
-
-    /// <summary>The runtime version fields of init and restore records.</summary>
-    private string RuntimeVersion =>
-        "\"runtimeVersion\":\"nodejs:22.v40\",\"runtimeVersionArn\":\"arn:aws:lambda:" + _options.Region +
-        "::runtime:0cdcfbdefbc5e7d3343f73c2e2dd3cba17d61dea0686b404502a0c9ce83931b9\"";
-
     private async Task InitAsync()
     {
         _initStartedAt = DateTimeOffset.UtcNow;
@@ -169,43 +116,6 @@ public sealed class LambdaSandbox : IAsyncDisposable
                 }
                 break;
         }
-    }
-
-    /// <summary>The runtime's init: its lines, then platform.initRuntimeDone.</summary>
-    private async Task RuntimeInitAsync(TimeSpan duration)
-    {
-        await Task.Delay(duration);
-        foreach (string line in _options.InitLines)
-        {
-            string now = TelemetryPlatform.Iso(DateTimeOffset.UtcNow);
-            EmitInit("function", _options.Model == EmulatedModel.Managed
-                ? $$"""{"timestamp":"{{now}}","level":"INFO","message":{{TelemetryPlatform.JsonString(line)}}}"""
-                : TelemetryPlatform.JsonString(line + "\n"));
-        }
-        EmitInit("platform.initRuntimeDone", $$"""{"initializationType":"{{InitializationType}}","phase":"init","status":"success"}""");
-    }
-
-    private void EmitInit(string type, string json) => _initRecords.Add((type, json, _telemetry.Emit(type, json)));
-
-    /// <summary>SnapStart: the snapshot (the process frozen, its connections to Loki dead), then, later, a restore: the
-    /// restore records, and the snapshot's init records delivered again, as restored clones have been seen to get them.</summary>
-    private async Task SnapshotAndRestoreAsync()
-    {
-        await Task.Delay(200); // what the platform delivered by now is in the snapshot
-        Freeze();
-        _relay?.Snapshot();
-        await Task.Delay(_options.IdleAfterInit);
-        DateTimeOffset restoreStarted = DateTimeOffset.UtcNow;
-        Thaw();
-        _telemetry.Emit("platform.restoreStart", $$"""{{{RuntimeVersion}}}""");
-        foreach (var (type, json, at) in _initRecords)
-        {
-            _telemetry.Emit(type, json, at);
-        }
-        await Task.Delay(50); // the runtime's after-restore hooks
-        _telemetry.Emit("platform.restoreRuntimeDone", """{"status":"success"}""");
-        _restoreMs = (DateTimeOffset.UtcNow - restoreStarted).TotalMilliseconds;
-        _telemetry.Emit("platform.restoreReport", $$"""{"status":"success","metrics":{"durationMs":{{_restoreMs:F2}}{{End}}{{End}}""");
     }
 
     /// <summary>Plays one invocation and returns once the sandbox is frozen again.</summary>
@@ -284,82 +194,6 @@ public sealed class LambdaSandbox : IAsyncDisposable
             delivered >= runtimeDoneAt && delivered <= readyAt ? delivered : null);
     }
 
-    /// <summary>Managed Instances: plays <paramref name="invocations"/> at once in the never-frozen environment, with no
-    /// INVOKE event: their platform.start records, their JSON records interleaved one request after the other, then
-    /// platform.runtimeDone for every other one only (nothing may depend on it there), then a report for each.</summary>
-    public async Task InvokeConcurrentlyAsync(IReadOnlyList<Invocation> invocations)
-    {
-        if (_options.Model != EmulatedModel.Managed)
-        {
-            throw new InvalidOperationException("only Managed Instances run invocations concurrently");
-        }
-        DateTimeOffset startedAt = DateTimeOffset.UtcNow;
-        foreach (Invocation invocation in invocations)
-        {
-            _telemetry.Emit("platform.start", $$"""{"requestId":"{{invocation.RequestId}}","version":"{{_options.FunctionVersion}}"}""");
-        }
-        int longest = invocations.Max(i => i.Lines.Count);
-        for (int k = 0; k < longest; k++)
-        {
-            foreach (Invocation invocation in invocations.Where(i => k < i.Lines.Count))
-            {
-                EmitLine(invocation.RequestId, invocation.Lines[k] is TelemetryLine.Text text ? new TelemetryLine.Json(text.Message, text.Level) : invocation.Lines[k]);
-            }
-        }
-        await Task.Delay(Math.Max(0, invocations.Max(i => i.RuntimeDurationMs) - (int)(DateTimeOffset.UtcNow - startedAt).TotalMilliseconds));
-        double durationMs = (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds;
-        for (int i = 0; i < invocations.Count; i++)
-        {
-            if (i % 2 == 0)
-            {
-                _telemetry.Emit("platform.runtimeDone",
-                    $$"""{"requestId":"{{invocations[i].RequestId}}","status":"success","metrics":{"durationMs":{{durationMs:F2}},"producedBytes":0}{{End}}""");
-            }
-        }
-        _process.SampleStats();
-        foreach (Invocation invocation in invocations)
-        {
-            _telemetry.Emit("platform.report",
-                $$"""{"requestId":"{{invocation.RequestId}}","status":"success","metrics":{"durationMs":{{durationMs:F2}},"billedDurationMs":{{Math.Ceiling(durationMs)}},"memorySizeMB":{{_options.MemorySizeMb}},"maxMemoryUsedMB":{{Math.Max(1, _process.PeakRssKb / 1024)}}{{End}}{{End}}""");
-        }
-    }
-
-    /// <summary>Sends SHUTDOWN and waits for the process to exit; SIGKILLs it at the deadline, as Lambda does.</summary>
-    public async Task<ShutdownResult> ShutdownAsync(string reason = "spindown")
-    {
-        HttpListenerContext? next = null;
-        Task<HttpListenerContext> nextCall = _api.NextCall;
-        if (await Task.WhenAny(nextCall, Task.Delay(TimeSpan.FromSeconds(5))) == nextCall)
-        {
-            next = nextCall.Result;
-        }
-        Thaw();
-        _process.SampleStats();
-        DateTimeOffset started = DateTimeOffset.UtcNow;
-        long deadlineMs = started.Add(_options.ShutdownDeadline).ToUnixTimeMilliseconds();
-        if (next is not null)
-        {
-            _api.RespondJson(next, 200, $$"""{"eventType":"SHUTDOWN","shutdownReason":"{{reason}}","deadlineMs":{{deadlineMs}}}""");
-        }
-        bool killed = false;
-        using (var deadline = new CancellationTokenSource(_options.ShutdownDeadline))
-        {
-            while (!_process.HasExited && !deadline.IsCancellationRequested)
-            {
-                _process.SampleStats();
-                await Task.Delay(5);
-            }
-        }
-        if (!_process.HasExited)
-        {
-            killed = true;
-            _process.Kill();
-        }
-        await _process.WaitForExitAsync();
-        TimeSpan duration = DateTimeOffset.UtcNow - started;
-        return new ShutdownResult(killed ? null : _process.ExitCode, killed, duration, _process.PeakRssKb, _process.CpuTime);
-    }
-
     private void EmitLine(string requestId, TelemetryLine line)
     {
         // The record's time and the time printed in the line are the same instant, as with a real runtime.
@@ -405,6 +239,12 @@ public sealed class LambdaSandbox : IAsyncDisposable
 
     private void OnOutput(string line)
     {
+        if (line.Contains("after an unexpected error", StringComparison.Ordinal))
+        {
+            // A bug of the extension (its core or shell threw): no test expects one, so every test that checks the
+            // protocol errors fails on it.
+            _api.AddProtocolError($"the extension hit an unexpected error: {line}");
+        }
         // Lambda delivers what extensions print as "extension" records to subscribers of that type: this one too.
         _telemetry.Emit("extension", TelemetryPlatform.JsonString(line + "\n"));
         _options.OnOutput?.Invoke(line);
