@@ -15,9 +15,9 @@ public sealed class LinesWithoutInvocationTests
             $$"""{"time":"2026-11-25T10:00:00.00{{i}}Z","type":"function","record":"2026-11-25T10:00:00.00{{i}}Z\t{{l.Id}}\t{{l.Level}}\tline {{i}}\n"}""")) + "]";
         var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "7", "stream");
 
-        InvocationContext? lastRequest = null;
+        RecentRequests recentRequests = RecentRequests.None;
         var entries = TelemetryBodyParser.Parse(Encoding.UTF8.GetBytes(body), 0, new LineArena()).Records
-            .Select(r => LogEntries.From(in r, shaping, context: null, ref lastRequest)).ToList();
+            .Select(r => LogEntries.From(in r, shaping, context: null, ref recentRequests)).ToList();
 
         for (int i = 0; i < lines.Length; i++)
         {

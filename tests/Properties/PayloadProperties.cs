@@ -39,8 +39,8 @@ public sealed class PayloadProperties
             var shaping = new EntryShaping(maxLineBytes, "7", "stream");
             var context = new InvocationContext("6d68ca91-49c9-448d-89b8-7ca3e6dc66aa", "1-abc", shaping);
 
-            InvocationContext? lastRequest = null;
-            LogEntry entry = LogEntries.From(in single, shaping, context, ref lastRequest);
+            RecentRequests recentRequests = RecentRequests.None;
+            LogEntry entry = LogEntries.From(in single, shaping, context, ref recentRequests);
 
             Assert.True(System.Text.Unicode.Utf8.IsValid(entry.Line.Span));
             Assert.InRange(entry.Line.Length, 0, maxLineBytes);

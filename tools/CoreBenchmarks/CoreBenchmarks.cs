@@ -35,8 +35,8 @@ public class CoreBenchmarks
         }
         _telemetryBody = Encoding.UTF8.GetBytes(records.Append(']').ToString());
         var parsed = TelemetryBodyParser.Parse(_telemetryBody, 0, _lines);
-        InvocationContext? lastRequest = null;
-        _entries = [.. parsed.Records.Select(r => LogEntries.From(in r, shaping, context, ref lastRequest))];
+        RecentRequests recentRequests = RecentRequests.None;
+        _entries = [.. parsed.Records.Select(r => LogEntries.From(in r, shaping, context, ref recentRequests))];
         _encoded = new byte[PushRequestEncoder.GetEncodedLength(_entries, _labels)];
         PushRequestEncoder.Encode(_entries, _labels, _encoded);
         _compressed = new byte[Snappy.GetMaxCompressedLength(_encoded.Length)];

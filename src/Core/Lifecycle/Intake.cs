@@ -41,7 +41,7 @@ internal static class Intake
         bool initRuntimeDone = false;
         InvocationState invocation = state.Invocation;
         InvocationContext? context = invocation.Context;
-        InvocationContext? lastRequest = invocation.LastRequest;
+        RecentRequests recentRequests = invocation.RecentRequests;
         EntryStamps stamps = state.Stamps;
         long bytes = 0;
         // Counted here and folded into the counters once per body: a record per line would allocate per line.
@@ -78,10 +78,10 @@ internal static class Intake
                     break;
                 case FilterOutcome.MaskTimedOut:
                     maskTimeouts++;
-                    maskTimeoutBytes += LogEntries.From(in record, shaping, context, ref lastRequest).ApproximateBytes;
+                    maskTimeoutBytes += LogEntries.From(in record, shaping, context, ref recentRequests).ApproximateBytes;
                     break;
                 default:
-                    LogEntry entry = LogEntries.From(in record, shaping, context, ref lastRequest);
+                    LogEntry entry = LogEntries.From(in record, shaping, context, ref recentRequests);
                     entry = verdicts?.Masked[index] is { } masked ? entry with { Line = masked } : entry;
                     (entry, stamps) = stamps.Stamp(entry);
                     kept[keptCount++] = entry;
@@ -119,7 +119,7 @@ internal static class Intake
         {
             Phase = phase,
             Buffer = state.Buffer.Append(ImmutableCollectionsMarshal.AsImmutableArray(kept), bytes),
-            Invocation = invocation with { Context = context, LastRequest = lastRequest },
+            Invocation = invocation with { Context = context, RecentRequests = recentRequests },
             Stamps = stamps,
             Snapshot = state.Snapshot with { SeenUntilNanos = seenUntil },
             Counters = state.Counters with

@@ -5,16 +5,16 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 
 /// <summary>What the core knows of invocations from telemetry: whose lines are arriving, and which have ended.</summary>
 /// <param name="Context">The invocation lines are being logged in, from its platform.start to its runtimeDone.</param>
-/// <param name="LastRequest">The last request a line named outside any known invocation (a subscription without
-/// platform records): its lines share its metadata instead of each making their own.</param>
+/// <param name="RecentRequests">The requests lines named lately outside any known invocation (a subscription without
+/// platform records, Managed Instances): their lines share their metadata instead of each making their own.</param>
 /// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
 /// <param name="ReportDue">The last invocation whose platform.report has not arrived: the platform sends it only after
 /// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
-public sealed record InvocationState(InvocationContext? Context, InvocationContext? LastRequest, Seq<string> RecentRuntimeDone, string? ReportDue)
+public sealed record InvocationState(InvocationContext? Context, RecentRequests RecentRequests, Seq<string> RecentRuntimeDone, string? ReportDue)
 {
     private const int RecentRuntimeDoneKept = 8;
 
-    public static InvocationState None { get; } = new(null, null, Seq<string>(), null);
+    public static InvocationState None { get; } = new(null, RecentRequests.None, Seq<string>(), null);
 
     public InvocationState RememberRuntimeDone(string requestId)
     {

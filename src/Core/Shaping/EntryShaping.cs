@@ -83,16 +83,18 @@ public sealed class EntryShaping
         return new MetadataPairs([.. pairs]);
     }
 
-    /// <summary>The metadata of a line that names its request, outside any known invocation. The last such request is
-    /// kept as a context of its own (<paramref name="lastRequest"/>, part of the state): its lines share its metadata
-    /// instead of each making a string and an array.</summary>
-    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level, ref InvocationContext? lastRequest)
+    /// <summary>The metadata of a line that names its request, outside any known invocation. Requests named lately
+    /// are kept as contexts of their own (<paramref name="recent"/>, part of the state): their lines share their
+    /// metadata instead of each making a string and an array.</summary>
+    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level, ref RecentRequests recent)
     {
-        if (lastRequest is null || !requestId.SequenceEqual(lastRequest.RequestId))
+        InvocationContext? known = recent.Find(requestId);
+        if (known is null)
         {
-            lastRequest = new InvocationContext(requestId.ToString(), traceId: null, this);
+            known = new InvocationContext(requestId.ToString(), traceId: null, this);
+            recent = recent.With(known);
         }
-        return lastRequest.For(level);
+        return known.For(level);
     }
 
     internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)

@@ -7,13 +7,13 @@ namespace LokiLambdaExtension.Core.Shaping;
 internal static class LogEntries
 {
 
-    /// <param name="lastRequest">The memo of the last request named outside any invocation (see
+    /// <param name="recentRequests">The requests named lately outside any invocation (see
     /// <see cref="EntryShaping.ForRequest"/>), updated when the record names another.</param>
-    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context, ref InvocationContext? lastRequest) =>
+    public static LogEntry From(in TelemetryRecord record, EntryShaping shaping, InvocationContext? context, ref RecentRequests recentRequests) =>
         record.Kind switch
         {
-            TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context, ref lastRequest),
-            TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context, ref lastRequest),
+            TelemetryKind.Function => Log(in record, StreamKind.Function, shaping, context, ref recentRequests),
+            TelemetryKind.Extension => Log(in record, StreamKind.Extension, shaping, context, ref recentRequests),
             TelemetryKind.Unparsed => new LogEntry(record.UnixNanos, LineOf(in record, shaping.MaxLineBytes), StreamKind.Extension,
                 shaping.ForPlatform("unparsed", null, null, [])),
             _ => Platform(in record, shaping, context),
@@ -31,7 +31,7 @@ internal static class LogEntries
     /// <summary>A text record is the line as printed; a JSON-format record is shipped as its compact JSON, so LogQL's
     /// <c>| json</c> works on it. Level, request id and trace id come from the runtime's prefix or the JSON fields;
     /// a line without a request id of its own gets the invocation's.</summary>
-    private static LogEntry Log(in TelemetryRecord record, StreamKind stream, EntryShaping shaping, InvocationContext? context, ref InvocationContext? lastRequest)
+    private static LogEntry Log(in TelemetryRecord record, StreamKind stream, EntryShaping shaping, InvocationContext? context, ref RecentRequests recentRequests)
     {
         LogLevel level;
         string? requestId;
@@ -55,7 +55,7 @@ internal static class LogEntries
                 {
                     // No platform.start told where this invocation began (a subscription without "platform"): lines of
                     // one request still share their metadata, through the shaping's memo of the last request id.
-                    return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level, ref lastRequest));
+                    return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level, ref recentRequests));
                 }
                 requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestId) ? context.RequestId : id.ToString();
             }
@@ -65,6 +65,11 @@ internal static class LogEntries
             (level, requestId, traceId, tenantId) = (LogLevels.Parse(record.Fields.Level), record.Fields.RequestId, record.Fields.TraceId, record.Fields.TenantId);
         }
 
+        if (context is null && requestId is not null && traceId is null && tenantId is null)
+        {
+            // A JSON record that names its request outside any known invocation (Managed Instances' concurrent requests).
+            return new LogEntry(record.UnixNanos, LineOf(in record, shaping.MaxLineBytes), stream, shaping.ForRequest(requestId, level, ref recentRequests));
+        }
         bool sameInvocation = requestId is null || requestId == context?.RequestId;
         // A record that names its tenant (tenant isolation) carries it: such metadata is the record's own.
         MetadataPairs metadata = tenantId is not null

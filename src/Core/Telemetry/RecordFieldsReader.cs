@@ -47,7 +47,7 @@ internal static class RecordFieldsReader
             if (reader.ValueTextEquals("events"u8) || reader.ValueTextEquals("types"u8))
             {
                 reader.Read();
-                fields = fields with { Items = ReadStrings(ref reader) };
+                fields.Items = ReadStrings(ref reader);
                 continue;
             }
             fields = ReadScalar(ref reader, fields);
@@ -57,8 +57,8 @@ internal static class RecordFieldsReader
 
     private static RecordFields ReadScalar(ref Utf8JsonReader reader, RecordFields fields)
     {
-        if (reader.ValueTextEquals("droppedBytes"u8)) { reader.Read(); return fields with { DroppedBytes = Int64(ref reader) }; }
-        if (reader.ValueTextEquals("droppedRecords"u8)) { reader.Read(); return fields with { DroppedRecords = Int64(ref reader) }; }
+        if (reader.ValueTextEquals("droppedBytes"u8)) { reader.Read(); fields.DroppedBytes = Int64(ref reader); return fields; }
+        if (reader.ValueTextEquals("droppedRecords"u8)) { reader.Read(); fields.DroppedRecords = Int64(ref reader); return fields; }
 
         int property = PropertyIndex(ref reader);
         reader.Read();
@@ -68,23 +68,24 @@ internal static class RecordFieldsReader
             return fields;
         }
         string value = TelemetryBodyParser.ReadString(ref reader);
-        return property switch
+        switch (property)
         {
-            0 => fields with { RequestId = value },
-            1 => fields with { Version = value },
-            2 => fields with { Status = value },
-            3 => fields with { ErrorType = value },
-            4 => fields with { RuntimeVersion = value },
-            5 => fields with { RuntimeVersionArn = value },
-            6 => fields with { InitializationType = value },
-            7 => fields with { Reason = value },
-            8 => fields with { Level = value },
-            10 => fields with { Phase = value },
-            11 => fields with { Name = value },
-            12 => fields with { State = value },
-            13 => fields with { TenantId = value },
-            _ => fields with { TraceId = value },
-        };
+            case 0: fields.RequestId = value; break;
+            case 1: fields.Version = value; break;
+            case 2: fields.Status = value; break;
+            case 3: fields.ErrorType = value; break;
+            case 4: fields.RuntimeVersion = value; break;
+            case 5: fields.RuntimeVersionArn = value; break;
+            case 6: fields.InitializationType = value; break;
+            case 7: fields.Reason = value; break;
+            case 8: fields.Level = value; break;
+            case 10: fields.Phase = value; break;
+            case 11: fields.Name = value; break;
+            case 12: fields.State = value; break;
+            case 13: fields.TenantId = value; break;
+            default: fields.TraceId = value; break;
+        }
+        return fields;
     }
 
     private static int PropertyIndex(ref Utf8JsonReader reader) =>
@@ -123,14 +124,13 @@ internal static class RecordFieldsReader
             bool billedRestore = reader.ValueTextEquals("billedRestoreDurationMs"u8);
             reader.Read();
             double? value = Double(ref reader);
-            fields = duration ? fields with { DurationMs = value }
-                : billed ? fields with { BilledDurationMs = value }
-                : memory ? fields with { MemorySizeMb = value }
-                : maxMemory ? fields with { MaxMemoryUsedMb = value }
-                : init ? fields with { InitDurationMs = value }
-                : restore ? fields with { RestoreDurationMs = value }
-                : billedRestore ? fields with { BilledRestoreDurationMs = value }
-                : fields;
+            if (duration) { fields.DurationMs = value; }
+            else if (billed) { fields.BilledDurationMs = value; }
+            else if (memory) { fields.MemorySizeMb = value; }
+            else if (maxMemory) { fields.MaxMemoryUsedMb = value; }
+            else if (init) { fields.InitDurationMs = value; }
+            else if (restore) { fields.RestoreDurationMs = value; }
+            else if (billedRestore) { fields.BilledRestoreDurationMs = value; }
         }
         return fields;
     }
@@ -150,7 +150,14 @@ internal static class RecordFieldsReader
             if ((isValue || isSpan) && reader.TokenType == JsonTokenType.String)
             {
                 string text = TelemetryBodyParser.ReadString(ref reader);
-                fields = isValue ? fields with { TracingValue = text } : fields with { SpanId = text };
+                if (isValue)
+                {
+                    fields.TracingValue = text;
+                }
+                else
+                {
+                    fields.SpanId = text;
+                }
             }
             else
             {

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+
+namespace LokiLambdaExtension.Core.Shaping;
+
+/// <summary>The requests that lines named lately outside any known invocation, newest first, each with its metadata made
+/// once (<see cref="InvocationContext"/>): lines of one request share it instead of each making a list and an array.
+/// Outside an invocation means a subscription without platform records, or Managed Instances, where invocations run
+/// concurrently and their lines interleave; so more than one is kept.</summary>
+public sealed class RecentRequests
+{
+    /// <summary>Enough for the concurrent requests of a Managed Instance (its runtimes default to 16 or fewer per vCPU
+    /// of a small instance); a request beyond them costs one context again.</summary>
+    public const int Kept = 32;
+
+    private readonly ImmutableArray<InvocationContext> _contexts;
+
+    private RecentRequests(ImmutableArray<InvocationContext> contexts) => _contexts = contexts;
+
+    public static RecentRequests None { get; } = new([]);
+
+    public InvocationContext? Find(ReadOnlySpan<char> requestId)
+    {
+        foreach (InvocationContext context in _contexts)
+        {
+            if (requestId.SequenceEqual(context.RequestId))
+            {
+                return context;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>These requests with <paramref name="context"/> in front, the oldest beyond <see cref="Kept"/> forgotten.</summary>
+    public RecentRequests With(InvocationContext context)
+    {
+        var contexts = ImmutableArray.CreateBuilder<InvocationContext>(Math.Min(_contexts.Length + 1, Kept));
+        contexts.Add(context);
+        for (int i = 0; i < _contexts.Length && contexts.Count < Kept; i++)
+        {
+            contexts.Add(_contexts[i]);
+        }
+        return new RecentRequests(contexts.MoveToImmutable());
+    }
+}
