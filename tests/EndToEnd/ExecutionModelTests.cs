@@ -70,6 +70,28 @@ public sealed class ExecutionModelTests(ExtensionBinaryFixture extension)
     }
 
     [Fact]
+    public async Task Managed_NoSubscriptionAccepted_ServesTheLifecycle_ShipsNothing_AndSaysWhyOnce()
+    {
+        await using var loki = LokiReceiver.Start();
+        // A platform that takes no schema this extension speaks: it must still reach /event/next and exit cleanly.
+        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl) with
+        {
+            Model = EmulatedModel.Managed,
+            TelemetrySchemas = ["2099-01-01"],
+        });
+        await sandbox.InvokeConcurrentlyAsync([new Invocation("00000001-0000-4000-8000-000000000000", [new TelemetryLine.Json("not shipped")])]);
+        ShutdownResult shutdown = await sandbox.ShutdownAsync();
+
+        Assert.Empty(sandbox.ProtocolErrors);
+        Assert.Equal(["SHUTDOWN"], sandbox.RegisteredEvents);
+        Assert.False(shutdown.Killed);
+        Assert.Equal(0, shutdown.ExitCode);
+        Assert.Empty(loki.Pushes);
+        Assert.Single(sandbox.Output, l => l.Contains("no subscription was accepted in the lambda-managed-instances model")
+                                          && l.Contains("schema 2025-01-29") && l.Contains("logs are not shipped"));
+    }
+
+    [Fact]
     public async Task SnapStart_InitLinesOnceBeforeTheSnapshot_RestoreLines_NoDeadConnectionReused_NoInvocationHeld()
     {
         await using var loki = LokiReceiver.Start();
