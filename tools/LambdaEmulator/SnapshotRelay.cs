@@ -14,22 +14,19 @@ namespace LokiLambdaExtension.Tools.LambdaEmulator;
 internal sealed class SnapshotRelay : IAsyncDisposable
 {
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
-    private readonly TcpListener _listener;
+    private readonly LoopbackAcceptor _acceptor;
     private readonly IPEndPoint _target;
     private readonly List<Link> _links = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
     private long _bytesOnStale;
 
     private SnapshotRelay(IPEndPoint target)
     {
         _target = target;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _accepting = Task.Run(AcceptAsync);
+        _acceptor = new LoopbackAcceptor(ServeAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _acceptor.Port;
 
     public long BytesOnStaleConnections => Interlocked.Read(ref _bytesOnStale);
 
@@ -58,32 +55,15 @@ internal sealed class SnapshotRelay : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            var link = new Link(client);
-            lock (_links)
-            {
-                _links.Add(link);
-            }
-            _ = ServeAsync(link);
-        }
-    }
-
     /// <summary>One request after the other on the client's connection, each sent to the receiver on a connection of
     /// its own; once stale, everything the client sends is swallowed and nothing is answered.</summary>
-    private async Task ServeAsync(Link link)
+    private async Task ServeAsync(TcpClient client, CancellationToken stop)
     {
+        var link = new Link(client.Client);
+        lock (_links)
+        {
+            _links.Add(link);
+        }
         var pending = new List<byte>();
         byte[] buffer = new byte[64 * 1024];
         try
@@ -181,8 +161,7 @@ internal sealed class SnapshotRelay : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
+        await _acceptor.DisposeAsync();
         lock (_links)
         {
             foreach (Link link in _links)

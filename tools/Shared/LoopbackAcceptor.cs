@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LokiLambdaExtension.Tools.Receiver;
+namespace LokiLambdaExtension.Tools;
 
 /// <summary>A TCP listener on a free loopback port that hands each connection to a handler until stopped: the front
-/// doors of the receiver (the fault relay, the TLS front) differ only in what they do with a connection.</summary>
+/// doors of the receiver (the fault relay, the TLS front) and the emulator's snapshot relay differ only in what they do
+/// with a connection. Compiled into each tool that has one.</summary>
 internal sealed class LoopbackAcceptor : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
