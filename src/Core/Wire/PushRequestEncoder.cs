@@ -102,7 +102,7 @@ internal static class PushRequestEncoder
         ProtobufSize.VarintField(SecondsField, (ulong)seconds) + ProtobufSize.VarintField(NanosField, (ulong)nanos);
 
     private static int PairLength(in MetadataPair pair) =>
-        ProtobufSize.StringField(NameField, pair.Name) + ProtobufSize.StringField(ValueField, pair.Value);
+        ProtobufSize.StringField(NameField, pair.NameBytes) + ProtobufSize.StringField(ValueField, pair.ValueBytes);
 
     private static void WriteEntry(ref ProtobufWriter writer, in LogEntry entry)
     {
@@ -115,8 +115,8 @@ internal static class PushRequestEncoder
         foreach (ref readonly MetadataPair pair in entry.Metadata.Span)
         {
             writer.WriteMessageHeader(StructuredMetadataField, PairLength(in pair));
-            writer.WriteStringField(NameField, pair.Name);
-            writer.WriteStringField(ValueField, pair.Value);
+            writer.WriteStringField(NameField, pair.Name, pair.NameBytes);
+            writer.WriteStringField(ValueField, pair.Value, pair.ValueBytes);
         }
     }
 

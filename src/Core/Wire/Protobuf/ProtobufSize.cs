@@ -21,6 +21,10 @@ internal static class ProtobufSize
     public static int StringField(int fieldNumber, string value) =>
         value.Length == 0 ? 0 : LengthDelimitedField(fieldNumber, Utf8Length(value));
 
+    /// <summary>A string field whose UTF-8 length is known already.</summary>
+    public static int StringField(int fieldNumber, int utf8Length) =>
+        utf8Length == 0 ? 0 : LengthDelimitedField(fieldNumber, utf8Length);
+
     public static int StringField(int fieldNumber, ReadOnlySpan<byte> utf8) =>
         utf8.IsEmpty ? 0 : LengthDelimitedField(fieldNumber, utf8.Length);
 

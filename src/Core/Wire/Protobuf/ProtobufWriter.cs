@@ -61,16 +61,18 @@ internal ref struct ProtobufWriter
         WriteVarint(value);
     }
 
-    public void WriteStringField(int fieldNumber, string value)
+    public void WriteStringField(int fieldNumber, string value) => WriteStringField(fieldNumber, value, ProtobufSize.Utf8Length(value));
+
+    /// <summary>A string field whose UTF-8 length is known already (a metadata pair's, counted when it was made).</summary>
+    public void WriteStringField(int fieldNumber, string value, int utf8Length)
     {
         if (value.Length == 0)
         {
             return;
         }
-        int length = ProtobufSize.Utf8Length(value);
-        WriteMessageHeader(fieldNumber, length);
+        WriteMessageHeader(fieldNumber, utf8Length);
         int written = Encoding.UTF8.GetBytes(value, _destination[_position..]);
-        Debug.Assert(written == length, "GetByteCount and GetBytes disagree");
+        Debug.Assert(written == utf8Length, "the counted length and GetBytes disagree");
         _position += written;
     }
 
