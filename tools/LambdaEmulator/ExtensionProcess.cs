@@ -117,13 +117,7 @@ internal sealed class ExtensionProcess(SandboxOptions options, string runtimeApi
             info.Environment["AWS_LAMBDA_LOG_STREAM_NAME"] = options.LogStreamName;
             info.Environment["AWS_LAMBDA_LOG_GROUP_NAME"] = $"/aws/lambda/{options.FunctionName}";
         }
-        info.Environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = options.Model switch
-        {
-            EmulatedModel.Provisioned => "provisioned-concurrency",
-            EmulatedModel.SnapStart => "snap-start",
-            EmulatedModel.Managed => "lambda-managed-instances",
-            _ => "on-demand",
-        };
+        info.Environment["AWS_LAMBDA_INITIALIZATION_TYPE"] = options.Model.InitializationType();
         info.Environment["AWS_REGION"] = options.Region;
         info.Environment["AWS_DEFAULT_REGION"] = options.Region;
         info.Environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_nodejs22.x";

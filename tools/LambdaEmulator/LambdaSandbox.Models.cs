@@ -5,13 +5,7 @@ namespace LokiLambdaExtension.Tools.LambdaEmulator;
 /// invocations.</summary>
 public sealed partial class LambdaSandbox
 {
-    private string InitializationType => _options.Model switch
-    {
-        EmulatedModel.Provisioned => "provisioned-concurrency",
-        EmulatedModel.SnapStart => "snap-start",
-        EmulatedModel.Managed => "lambda-managed-instances",
-        _ => "on-demand",
-    };
+    private string InitializationType => _options.Model.InitializationType();
 
     /// <summary>The runtime version fields of init and restore records.</summary>
     private string RuntimeVersion =>

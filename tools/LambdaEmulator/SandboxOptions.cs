@@ -17,6 +17,18 @@ public enum EmulatedModel
     Managed,
 }
 
+public static class EmulatedModels
+{
+    /// <summary>What Lambda sets <c>AWS_LAMBDA_INITIALIZATION_TYPE</c> and records' <c>initializationType</c> to.</summary>
+    public static string InitializationType(this EmulatedModel model) => model switch
+    {
+        EmulatedModel.Provisioned => "provisioned-concurrency",
+        EmulatedModel.SnapStart => "snap-start",
+        EmulatedModel.Managed => "lambda-managed-instances",
+        _ => "on-demand",
+    };
+}
+
 /// <summary>How to run the extension: which binary, which environment, and which platform behaviours to play.</summary>
 public sealed record SandboxOptions(string ExtensionPath)
 {
