@@ -71,6 +71,19 @@ public sealed class ExecutionModelProperties
     }
 
     [Fact]
+    public void SnapStart_InitRuntimeDoneBeforeTheExtensionsInitEnds_IsNotWaitedForAgain()
+    {
+        var snapStart = LifecycleSettings.For(DeliveryPolicy.Default, model: ExecutionModel.SnapStart);
+        var initRuntimeDone = new TelemetryRecord(At * 1_000_000, "platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, null,
+            Utf8Line.From("{}"), new RecordFields { Status = "success" });
+        // The platform delivers between the subscription and the shell's Initialized (a slow start, an emulated CPU).
+        var (state, _) = Lifecycle.Step(snapStart, ExtensionState.Initial(DeliveryPolicy.Default), new TelemetryReceived(At, Seq1(initRuntimeDone)));
+        (_, var decisions) = Lifecycle.Step(snapStart, state, new Initialized(At + 5));
+
+        Assert.IsType<PushStarted>(Assert.Single(decisions)); // the init lines go now, not 9 s later
+    }
+
+    [Fact]
     public void SnapStart_TheFirstEventAfterInit_RenewsConnectionsAndRedrawsTheDiscriminator_OnceOnly()
     {
         var snapStart = LifecycleSettings.For(DeliveryPolicy.Default, model: ExecutionModel.SnapStart, shaping: null) with { SeesPlatformRecords = false };

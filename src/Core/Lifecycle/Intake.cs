@@ -111,8 +111,10 @@ internal static class Intake
         var phase = state.Phase switch
         {
             Phase.ShuttingDown s => s with { QuietUntilMs = Math.Min(Math.Max(s.QuietUntilMs, state.NowMs + settings.Policy.LingerMs), s.ExitByMs) },
-            // The runtime's init is done: its lines are here, push them now.
+            // The runtime's init is done: its lines are here, push them now (or as soon as the extension's init is done:
+            // the body can come between the subscription and the shell's Initialized).
             Phase.EndingInit { RuntimeDone: false } init when initRuntimeDone => init with { FlushUntilMs = state.NowMs + settings.Policy.FlushBudgetMs },
+            Phase.Initializing when initRuntimeDone => new Phase.Initializing(RuntimeDone: true),
             var unchanged => unchanged,
         };
         state = state with

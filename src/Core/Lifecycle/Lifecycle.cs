@@ -63,9 +63,10 @@ public static class Lifecycle
 
     private static ExtensionState Observe(LifecycleSettings settings, ExtensionState state, Observation o) => o switch
     {
-        Initialized when state.Phase is Phase.Initializing => state with
+        Initialized when state.Phase is Phase.Initializing initializing => state with
         {
-            Phase = new Phase.EndingInit(state.NowMs + (settings.Model.PushesInit() && settings.SeesPlatformRecords ? InitRuntimeWaitMs : 0), None),
+            Phase = new Phase.EndingInit(state.NowMs + (settings.Model.PushesInit() && settings.SeesPlatformRecords ? InitRuntimeWaitMs : 0),
+                initializing.RuntimeDone ? state.NowMs + settings.Policy.FlushBudgetMs : None),
         },
         InvokeReceived invoke => Intake.Invoked(settings, Restores.AfterEvent(settings, state, invoke.Draw), invoke),
         ShutdownReceived shutdown => ShuttingDown(settings, Restores.AfterEvent(settings, state, shutdown.Draw), shutdown.DeadlineMs),

@@ -7,8 +7,9 @@ public abstract record Phase
 {
     private protected Phase() { }
 
-    /// <summary>Registering and subscribing: nothing is decided until the shell says it is done.</summary>
-    public sealed record Initializing : Phase;
+    /// <summary>Registering and subscribing: nothing is decided until the shell says it is done. The platform may
+    /// deliver the runtime's <c>platform.initRuntimeDone</c> before that (<paramref name="RuntimeDone"/>).</summary>
+    public sealed record Initializing(bool RuntimeDone = false) : Phase;
 
     /// <summary>Registered and subscribed, not yet in <c>/event/next</c>. Where init lines are pushed before it
     /// (<see cref="ExecutionModels.PushesInit"/>), wait for the runtime's <c>platform.initRuntimeDone</c> until
