@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LokiLambdaExtension.Shell.Archive;
 using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell;
@@ -6,7 +7,7 @@ namespace LokiLambdaExtension.Shell;
 /// <summary><c>loki-lambda-extension --check</c>: run with the function's environment on a laptop or in a deploy
 /// pipeline, it validates the configuration, pushes one test entry and says what Loki answered. Exit 0 when Loki
 /// stored it; 1 when Loki is unreachable or refuses the credentials or the payload; 2 when the configuration
-/// leaves nothing to check.</summary>
+/// leaves nothing to check. With the S3 archive on, it also writes and deletes a probe object (1 when S3 refuses it).</summary>
 internal static class CheckCommand
 {
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment)
@@ -40,6 +41,7 @@ internal static class CheckCommand
                           (answer.Length > 0 ? $": {answer}" : ""));
         (int code, string verdict) = OutcomeWords.Check(outcome, status, pushUri.ToString());
         Console.WriteLine(verdict);
-        return code;
+        int archived = config.Archive.Case is ArchiveTarget archive ? await ArchiveProbe.RunAsync(archive, config.Labels) : 0;
+        return Math.Max(code, archived);
     }
 }

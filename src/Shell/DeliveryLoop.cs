@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LanguageExt;
+using LokiLambdaExtension.Shell.Archive;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Loki;
 using LokiLambdaExtension.Shell.Spool;
@@ -11,12 +12,13 @@ namespace LokiLambdaExtension.Shell;
 /// body, a push result, a timer), fold it into the state, perform the decisions, feed their results back. It decides
 /// nothing and remembers nothing of delivery: every outcome, failures included, goes back to the core.</summary>
 /// <param name="loki">Where pushes go; null when shipping is off from the start (the core then decides no push).</param>
-internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki, SpoolStore spool, ExtensionConfig config)
+/// <param name="archive">The S3 archive, when it is on.</param>
+internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki, S3Client? archive, SpoolStore spool, ExtensionConfig config)
 {
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.PushUri.ToString() ?? "Loki",
-        config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"));
+        config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive);
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
@@ -109,6 +111,10 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
                 return null;
             case ConnectionsRenewed:
                 loki?.Renew();
+                archive?.Renew();
+                return null;
+            case ArchiveStarted write:
+                _ = ArchiveAsync(write);
                 return null;
             case SpillStarted spill:
                 _ = Task.Run(() => Spill(spill));
@@ -174,6 +180,28 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             // Whatever it was, the core hears of it: a batch left in flight would hold /event/next, and the function with it.
             return new PushOutcome.Crashed($"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>One object: the push body of the write's entries, all streams in one request, so it replays as one push.</summary>
+    private async Task ArchiveAsync(ArchiveStarted write)
+    {
+        string? error;
+        try
+        {
+            using PooledBuffer body = PushRequestBody.Create(write.Entries.AsSpan(), config.Labels);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, write.NotAfterMs - ShellClock.NowMs)));
+            error = await archive!.PutAsync(write.Key, body.Memory, timeout.Token);
+            if (error is null)
+            {
+                ExtensionLog.Debug($"archived {write.Entries.Length} entries as {write.Key}");
+            }
+        }
+        catch (Exception e)
+        {
+            // The core hears of every outcome: a write left open would hold /event/next.
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+        Observe(new ArchiveFinished(ShellClock.NowMs, write.ObjectId, error, ShellRandom.Jitter()));
     }
 
     private void Spill(SpillStarted spill)

@@ -1,3 +1,4 @@
+using LokiLambdaExtension.Shell.Archive;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Listener;
 using LokiLambdaExtension.Shell.Loki;
@@ -51,7 +52,8 @@ internal static class ExtensionHost
         }
         // Shipping off (no URL, a mask that does not compile) is a mode of the same lifecycle, not a loop of its own.
         using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, config.Headers) : null;
-        var loop = new DeliveryLoop(lambda, loki, new SpoolStore(config.SpoolDirectory), config);
+        using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
+        var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory), config);
         using TelemetryListener? listener = loki is null ? null : await ListenAsync(lambda, config, loop);
         return await loop.RunAsync();
     }

@@ -9,7 +9,11 @@ internal static class HelpText
         Lambda starts it from the layer as /opt/extensions/loki-lambda-extension.
 
         usage: loki-lambda-extension            run as a Lambda extension (needs AWS_LAMBDA_RUNTIME_API)
-               loki-lambda-extension --check    validate the configuration and push one test entry
+               loki-lambda-extension --check    validate the configuration and push one test entry (and, with
+                                                the archive on, write and delete a probe object)
+               loki-lambda-extension replay [s3://bucket/prefix]
+                                                push every archived object under the prefix (default
+                                                LOKI_ARCHIVE_S3) to LOKI_PUSH_URL, once each
                loki-lambda-extension --version | --help
 
         Configuration (environment variables of the function):

@@ -22,6 +22,10 @@ if (args.Contains("--check"))
 {
     return await CheckCommand.RunAsync(environment);
 }
+if (args is ["replay", .. var replayed])
+{
+    return await LokiLambdaExtension.Shell.Archive.ReplayCommand.RunAsync(environment, replayed);
+}
 if (args.Length > 0)
 {
     Console.Error.WriteLine($"unknown argument '{args[0]}': see --help");

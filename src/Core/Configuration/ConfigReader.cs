@@ -74,7 +74,8 @@ public static class ConfigReader
             Verbosity: values.Verbosity,
             FailOnConfigError: values.FailOnConfigError,
             Model: model,
-            Notes: unknownModel is null ? Seq<string>() : Seq1(unknownModel));
+            Notes: unknownModel is null ? Seq<string>() : Seq1(unknownModel),
+            Archive: ArchiveTargets.Read(values, env, labels[0].Value, problems));
         return (config, toSeq(problems.ToArray()));
     }
 

@@ -67,6 +67,15 @@ namespace LokiLambdaExtension.Core.Configuration;
     Details = "With `extension`, the extension's own output is never shipped back (no feedback loop).")]
 [ChoiceVariable("LOKI_LOG_LEVEL", typeof(Verbosity), Property = nameof(Verbosity), Choices = "debug,info,warn,error", Default = "info",
     Meaning = "the extension's own output: debug, info, warn, error")]
+[ParsedVariable("LOKI_ARCHIVE_S3", typeof(Option<ArchiveLocation>), Property = nameof(ArchiveS3), Parser = nameof(ParseArchiveLocation), DefaultText = "off",
+    Meaning = "s3://bucket/prefix: an S3 archive of what Loki cannot take (and, with LOKI_ARCHIVE_MODE=all, of everything)",
+    Details = "Objects are Loki push bodies (protobuf + snappy), replayable as they are; signed with the function role's credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`), which need `s3:PutObject` on the prefix. See \"S3 archive\".")]
+[ChoiceVariable("LOKI_ARCHIVE_MODE", typeof(ArchiveMode), Property = nameof(ArchiveMode), Choices = "fallback,all", Default = "fallback",
+    Meaning = "fallback: only what would be lost goes to the archive; all: every batch Loki stored too",
+    Details = "`fallback` archives entries Loki did not take by SHUTDOWN's deadline and lines shed from a full buffer; the loss report says `archived`.")]
+[ParsedVariable("LOKI_ARCHIVE_S3_ENDPOINT", typeof(Option<Uri>), Property = nameof(ArchiveEndpoint), Parser = nameof(ParseArchiveEndpoint), DefaultText = "AWS S3",
+    Meaning = "an S3-compatible endpoint (http(s)://host:port), addressed path-style",
+    Details = "For MinIO, s3rver, LocalStack; unset, objects go to `https://<bucket>.s3.<AWS_REGION>.amazonaws.com`.")]
 [BoolVariable("LOKI_FAIL_ON_CONFIG_ERROR", Property = nameof(FailOnConfigError), Default = false,
     Meaning = "true: a configuration error fails the function's init",
     Details = "Any problem is reported to Lambda (`/init/error`, `Extension.ConfigError`).")]
@@ -110,6 +119,29 @@ public sealed partial class ConfigValues
             return ConfigReader.DefaultSpoolDirectory;
         }
         return text.Length > 0 ? text : ConfigReader.DefaultSpoolDirectory;
+    }
+
+    private static Option<ArchiveLocation> ParseArchiveLocation(string text, List<string> problems) => text.Length == 0
+        ? None
+        : ArchiveLocation.Parse(text).Match(location => Some(location), problem =>
+        {
+            problems.Add($"{Names.ArchiveS3}='{EnvironmentValues.Shorten(text)}' {problem}: give e.g. s3://my-log-archive/lambda; the archive is off");
+            return None;
+        });
+
+    private static Option<Uri> ParseArchiveEndpoint(string text, List<string> problems)
+    {
+        if (text.Length == 0)
+        {
+            return None;
+        }
+        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 && uri.UserInfo.Length == 0)
+        {
+            return uri;
+        }
+        problems.Add($"{Names.ArchiveEndpoint}='{ConfigReader.Redacted(text)}' is not an http(s) URL without credentials: give e.g. " +
+                     "http://127.0.0.1:9000; the archive is off");
+        return None;
     }
 
     private static Seq<string> ParseTelemetryTypes(string text, List<string> problems)

@@ -9,6 +9,7 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// Their values are secrets: never printed.</param>
 /// <param name="Model">The execution model, from <c>AWS_LAMBDA_INITIALIZATION_TYPE</c>.</param>
 /// <param name="Notes">What is worth saying once at start but is no configuration problem (an unknown model).</param>
+/// <param name="Archive">The S3 archive, when <c>LOKI_ARCHIVE_S3</c> turns it on and credentials are there.</param>
 public sealed record ExtensionConfig(
     Option<Uri> PushUri,
     Seq<HttpHeader> Headers,
@@ -22,7 +23,8 @@ public sealed record ExtensionConfig(
     Verbosity Verbosity,
     bool FailOnConfigError,
     ExecutionModel Model,
-    Seq<string> Notes);
+    Seq<string> Notes,
+    Option<ArchiveTarget> Archive = default);
 
 /// <summary>The buffering asked of the Telemetry API: sent explicitly, because AWS's pages disagree on the defaults.</summary>
 public sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutMs);

@@ -10,13 +10,20 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Redelivered">Telemetry bodies the platform delivered again after they had been read: not shipped twice.</param>
 /// <param name="SnapshotRecords">Records of a SnapStart snapshot's init that a restored clone was delivered again: the
 /// snapshot's process had them already (see <see cref="Restores"/>).</param>
+/// <param name="Archived">Lines Loki did not take that went to the S3 archive instead of being lost.</param>
+/// <param name="ArchiveCopies">Lines Loki stored that were archived too (<c>LOKI_ARCHIVE_MODE=all</c>).</param>
+/// <param name="ArchiveFailures">Archive writes that failed (each retried).</param>
+/// <param name="NotArchived">Stored lines not copied to the archive: it lagged too far behind Loki.</param>
 public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
-    long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0, long SnapshotRecords = 0)
+    long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0, long SnapshotRecords = 0, long Archived = 0, long ArchiveCopies = 0,
+    long ArchiveFailures = 0, long NotArchived = 0)
 {
     public static DeliveryCounters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public string Summary(long stillBuffered) =>
         $"received={Received} sent={Sent} pushes={Pushes} retries={Retries} rejected={Rejected} dropped={Dropped} " +
         $"filtered={Filtered} spilled={Spilled} maybe_duplicated={MaybeDuplicated} redelivered={Redelivered} unsent={stillBuffered}" +
-        (SnapshotRecords > 0 ? $" snapshot_records_again={SnapshotRecords}" : "");
+        (SnapshotRecords > 0 ? $" snapshot_records_again={SnapshotRecords}" : "") +
+        (Archived + ArchiveCopies + ArchiveFailures + NotArchived > 0
+            ? $" archived={Archived} archive_copies={ArchiveCopies} archive_failures={ArchiveFailures} not_archived={NotArchived}" : "");
 }

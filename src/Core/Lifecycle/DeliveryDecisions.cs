@@ -115,15 +115,22 @@ internal static class DeliveryDecisions
         return ArmTimer(state, wakeAt);
     }
 
-    public static bool MayLoadSpool(ExtensionState state) => state.Phase switch
+    /// <summary>At SHUTDOWN, spool files are read back while a push can follow, or, with the archive, an archive write.</summary>
+    public static bool MayLoadSpool(LifecycleSettings settings, ExtensionState state) => state.Phase switch
     {
-        Phase.ShuttingDown shutdown => state.NowMs < PushUntil(state, shutdown) && state.Delivery.RetryAtMs < PushUntil(state, shutdown),
+        Phase.ShuttingDown shutdown when Archiving.IsOn(settings) => state.NowMs < ArchiveUntil(state, shutdown),
+        Phase.ShuttingDown shutdown => state.NowMs < PushUntil(settings, state, shutdown) && state.Delivery.RetryAtMs < PushUntil(settings, state, shutdown),
         _ => true,
     };
 
-    /// <summary>With a spool, pushing stops a little before the exit deadline: what Loki did not take is spilled, for
-    /// a reused environment (after a timeout or a crash Lambda restarts the extension and /tmp survives).</summary>
-    private static long PushUntil(ExtensionState state, Phase.ShuttingDown shutdown) =>
+    /// <summary>With the archive, pushing stops early enough to archive what Loki did not take; with a spool, a little
+    /// before the exit deadline, to spill what is left, for a reused environment (after a timeout or a crash Lambda
+    /// restarts the extension and /tmp survives).</summary>
+    private static long PushUntil(LifecycleSettings settings, ExtensionState state, Phase.ShuttingDown shutdown) =>
+        ArchiveUntil(state, shutdown) - (Archiving.IsOn(settings) ? Archiving.ShutdownReserveMs : 0);
+
+    /// <summary>Archive writes at SHUTDOWN end where the spill's reserve begins.</summary>
+    public static long ArchiveUntil(ExtensionState state, Phase.ShuttingDown shutdown) =>
         shutdown.ExitByMs - (state.Spool.Works ? ShutdownSpillReserveMs : 0);
 
     public static Option<Decision> AtShutdown(LifecycleSettings settings, ExtensionState state, Phase.ShuttingDown shutdown)
@@ -135,7 +142,8 @@ internal static class DeliveryDecisions
         {
             return None;
         }
-        long pushUntil = PushUntil(state, shutdown);
+        long pushUntil = PushUntil(settings, state, shutdown);
+        long archiveUntil = ArchiveUntil(state, shutdown);
         if (!state.Buffer.IsEmpty && now >= delivery.RetryAtMs && now < pushUntil)
         {
             return TakeBatch(state, notAfterMs: pushUntil);
@@ -143,13 +151,19 @@ internal static class DeliveryDecisions
         // Quiet: the platform's last delivery had its time, and the last invocation's REPORT came (or was waited for).
         bool reportDue = state.Invocation.ReportDue is not null;
         bool quiet = now >= shutdown.QuietUntilMs && (!reportDue || now >= shutdown.QuietUntilMs + ReportWaitMs);
-        bool nothingLeft = state.Buffer.IsEmpty && spool.IsIdle && spool.Files.IsEmpty;
+        bool nothingLeft = state.Buffer.IsEmpty && spool.IsIdle && spool.Files.IsEmpty && state.Archive.IsIdle;
         bool givingUp = now >= pushUntil || (quiet && delivery.RetryAtMs >= pushUntil);
-        if (givingUp && now < shutdown.ExitByMs && Spooling.SpillOldest(settings, state).Case is Decision spill)
+        // Given up on Loki: the archive first (the environment is going away), then the spool for what it did not take.
+        if (givingUp && Archiving.AtShutdown(settings, state, archiveUntil).Case is Decision archive)
+        {
+            return archive;
+        }
+        bool archiving = Archiving.Waits(settings, state, archiveUntil) && now < archiveUntil;
+        if (givingUp && !archiving && now < shutdown.ExitByMs && Spooling.SpillOldest(settings, state).Case is Decision spill)
         {
             return spill;
         }
-        if ((quiet && nothingLeft) || now >= shutdown.ExitByMs || (givingUp && spool.Spilling.IsNone))
+        if ((quiet && nothingLeft) || now >= shutdown.ExitByMs || (givingUp && spool.Spilling.IsNone && !archiving))
         {
             string spooled = spool.Files.IsEmpty ? "" : $" ({spool.Files.Sum(f => (long)f.Count)} of them kept in the spool)";
             return new ExitRequested(0, state.Counters.Summary(state.Undelivered) + spooled);
@@ -167,6 +181,14 @@ internal static class DeliveryDecisions
         if (pushUntil > now)
         {
             wakeAt = Math.Min(wakeAt, pushUntil);
+        }
+        if (archiving && state.Archive.RetryAtMs > now)
+        {
+            wakeAt = Math.Min(wakeAt, state.Archive.RetryAtMs);
+        }
+        if (archiving && archiveUntil > now)
+        {
+            wakeAt = Math.Min(wakeAt, archiveUntil);
         }
         return ArmTimer(state, wakeAt);
     }

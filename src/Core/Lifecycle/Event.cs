@@ -57,6 +57,10 @@ public sealed record SpoolLoaded(long NowMs, long FileId, ImmutableArray<LogEntr
 /// extension, and /tmp survives), found at start: their entries are the oldest.</summary>
 public sealed record SpoolFound(long NowMs, Seq<SpoolFile> Files) : Observation(NowMs);
 
+/// <summary>The archive write of object <paramref name="ObjectId"/> ended; <paramref name="Error"/> says why it failed
+/// (S3's answer or the transport's). <paramref name="Jitter"/> as for <see cref="PushFinished"/>.</summary>
+public sealed record ArchiveFinished(long NowMs, long ObjectId, string? Error, double Jitter) : Observation(NowMs);
+
 /// <summary>The timer armed by <see cref="TimerArmed"/> went off.</summary>
 public sealed record TimerFired(long NowMs) : Observation(NowMs);
 
@@ -75,6 +79,16 @@ public sealed record SpillStarted(PushBatch Batch) : Decision
     public SpoolFile File => new(Batch.Id, Batch.Entries.Length, Batch.Bytes);
 
     public ImmutableArray<LogEntry> Entries => Batch.Entries;
+}
+
+/// <summary>Write one object to the S3 archive at <paramref name="Key"/>: the push body of <see cref="Entries"/>, the
+/// entries <paramref name="Taken"/> from <paramref name="Source"/> and, when Loki was given up on at SHUTDOWN, the
+/// <paramref name="Report"/> saying so. Give up on it at <paramref name="NotAfterMs"/>.</summary>
+public sealed record ArchiveStarted(PushBatch Taken, Option<LogEntry> Report, string Key, long NotAfterMs, ArchiveSource Source) : Decision
+{
+    public long ObjectId => Taken.Id;
+
+    public ImmutableArray<LogEntry> Entries => Report.Case is LogEntry report ? Taken.Entries.Add(report) : Taken.Entries;
 }
 
 /// <summary>Read <paramref name="File"/> back from the spool.</summary>

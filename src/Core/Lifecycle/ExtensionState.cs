@@ -17,6 +17,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Bodies">The digests of the telemetry bodies delivered lately, to recognise one delivered again.</param>
 /// <param name="Notices">What is to be told to the user, oldest first (see <see cref="Notified"/>).</param>
 /// <param name="Snapshot">Init, snapshot and restore of a SnapStart environment.</param>
+/// <param name="Archive">The S3 archive: what waits to be written, the object being written.</param>
 /// <param name="Shipping">False when shipping is off (a configuration problem, a refused subscription, a failure after
 /// registering): the lifecycle is still served, so the function never waits on the extension.</param>
 public sealed record ExtensionState(
@@ -33,17 +34,19 @@ public sealed record ExtensionState(
     DeliveryCounters Counters,
     Seq<Notice> Notices,
     SnapshotState Snapshot,
-    bool Shipping)
+    bool Shipping,
+    ArchiveState Archive)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
     public static ExtensionState Initial(DeliveryPolicy policy, long sandboxNanos = 0, bool shipping = true) => new(
         new Phase.Initializing(), 0, None, EntryBuffer.Empty, DeliveryState.Start(policy.MaxBatchBytes), SpoolState.Start(policy.SpoolMaxBytes > 0),
         InvocationState.None, Traffic.None, EntryStamps.For(sandboxNanos), RecentBodies.None, DeliveryCounters.Zero, Seq<Notice>(),
-        SnapshotState.None, shipping);
+        SnapshotState.None, shipping, ArchiveState.Start);
 
-    /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled.</summary>
-    public long Undelivered => Buffer.Count + Delivery.InFlight.Map(b => (long)b.Entries.Length).IfNone(0) + Spool.Entries;
+    /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled, waiting
+    /// for the archive.</summary>
+    public long Undelivered => Buffer.Count + Delivery.InFlight.Map(b => (long)b.Entries.Length).IfNone(0) + Spool.Entries + Archive.Undelivered;
 
     public ExtensionState Tell(NoticeLevel level, string text) => this with { Notices = Notices.Add(new Notice(level, text)) };
 }

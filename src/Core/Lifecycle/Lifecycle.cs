@@ -8,7 +8,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// Two rules carry the delivery guarantees: no push while waiting in <c>/event/next</c> (the sandbox may freeze
 /// mid-request, and a cut push is re-sent as a duplicate), and no <c>/event/next</c> while a push is in flight.
 /// Intake (<see cref="Intake"/>), delivery decisions (<see cref="DeliveryDecisions"/>), Loki's answers
-/// (<see cref="PushSettlement"/>), the spool (<see cref="Spooling"/>) and SnapStart restores (<see cref="Restores"/>)
+/// (<see cref="PushSettlement"/>), the spool (<see cref="Spooling"/>), the S3 archive (<see cref="Archiving"/>) and SnapStart
+/// restores (<see cref="Restores"/>)
 /// each have a file of their own.
 /// The execution model (<see cref="LifecycleSettings.Model"/>) chooses the mode: on-demand as above; provisioned
 /// concurrency and SnapStart push the init lines before the first <c>/event/next</c>; SnapStart also handles its
@@ -53,6 +54,7 @@ public static class Lifecycle
         },
         SpillStarted d => Spooling.Started(state, d),
         SpoolLoadStarted d => Spooling.LoadStarted(state, d),
+        ArchiveStarted d => Archiving.Started(state, d),
         NextCalled => state with { Phase = new Phase.AwaitingEvent(), Snapshot = state.Snapshot with { InitEnded = true } },
         ConnectionsRenewed => state with { Snapshot = state.Snapshot with { ConnectionsStale = false } },
         TimerArmed d => state with { TimerAtMs = d.AtMs },
@@ -85,6 +87,7 @@ public static class Lifecycle
         SpillFinished spilled => Spooling.Finished(settings, state, spilled),
         SpoolLoaded loaded => Spooling.Loaded(state, loaded),
         SpoolFound found => Spooling.Found(state, found),
+        ArchiveFinished archived => Archiving.Finished(settings, state, archived),
         _ => state, // Initialized: only the time moves
     };
 
@@ -113,14 +116,23 @@ public static class Lifecycle
         }).Tell(NoticeLevel.Error, $"{reason}; the function is unaffected, logs are not shipped" + (lost > 0 ? $" ({lost} buffered entries lost)" : ""));
     }
 
-    /// <summary>What to do now: at most one decision; <see cref="Step"/> asks again after folding it in.</summary>
-    public static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state) => state.Phase switch
+    /// <summary>What to do now: at most one decision; <see cref="Step"/> asks again after folding it in. While an archive
+    /// write is under way, <c>/event/next</c> waits for it as for a push, and so does the exit, up to its deadline.</summary>
+    public static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state) => Next(settings, state) switch
+    {
+        { Case: NextCalled } when state.Archive.IsWriting => None,
+        { Case: ExitRequested } when state.Archive.IsWriting && state.Phase is Phase.ShuttingDown s && state.NowMs < s.ExitByMs => None,
+        var decision => decision,
+    };
+
+    private static Option<Decision> Next(LifecycleSettings settings, ExtensionState state) => state.Phase switch
     {
         _ when state.Notices.HeadOrNone().Case is Notice notice => new Notified(notice),
         Phase.Initializing or Phase.Exited => None,
         _ when !state.Shipping => DecideWithoutShipping(state),
         _ when state.Snapshot.ConnectionsStale => new ConnectionsRenewed(),
-        _ when Spooling.Decide(settings, state, mayLoad: DeliveryDecisions.MayLoadSpool(state)).Case is Decision spool => spool,
+        _ when Spooling.Decide(settings, state, mayLoad: DeliveryDecisions.MayLoadSpool(settings, state)).Case is Decision spool => spool,
+        _ when Archiving.Decide(settings, state).Case is Decision archive => archive,
         Phase.EndingInit init => DeliveryDecisions.AtInitEnd(settings, state, init),
         Phase.Invoked invoked => DeliveryDecisions.DuringInvocation(settings, state, invoked),
         Phase.ShuttingDown shutdown => DeliveryDecisions.AtShutdown(settings, state, shutdown),

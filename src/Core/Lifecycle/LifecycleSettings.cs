@@ -1,3 +1,5 @@
+using LanguageExt;
+
 
 namespace LokiLambdaExtension.Core.Lifecycle;
 
@@ -6,8 +8,9 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Model">The execution model, which chooses the lifecycle's mode (see <see cref="Lifecycle"/>).</param>
 /// <param name="SeesPlatformRecords">Whether the subscription asked for platform records: without them no
 /// <c>platform.initRuntimeDone</c> will say when the runtime's init is done, so it is not waited for.</param>
+/// <param name="Archive">The S3 archive, when it is on.</param>
 public sealed record LifecycleSettings(DeliveryPolicy Policy, EntryShaping Shaping, string LokiTarget,
-    ExecutionModel Model = ExecutionModel.OnDemand, bool SeesPlatformRecords = true)
+    ExecutionModel Model = ExecutionModel.OnDemand, bool SeesPlatformRecords = true, Option<ArchiveTarget> Archive = default)
 {
     public static LifecycleSettings Default { get; } = new(DeliveryPolicy.Default, EntryShaping.Default, "Loki");
 

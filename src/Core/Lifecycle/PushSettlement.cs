@@ -26,6 +26,7 @@ internal static class PushSettlement
         long? retryAfterMs = null;
         long? splitCap = null;
         var putBack = new System.Collections.Generic.HashSet<StreamKind>();
+        var stored = new System.Collections.Generic.HashSet<StreamKind>();
         foreach (StreamKind stream in batch.Streams())
         {
             var (count, bytes) = batch.Of(stream);
@@ -36,6 +37,7 @@ internal static class PushSettlement
             {
                 case PushOutcome.Delivered:
                     delivered = true;
+                    stored.Add(stream);
                     state = state with { Counters = c with { Sent = c.Sent + count } };
                     break;
                 case PushOutcome.Rejected r:
@@ -69,6 +71,7 @@ internal static class PushSettlement
                     break;
             }
         }
+        state = stored.Count > 0 ? Archiving.Copy(settings, state, batch.Only(stored.Contains)) : state;
         DeliveryState delivery = state.Delivery with { Crashes = crashed ? state.Delivery.Crashes + 1 : 0 };
         if (retry)
         {

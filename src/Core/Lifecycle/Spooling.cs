@@ -117,8 +117,9 @@ internal static class Spooling
         }).Tell(NoticeLevel.Info, $"found {entries} entries in the spool from an earlier run; sending them");
     }
 
-    /// <summary>Keeps memory under its cap by dropping the least important lines first (debug, then info, then warn;
-    /// errors and platform lines last), oldest first within each, and says so in one loss report.</summary>
+    /// <summary>Keeps memory under its cap by shedding the least important lines first (debug, then info, then warn;
+    /// errors and platform lines last), oldest first within each, and says so in a loss report. With the S3 archive,
+    /// shed lines go to it while it has room for them in memory, and the report says <c>archived</c>.</summary>
     public static ExtensionState Shed(LifecycleSettings settings, ExtensionState state, string why)
     {
         long cap = settings.Policy.MaxBufferBytes;
@@ -144,19 +145,31 @@ internal static class Spooling
             }
         }
         var kept = new List<LogEntry>(entries.Length - shedCount);
+        var rescued = new List<LogEntry>();
+        long rescuedBytes = 0;
+        long room = Archiving.RoomForRescued(settings, state);
         for (int i = 0; i < entries.Length; i++)
         {
             if (!shed[i])
             {
                 kept.Add(entries[i]);
             }
+            else if (rescuedBytes + entries[i].ApproximateBytes <= room)
+            {
+                rescued.Add(entries[i]);
+                rescuedBytes += entries[i].ApproximateBytes;
+            }
         }
+        int dropped = shedCount - rescued.Count;
         state = state with
         {
             Buffer = state.Buffer.Keeping(kept.ToArray(), state.Buffer.Bytes - shedBytes),
-            Counters = state.Counters with { Dropped = state.Counters.Dropped + shedCount },
+            Counters = state.Counters with { Dropped = state.Counters.Dropped + dropped },
         };
-        return Losses.Add(state, shedCount, shedBytes,
+        state = Archiving.Rescue(state, rescued, rescuedBytes);
+        state = Losses.Add(state, rescued.Count, rescuedBytes,
+            $"archived: the buffer is full ({cap / (1024 * 1024)} MiB in memory; {why}); the least important lines went to the S3 archive", "archived");
+        return Losses.Add(state, dropped, shedBytes - rescuedBytes,
             $"dropped: the buffer is full ({cap / (1024 * 1024)} MiB in memory; {why}); the least important lines went first",
             "buffer_full");
     }

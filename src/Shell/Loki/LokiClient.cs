@@ -15,9 +15,12 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
 
     public Uri PushUri => pushUri;
 
-    public async Task<(PushOutcome Outcome, int? Status)> PushAsync(PooledBuffer body, CancellationToken cancellation)
+    public Task<(PushOutcome Outcome, int? Status)> PushAsync(PooledBuffer body, CancellationToken cancellation) => PushAsync(body.Memory, cancellation);
+
+    /// <summary>A push body as it is: one encoded here, or an archived object replayed.</summary>
+    public async Task<(PushOutcome Outcome, int? Status)> PushAsync(ReadOnlyMemory<byte> body, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body.Memory) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = Protobuf;
         foreach (HttpHeader header in headers)
         {

@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace LokiLambdaExtension.Core.Archive;
+
+/// <summary>Object keys: <c>prefix/service_name/YYYY/MM/DD/HH/first entry time-sandbox discriminator-n</c>. They sort
+/// by time (fixed-width fields, UTC), say where they came from, and never collide: the discriminator tells sandboxes
+/// apart (it is the one in every entry's timestamp, see <see cref="EntryStamps"/>), <c>n</c> counts this process's
+/// objects.</summary>
+public static class ArchiveKeys
+{
+    public static string For(ArchiveLocation location, string serviceName, long firstEntryNanos, long discriminator, long n)
+    {
+        var time = DateTimeOffset.UnixEpoch.AddTicks(Math.Max(0, firstEntryNanos) / 100);
+        long nanos = Math.Max(0, firstEntryNanos) % 1_000_000_000;
+        string name = string.Create(CultureInfo.InvariantCulture,
+            $"{time:yyyy'/'MM'/'dd'/'HH}/{time:yyyyMMdd'T'HHmmss}.{nanos:D9}Z-{discriminator:D6}-{n:D6}");
+        string service = Segment(serviceName);
+        return location.Prefix.Length > 0 ? $"{location.Prefix}/{service}/{name}" : $"{service}/{name}";
+    }
+
+    /// <summary>The directory of a service's objects under the prefix, for listing them.</summary>
+    public static string ServicePrefix(ArchiveLocation location, string serviceName) =>
+        location.Prefix.Length > 0 ? $"{location.Prefix}/{Segment(serviceName)}/" : $"{Segment(serviceName)}/";
+
+    /// <summary>A service name as one key segment: a slash would add a level to the layout.</summary>
+    private static string Segment(string serviceName) => serviceName.Length == 0 ? "unknown_service" : serviceName.Replace('/', '_');
+}

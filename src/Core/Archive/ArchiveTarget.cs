@@ -1,0 +1,69 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace LokiLambdaExtension.Core.Archive;
+
+/// <summary><c>LOKI_ARCHIVE_MODE</c>: what goes to the S3 archive.</summary>
+public enum ArchiveMode
+{
+    /// <summary>What would otherwise be lost: entries Loki did not take by SHUTDOWN's deadline, lines shed from a full
+    /// buffer.</summary>
+    Fallback,
+
+    /// <summary>Every batch Loki stored, too (long-term retention), besides the fallback.</summary>
+    All,
+}
+
+/// <summary><c>LOKI_ARCHIVE_S3=s3://bucket/prefix</c>, read.</summary>
+public sealed record ArchiveLocation(string Bucket, string Prefix)
+{
+    public override string ToString() => Prefix.Length > 0 ? $"s3://{Bucket}/{Prefix}" : $"s3://{Bucket}";
+
+    /// <summary>An S3 URL with a bucket name S3 accepts (3-63 of a-z 0-9 . -, starting and ending with a letter or
+    /// digit) and an optional prefix (slashes at its ends dropped).</summary>
+    public static Either<string, ArchiveLocation> Parse(string text)
+    {
+        const string scheme = "s3://";
+        if (!text.StartsWith(scheme, StringComparison.Ordinal))
+        {
+            return "is not s3://bucket/prefix";
+        }
+        string rest = text[scheme.Length..];
+        int slash = rest.IndexOf('/');
+        string bucket = slash < 0 ? rest : rest[..slash];
+        string prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
+        if (bucket.Length is < 3 or > 63 || !bucket.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-')
+            || !char.IsAsciiLetterOrDigit(bucket[0]) || !char.IsAsciiLetterOrDigit(bucket[^1]))
+        {
+            return $"names no valid bucket ('{bucket}': 3-63 of a-z 0-9 . -)";
+        }
+        if (prefix.Length > 512 || prefix.Any(char.IsControl))
+        {
+            return "has a prefix S3 keys cannot start with (over 512 characters, or control characters)";
+        }
+        return new ArchiveLocation(bucket, prefix);
+    }
+}
+
+/// <summary>The archive as configured: where, what, and as whom. Credentials are what Lambda gives the extension in
+/// its environment (the function's role); they are never printed (<see cref="AwsCredentials.ToString"/>).</summary>
+/// <param name="Endpoint">An S3-compatible endpoint (path-style requests: <c>endpoint/bucket/key</c>); None for AWS's
+/// own (<c>https://bucket.s3.region.amazonaws.com/key</c>).</param>
+/// <param name="ServiceName">The <c>service_name</c> label: the key's first part after the prefix.</param>
+public sealed record ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, Option<Uri> Endpoint, string Region, AwsCredentials Credentials,
+    string ServiceName)
+{
+    /// <summary>The region when AWS_REGION is not set (it always is on Lambda).</summary>
+    public const string DefaultRegion = "us-east-1";
+
+    public Uri ObjectUri(string key) => Endpoint.Case is Uri endpoint
+        ? new Uri($"{endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')}/{Location.Bucket}/{SigV4.Escape(key, keepSlash: true)}")
+        : new Uri($"https://{Location.Bucket}.s3.{Region}.amazonaws.com/{SigV4.Escape(key, keepSlash: true)}");
+
+    /// <summary>The bucket's URL, for listing.</summary>
+    public Uri BucketUri => Endpoint.Case is Uri endpoint
+        ? new Uri($"{endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')}/{Location.Bucket}/")
+        : new Uri($"https://{Location.Bucket}.s3.{Region}.amazonaws.com/");
+
+    public static Option<ArchiveTarget> None => Prelude.None;
+}

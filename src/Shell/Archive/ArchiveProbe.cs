@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace LokiLambdaExtension.Shell.Archive;
+
+/// <summary>What <c>--check</c> adds when the archive is on: it writes a probe object (a push body of one entry, so
+/// even a replay of it is harmless) and deletes it. Writing is what the extension needs; the deletion needs
+/// <c>s3:DeleteObject</c>, which the extension does not, so a refused deletion is said, not failed.</summary>
+internal static class ArchiveProbe
+{
+    /// <summary>The directory of probe objects under the prefix: the replay skips it.</summary>
+    public const string Directory = "_check";
+
+    public static async Task<int> RunAsync(ArchiveTarget target, StreamLabels labels)
+    {
+        using var client = new S3Client(target);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        string key = (target.Location.Prefix.Length > 0 ? target.Location.Prefix + "/" : "") + $"{Directory}/{now}-{Environment.ProcessId}";
+        LogEntry[] entries = [new(now * 1_000_000, "loki-lambda-extension --check: archive probe", StreamKind.Extension, new MetadataPairs([new("type", "check")]))];
+        using PooledBuffer body = PushRequestBody.Create(entries, labels);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var stopwatch = Stopwatch.StartNew();
+        string? problem = await client.PutAsync(key, body.Memory, timeout.Token);
+        Console.WriteLine($"PUT s3://{target.Location.Bucket}/{key} -> {problem ?? "stored"} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
+        if (problem is not null)
+        {
+            Console.WriteLine($"FAILED: the archive at {target.Location} refused the probe object (check {ConfigValues.Names.ArchiveS3}, " +
+                              $"{ConfigValues.Names.ArchiveEndpoint}, the credentials and s3:PutObject on the prefix)");
+            return 1;
+        }
+        string? deleted = await client.DeleteAsync(key, timeout.Token);
+        Console.WriteLine(deleted is null
+            ? $"DELETE s3://{target.Location.Bucket}/{key} -> deleted"
+            : $"DELETE s3://{target.Location.Bucket}/{key} -> {deleted} (the extension needs only s3:PutObject; delete the probe by hand)");
+        Console.WriteLine("OK: the archive stored the probe object");
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+using LokiLambdaExtension.Shell.Loki;
+
+namespace LokiLambdaExtension.Shell.Archive;
+
+/// <summary><c>loki-lambda-extension replay [s3://bucket/prefix]</c>: sends every archived object under the prefix to
+/// the Loki of <c>LOKI_PUSH_URL</c> (with its credentials), in key order, which is time order per service. Each
+/// object goes once: it is listed once (pages followed to the end, keys de-duplicated) and pushed until Loki stores
+/// it, a failure being tried again with backoff; the entries keep the timestamps they were archived with, so even
+/// a second replay of the same prefix adds nothing to Loki (it keeps one of two identical entries). Exit 0 when every
+/// object was stored, 1 when some were not (each said), 2 when the configuration leaves nothing to replay.</summary>
+internal static class ReplayCommand
+{
+    private const int Attempts = 5;
+
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> arguments)
+    {
+        var env = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+        if (arguments.Count > 0)
+        {
+            env[ConfigValues.Names.ArchiveS3] = arguments[0];
+        }
+        var (config, problems) = ConfigReader.Read(env);
+        foreach (string problem in problems)
+        {
+            Console.WriteLine($"problem: {problem}");
+        }
+        if (config.PushUri.Case is not Uri pushUri || config.Archive.Case is not ArchiveTarget target)
+        {
+            Console.WriteLine($"nothing to replay: give the archive (s3://bucket/prefix or {ConfigValues.Names.ArchiveS3}), {ConfigValues.Names.PushUri} " +
+                              "and the AWS credentials");
+            return 2;
+        }
+        using var s3 = new S3Client(target);
+        using var loki = new LokiClient(pushUri, config.Headers);
+        var (keys, listProblem) = await ListAsync(s3, target.Location.Prefix.Length > 0 ? target.Location.Prefix + "/" : "");
+        if (listProblem is not null)
+        {
+            Console.WriteLine($"FAILED: cannot list {target.Location} ({listProblem}); check s3:ListBucket on the bucket");
+            return 1;
+        }
+        int stored = 0, failed = 0;
+        long bytes = 0;
+        foreach (string key in keys)
+        {
+            var (problem, length) = await ReplayAsync(s3, loki, key);
+            if (problem is null)
+            {
+                stored++;
+                bytes += length;
+            }
+            else
+            {
+                failed++;
+                Console.WriteLine($"not replayed: {key}: {problem}");
+            }
+        }
+        Console.WriteLine($"replayed {stored} of {keys.Count} objects ({bytes} bytes) from {target.Location} into {pushUri}" +
+                          (failed > 0 ? $"; {failed} failed (replaying again is safe: Loki keeps one of identical entries)" : ""));
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static async Task<(List<string> Keys, string? Problem)> ListAsync(S3Client s3, string prefix)
+    {
+        var keys = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? continuation = null;
+        do
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var (page, problem) = await s3.ListAsync(prefix, continuation, timeout.Token);
+            if (page is null)
+            {
+                return (keys, problem);
+            }
+            foreach (string key in page.Keys)
+            {
+                if (!key[prefix.Length..].StartsWith(ArchiveProbe.Directory + "/", StringComparison.Ordinal) && seen.Add(key))
+                {
+                    keys.Add(key);
+                }
+            }
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+        return (keys, null);
+    }
+
+    /// <summary>Gets the object and pushes it, each tried up to <see cref="Attempts"/> times with backoff; null once
+    /// Loki stored it, with the object's length.</summary>
+    private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, LokiClient loki, string key)
+    {
+        string problem = "";
+        for (int attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 << attempt));
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var (body, getProblem) = await s3.GetAsync(key, timeout.Token);
+            if (body is null)
+            {
+                problem = $"GET: {getProblem}";
+                continue;
+            }
+            var (outcome, status) = await loki.PushAsync(body, timeout.Token);
+            if (outcome is PushOutcome.Delivered)
+            {
+                return (null, body.Length);
+            }
+            problem = $"Loki: {(status is { } s ? $"HTTP {s} " : "")}{OutcomeWords.Answer(outcome)}";
+            if (outcome is not PushOutcome.Retryable)
+            {
+                return (problem, 0); // refused as it is: another try would be refused alike
+            }
+        }
+        return (problem, 0);
+    }
+}

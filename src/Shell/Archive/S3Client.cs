@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using LokiLambdaExtension.Shell.Loki;
+
+namespace LokiLambdaExtension.Shell.Archive;
+
+/// <summary>The few S3 calls the archive makes, signed with <see cref="SigV4"/>: PUT an object, DELETE one (the
+/// <c>--check</c> probe), GET one and LIST a prefix (the replay). Failures are values, never exceptions: an S3 answer
+/// (status, S3's error code, its message) or what the transport said. Secrets never go into a message. It owns its
+/// connections, renewed after a SnapStart restore as Loki's are.</summary>
+internal sealed class S3Client(ArchiveTarget target) : IDisposable
+{
+    private HttpClient _http = LokiHttp.Create();
+    private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
+
+    public ArchiveTarget Target => target;
+
+    /// <summary>Writes an object; null when S3 stored it, else why not.</summary>
+    public async Task<string?> PutAsync(string key, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = Protobuf;
+        var (status, text, error) = await SendAsync(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span, cancellation);
+        return error ?? (status is >= 200 and < 300 ? null : Problem(status, text));
+    }
+
+    public async Task<string?> DeleteAsync(string key, CancellationToken cancellation)
+    {
+        var (status, text, error) = await SendAsync(HttpMethod.Delete, target.ObjectUri(key), [], null, [], cancellation);
+        return error ?? (status is >= 200 and < 300 ? null : Problem(status, text));
+    }
+
+    public async Task<(byte[]? Body, string? Problem)> GetAsync(string key, CancellationToken cancellation)
+    {
+        var (status, body, error) = await SendForBytesAsync(HttpMethod.Get, target.ObjectUri(key), [], cancellation);
+        return error is not null ? (null, error) : status is >= 200 and < 300 ? (body, null) : (null, Problem(status, System.Text.Encoding.UTF8.GetString(body)));
+    }
+
+    /// <summary>One page of ListObjectsV2 under <paramref name="prefix"/>, keys in S3's order (UTF-8 binary).</summary>
+    public async Task<(ListPage? Page, string? Problem)> ListAsync(string prefix, string? continuation, CancellationToken cancellation)
+    {
+        List<KeyValuePair<string, string>> query = [new("list-type", "2"), new("prefix", prefix)];
+        if (continuation is not null)
+        {
+            query.Add(new("continuation-token", continuation));
+        }
+        var (status, body, error) = await SendForBytesAsync(HttpMethod.Get, target.BucketUri, query, cancellation);
+        string text = System.Text.Encoding.UTF8.GetString(body);
+        return error is not null ? (null, error) : status is >= 200 and < 300 ? (ListPage.Read(text), null) : (null, Problem(status, text));
+    }
+
+    public void Renew()
+    {
+        HttpClient stale = Interlocked.Exchange(ref _http, LokiHttp.Create());
+        stale.Dispose();
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private Task<(int Status, string Text, string? Error)> SendAsync(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query,
+        HttpContent? content, ReadOnlySpan<byte> payload, CancellationToken cancellation) =>
+        SendSignedAsync(Signed(method, uri, query, content, payload), cancellation);
+
+    private async Task<(int Status, string Text, string? Error)> SendSignedAsync(HttpRequestMessage signed, CancellationToken cancellation)
+    {
+        using HttpRequestMessage request = signed;
+        try
+        {
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+            string text = response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync(cancellation);
+            return ((int)response.StatusCode, text, null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (0, "", $"{e.HttpRequestError}: {(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)}");
+        }
+        catch (OperationCanceledException)
+        {
+            return (0, "", "no answer in time");
+        }
+    }
+
+    private async Task<(int Status, byte[] Body, string? Error)> SendForBytesAsync(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query,
+        CancellationToken cancellation)
+    {
+        using HttpRequestMessage request = Signed(method, uri, query, null, []);
+        try
+        {
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
+            return ((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellation), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (0, [], $"{e.HttpRequestError}: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            return (0, [], "no answer in time");
+        }
+    }
+
+    /// <summary>The request with its SigV4 headers: host, x-amz-date, x-amz-content-sha256, the session token.</summary>
+    private HttpRequestMessage Signed(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query, HttpContent? content, ReadOnlySpan<byte> payload)
+    {
+        string queryText = string.Join('&', query.Select(p => SigV4.Escape(p.Key) + "=" + SigV4.Escape(p.Value)));
+        var request = new HttpRequestMessage(method, queryText.Length > 0 ? new Uri(uri.GetLeftPart(UriPartial.Path) + "?" + queryText) : uri) { Content = content };
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        string payloadHash = SigV4.PayloadHash(payload);
+        string host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+        List<KeyValuePair<string, string>> headers = [new("host", host), new("x-amz-date", SigV4.AmzDate(now)), new("x-amz-content-sha256", payloadHash)];
+        if (target.Credentials.SessionToken is { } token)
+        {
+            headers.Add(new("x-amz-security-token", token));
+        }
+        foreach (var (name, value) in headers.Skip(1))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        request.Headers.TryAddWithoutValidation("Authorization", SigV4.Authorization(method.Method, uri.AbsolutePath, query, headers, payloadHash,
+            target.Credentials, target.Region, "s3", now, isS3: true));
+        return request;
+    }
+
+    /// <summary>S3's answer in a line: status, its error code and message (never a header, never a credential).</summary>
+    private static string Problem(int status, string text)
+    {
+        string code = Element(text, "Code");
+        string message = Element(text, "Message");
+        return $"HTTP {status}" + (code.Length > 0 ? $" {code}" : "") + (message.Length > 0 ? $": {message}" : "");
+    }
+
+    internal static string Element(string xml, string name)
+    {
+        int start = xml.IndexOf($"<{name}>", StringComparison.Ordinal);
+        int end = start < 0 ? -1 : xml.IndexOf($"</{name}>", start, StringComparison.Ordinal);
+        return start < 0 || end < 0 ? "" : WebUtility.HtmlDecode(xml[(start + name.Length + 2)..end]);
+    }
+}
