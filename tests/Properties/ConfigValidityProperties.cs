@@ -36,6 +36,9 @@ public sealed class ConfigValidityProperties
         [Names.TelemetryTypes] = ("platform,extension", "platform,bogus"),
         [Names.Verbosity] = ("DEBUG", "loud"),
         [Names.FailOnConfigError] = ("false", "yes"),
+        [Names.ArchiveS3] = ("s3://log-archive/lambda/prod", "s3://Bad_Bucket/x"),
+        [Names.ArchiveMode] = ("all", "sometimes"),
+        [Names.ArchiveEndpoint] = ("http://127.0.0.1:9000", "ftp://x"),
     };
 
     private static readonly string[] Judged = [.. Samples.Keys];

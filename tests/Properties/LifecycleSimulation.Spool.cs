@@ -15,6 +15,7 @@ internal sealed partial class LifecycleSimulation
         .. _state.Buffer.Entries.Concat(_state.Delivery.InFlight.Map(b => b.Entries.AsEnumerable()).IfNone([]))
             .Concat(_state.Spool.Spilling.Map(s => s.Entries.AsEnumerable()).IfNone([]))
             .Concat(_disk.Values.SelectMany(e => e))
+            .Concat(ArchiveHeld())
             .Select(e => LineId(e.Line)).Where(id => id > 0),
     ];
 

@@ -27,12 +27,12 @@ internal sealed partial class LifecycleSimulation
     private long _runtimeDoneAt;
     private long _pushNotAfter;
 
-    public LifecycleSimulation(DeliveryPolicy policy, ExecutionModel model = ExecutionModel.OnDemand)
+    public LifecycleSimulation(DeliveryPolicy policy, ExecutionModel model = ExecutionModel.OnDemand, ArchiveMode? archive = null)
     {
         _policy = policy;
         _model = model;
         var shaping = new EntryShaping(LineLimit.DefaultMaxBytes, "", "", new LineFilter(new System.Text.RegularExpressions.Regex("^drop "), null));
-        _settings = LifecycleSettings.For(policy, shaping, model);
+        _settings = WithArchive(LifecycleSettings.For(policy, shaping, model), archive);
         _state = ExtensionState.Initial(policy, SnapshotDiscriminator);
     }
 
@@ -91,6 +91,11 @@ internal sealed partial class LifecycleSimulation
                 _loki.Store(batch);
                 Apply(new PushFinished(_now, batch.Id, new PushOutcome.Delivered(), 0.5));
             }
+            else if (ArchiveWriting)
+            {
+                _now = Math.Min(_archiveNotAfter, _now + 10);
+                AnswerArchive(cut: false);
+            }
             else if (_state.TimerAtMs.Case is long at)
             {
                 _now = Math.Max(_now, at);
@@ -124,10 +129,20 @@ internal sealed partial class LifecycleSimulation
             Apply(new PushFinished(_now, late.Id, outcome, move.Roll / 100.0));
             return;
         }
+        if (ArchiveWriting && target >= _archiveNotAfter)
+        {
+            // Cut at its NotAfterMs, as the shell cancels it.
+            _now = Math.Max(_now, _archiveNotAfter);
+            AnswerArchive(cut: true);
+            return;
+        }
         _now = target;
         bool thawed = _state.Phase is not (Phase.AwaitingEvent or Phase.Exited) || (_model.NeverFrozen() && _state.Phase is not Phase.Exited);
         switch (move.Kind)
         {
+            case MoveKind.Answer when ArchiveWriting && (_state.Delivery.InFlight.IsNone || move.Roll % 2 == 0):
+                AnswerArchive(cut: false);
+                break;
             case MoveKind.Answer when _state.Delivery.InFlight.Case is PushBatch batch:
                 Apply(new PushFinished(_now, batch.Id, _loki.Answer(batch, move.Roll), move.Roll / 100.0));
                 break;
@@ -211,6 +226,7 @@ internal sealed partial class LifecycleSimulation
         {
             Trace?.Invoke($"   -> {(decision is PushStarted ps ? $"PushStarted {ps.Batch.Id}: {string.Join(",", ps.Batch.Entries.Select(e => e.Line))}" : decision.ToString())}");
             Check(state, decision);
+            CheckArchive(state, decision);
             state = Lifecycle.Evolve(_settings, state, decision);
         }
         _state = next;
@@ -267,7 +283,7 @@ internal sealed partial class LifecycleSimulation
     private void CheckConservation()
     {
         DeliveryCounters c = _state.Counters;
-        long accounted = c.Sent + c.Rejected + c.Dropped + c.Filtered + _state.Undelivered;
+        long accounted = c.Sent + c.Rejected + c.Dropped + c.Filtered + c.Archived + _state.Undelivered;
         if (accounted != c.Received + c.Generated)
         {
             _violations.Add($"received {c.Received} + generated {c.Generated} but accounted {accounted} (sent {c.Sent}, " +

@@ -25,8 +25,9 @@ internal static class ArchiveTargets
         string secretKey = env.Get(SecretKeyVariable);
         if (accessKey.Length == 0 || secretKey.Length == 0)
         {
-            problems.Add($"{ConfigValues.Names.ArchiveS3} is set but {(accessKey.Length == 0 ? AccessKeyVariable : SecretKeyVariable)} is not: " +
-                         "Lambda gives the function role's credentials to extensions; outside Lambda set them; the archive is off");
+            // Not the archive's variable that is wrong: Lambda always gives extensions the role's credentials.
+            problems.Add($"the S3 archive is off: {(accessKey.Length == 0 ? AccessKeyVariable : SecretKeyVariable)} is not set " +
+                         "(Lambda gives extensions the function role's credentials; outside Lambda, set them)");
             return None;
         }
         string region = env.Get(RegionVariable);
