@@ -20,8 +20,38 @@ variable "loki_auth_token" {
   description = "sent as 'Authorization: Bearer <token>'; empty for none"
 }
 
+variable "archive_bucket" {
+  type        = string
+  default     = ""
+  description = "an S3 bucket for the archive of what Loki cannot take (LOKI_ARCHIVE_S3); empty for none"
+}
+
+variable "archive_prefix" {
+  type        = string
+  default     = "lambda"
+  description = "the key prefix of the archive's objects in that bucket"
+}
+
 locals {
   layer_dir = "${path.module}/../../artifacts/layer"
+}
+
+# What the archive needs: s3:PutObject on its prefix, nothing else (the replay, run elsewhere, needs s3:ListBucket and
+# s3:GetObject). Attach it to the role of each function that sets LOKI_ARCHIVE_S3.
+data "aws_partition" "current" {}
+
+resource "aws_iam_policy" "loki_archive" {
+  count       = var.archive_bucket == "" ? 0 : 1
+  name        = "loki-lambda-extension-archive"
+  description = "lets loki-lambda-extension write its S3 archive (LOKI_ARCHIVE_S3)"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket}/${var.archive_prefix}/*"
+    }]
+  })
 }
 
 # One layer per architecture: a layer's binary must match the function's.
@@ -36,6 +66,7 @@ resource "aws_lambda_layer_version" "loki" {
 
 output "layer_arn_x86_64" { value = aws_lambda_layer_version.loki["x86_64"].arn }
 output "layer_arn_arm64" { value = aws_lambda_layer_version.loki["arm64"].arn }
+output "archive_policy_arn" { value = one(aws_iam_policy.loki_archive[*].arn) }
 
 # Attaching it to a function of yours (the layer must match the function's architecture):
 #
@@ -49,6 +80,12 @@ output "layer_arn_arm64" { value = aws_lambda_layer_version.loki["arm64"].arn }
 #       LOKI_PUSH_URL   = var.loki_push_url
 #       LOKI_AUTH_TOKEN = var.loki_auth_token
 #       LOKI_LABELS     = "env=prod,team=payments"
+#       LOKI_ARCHIVE_S3 = "s3://${var.archive_bucket}/${var.archive_prefix}" # with the archive
 #     }
 #   }
+# }
+#
+# resource "aws_iam_role_policy_attachment" "orders_api_archive" {
+#   role       = aws_iam_role.orders_api.name
+#   policy_arn = aws_iam_policy.loki_archive[0].arn
 # }
