@@ -3,7 +3,7 @@ using HashSetOfIds = System.Collections.Generic.HashSet<int>;
 
 namespace LokiLambdaExtension.Properties;
 
-/// <summary>The simulated disk under the spool, and where the core holds each line.</summary>
+/// <summary>The simulated disk under the spool, where the core holds each line, and that every line is accounted for.</summary>
 internal sealed partial class LifecycleSimulation
 {
     /// <summary>The simulated spool: what was written, by file id.</summary>
@@ -44,4 +44,18 @@ internal sealed partial class LifecycleSimulation
         }
     }
 
+    private void CheckConservation()
+    {
+        DeliveryCounters c = _state.Counters;
+        long accounted = c.Sent + c.Rejected + c.Dropped + c.Filtered + c.Archived + _state.Undelivered;
+        if (accounted != c.Received + c.Generated)
+        {
+            _violations.Add($"received {c.Received} + generated {c.Generated} but accounted {accounted} (sent {c.Sent}, " +
+                            $"rejected {c.Rejected}, dropped {c.Dropped}, undelivered {_state.Undelivered})");
+        }
+        if (_state.Buffer.Bytes > _policy.MaxBufferBytes + 4096)
+        {
+            _violations.Add($"{_state.Buffer.Bytes} bytes buffered in memory, over the cap of {_policy.MaxBufferBytes}");
+        }
+    }
 }

@@ -16,6 +16,11 @@ internal static class DeliveryDecisions
     /// <summary>Kept free before the SHUTDOWN exit deadline to spill what is left (a local write of a few MiB).</summary>
     private const long ShutdownSpillReserveMs = 100;
 
+    /// <summary>No push starts with less than this left before its cut-off (half the flush budget when that is shorter):
+    /// a retry started a few milliseconds before the end of an invocation's flush window was cut before its answer
+    /// could come, and a push cut after it was sent is counted as maybe duplicated (and may be).</summary>
+    internal static long MinPushWindowMs(DeliveryPolicy policy) => Math.Min(100, policy.FlushBudgetMs / 2);
+
     /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>
     public static bool FlushesPeriodically(LifecycleSettings settings, ExtensionState state) => settings.Policy.Flush.Mode switch
     {
@@ -44,15 +49,16 @@ internal static class DeliveryDecisions
             return ArmTimer(state, init.GiveUpAtMs);
         }
         long flushUntil = init.FlushUntilMs.IfNone(init.GiveUpAtMs + settings.Policy.FlushBudgetMs);
-        if (!state.Buffer.IsEmpty && now >= delivery.RetryAtMs && now < flushUntil)
+        long startUntil = flushUntil - MinPushWindowMs(settings.Policy);
+        if (!state.Buffer.IsEmpty && now >= delivery.RetryAtMs && now < startUntil)
         {
             return TakeBatch(state, notAfterMs: flushUntil);
         }
-        if (state.Buffer.IsEmpty || now >= flushUntil || delivery.RetryAtMs >= flushUntil || delivery.RateLimited)
+        if (state.Buffer.IsEmpty || now >= startUntil || delivery.RetryAtMs >= startUntil || delivery.RateLimited)
         {
             return new NextCalled(); // what is left goes out with the first invocation
         }
-        return ArmTimer(state, Math.Min(flushUntil, delivery.RetryAtMs));
+        return ArmTimer(state, Math.Min(startUntil, delivery.RetryAtMs));
     }
 
     /// <summary>Managed Instances: the environment is never frozen and <c>/event/next</c> only ever returns SHUTDOWN, so
@@ -83,8 +89,9 @@ internal static class DeliveryDecisions
         }
         long now = state.NowMs;
         long flushUntil = invoked.FlushUntilMs.IfNone(invoked.DeadlineMs - policy.DeadlineMarginMs);
+        long startUntil = flushUntil - MinPushWindowMs(policy);
         bool flushing = invoked.RuntimeDone || now >= invoked.GiveUpAtMs;
-        bool mayPush = !buffer.IsEmpty && now >= delivery.RetryAtMs && now < flushUntil;
+        bool mayPush = !buffer.IsEmpty && now >= delivery.RetryAtMs && now < startUntil;
         // After failures, a push whose backoff has passed probes Loki while the runtime still runs: the sandbox is
         // thawed, so nothing is cut by a freeze, and a recovered Loki is found without holding the invocation.
         bool probe = delivery.Attempt > 0;
@@ -102,13 +109,13 @@ internal static class DeliveryDecisions
             return new NextCalled();
         }
         bool nothingToPush = buffer.IsEmpty && state.Spool.Loading.IsNone;
-        if (flushing && (nothingToPush || now >= flushUntil || delivery.RetryAtMs >= flushUntil || (delivery.RateLimited && now < delivery.RetryAtMs)))
+        if (flushing && (nothingToPush || now >= startUntil || delivery.RetryAtMs >= startUntil || (delivery.RateLimited && now < delivery.RetryAtMs)))
         {
             // Done, or out of budget, or held back by Loki's rate limits (which waiting here cannot lift): what is left
             // stays buffered and goes out with a later invocation.
             return new NextCalled();
         }
-        long wakeAt = flushing ? Math.Min(flushUntil, delivery.RetryAtMs)
+        long wakeAt = flushing ? Math.Min(startUntil, delivery.RetryAtMs)
             : delivery.RetryAtMs > now && !buffer.IsEmpty && (probe || buffer.Bytes >= delivery.BatchCap)
                 ? Math.Min(delivery.RetryAtMs, invoked.GiveUpAtMs)
                 : invoked.GiveUpAtMs;
@@ -143,8 +150,9 @@ internal static class DeliveryDecisions
             return None;
         }
         long pushUntil = PushUntil(settings, state, shutdown);
+        long startUntil = pushUntil - MinPushWindowMs(settings.Policy);
         long archiveUntil = ArchiveUntil(state, shutdown);
-        if (!state.Buffer.IsEmpty && now >= delivery.RetryAtMs && now < pushUntil)
+        if (!state.Buffer.IsEmpty && now >= delivery.RetryAtMs && now < startUntil)
         {
             return TakeBatch(state, notAfterMs: pushUntil);
         }
@@ -152,7 +160,7 @@ internal static class DeliveryDecisions
         bool reportDue = state.Invocation.ReportDue is not null;
         bool quiet = now >= shutdown.QuietUntilMs && (!reportDue || now >= shutdown.QuietUntilMs + ReportWaitMs);
         bool nothingLeft = state.Buffer.IsEmpty && spool.IsIdle && spool.Files.IsEmpty && state.Archive.IsIdle;
-        bool givingUp = now >= pushUntil || (quiet && delivery.RetryAtMs >= pushUntil);
+        bool givingUp = now >= startUntil || (quiet && delivery.RetryAtMs >= startUntil);
         // Given up on Loki: the archive first (the environment is going away), then the spool for what it did not take.
         if (givingUp && Archiving.AtShutdown(settings, state, archiveUntil).Case is Decision archive)
         {
@@ -178,9 +186,9 @@ internal static class DeliveryDecisions
         {
             wakeAt = Math.Min(wakeAt, delivery.RetryAtMs);
         }
-        if (pushUntil > now)
+        if (startUntil > now)
         {
-            wakeAt = Math.Min(wakeAt, pushUntil);
+            wakeAt = Math.Min(wakeAt, startUntil);
         }
         if (archiving && state.Archive.RetryAtMs > now)
         {
