@@ -200,7 +200,7 @@ public sealed class FaultTests(ExtensionBinaryFixture extension)
     public async Task LokiDownForTwoInvocations_EverythingArrivesOnceAfterwards_AndNoInvocationIsHeldPastTheBudget()
     {
         await using var loki = LokiReceiver.Start();
-        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl));
+        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, ("LOKI_LOG_LEVEL", "debug")) /* says each failed push */);
         var results = new List<InvocationResult>();
         for (int i = 1; i <= 5; i++)
         {
@@ -221,6 +221,11 @@ public sealed class FaultTests(ExtensionBinaryFixture extension)
             }
         }
         Assert.Contains(loki.Pushes, p => p.Status == 503);
-        Assert.Contains(sandbox.Output, l => l.Contains("shutdown: received=") && l.Contains("unsent=0") && l.Contains("maybe_duplicated=0"));
+        // A 503 is a definite answer: nothing is counted maybe duplicated for it. Only a push cut at its deadline before
+        // Loki's answer came is (on two cores shared with other tests, a starved process can miss an answer that came),
+        // and the extension then says so at debug level.
+        string said = string.Join("\n", sandbox.Output) + "\n" + string.Join("\n", loki.Pushes.Select(p => $"{p.Index} {p.ArrivedAt:HH:mm:ss.fff} {p.Status}"));
+        Assert.True(ExtensionSummary.Number(sandbox.Output, "unsent") == 0, said);
+        Assert.True(ExtensionSummary.Number(sandbox.Output, "maybe_duplicated") == 0 || sandbox.Output.Any(l => l.Contains("(no answer in time)")), said);
     }
 }

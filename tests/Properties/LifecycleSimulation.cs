@@ -252,7 +252,7 @@ internal sealed partial class LifecycleSimulation
                 {
                     _violations.Add($"push {push.Batch.Id} of {push.Batch.Bytes} bytes exceeds the batch cap");
                 }
-                if (push.NotAfterMs - before.NowMs < Math.Min(100, _policy.FlushBudgetMs / 2)) // too short to be answered
+                if (push.NotAfterMs - before.NowMs < Math.Min(200, _policy.FlushBudgetMs / 2)) // too short to be answered
                 {
                     _violations.Add($"push {push.Batch.Id} started {push.NotAfterMs - before.NowMs} ms before its cut-off");
                 }

@@ -16,10 +16,10 @@ internal static class DeliveryDecisions
     /// <summary>Kept free before the SHUTDOWN exit deadline to spill what is left (a local write of a few MiB).</summary>
     private const long ShutdownSpillReserveMs = 100;
 
-    /// <summary>No push starts with less than this left before its cut-off (half the flush budget when that is shorter):
+    /// <summary>No push starts with less than this left before its cut-off (200 ms, or half the flush budget when shorter):
     /// a retry started a few milliseconds before the end of an invocation's flush window was cut before its answer
     /// could come, and a push cut after it was sent is counted as maybe duplicated (and may be).</summary>
-    internal static long MinPushWindowMs(DeliveryPolicy policy) => Math.Min(100, policy.FlushBudgetMs / 2);
+    internal static long MinPushWindowMs(DeliveryPolicy policy) => Math.Min(200, policy.FlushBudgetMs / 2);
 
     /// <summary>Whether pushes are batched across invocations now rather than made at the end of each.</summary>
     public static bool FlushesPeriodically(LifecycleSettings settings, ExtensionState state) => settings.Policy.Flush.Mode switch
