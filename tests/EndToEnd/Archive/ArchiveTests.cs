@@ -154,4 +154,33 @@ public sealed partial class ArchiveTests(ExtensionBinaryFixture extension)
         Assert.DoesNotContain("session-token-of-the-test", output);
         Directory.Delete(spool, recursive: true);
     }
+
+    [Fact]
+    public async Task Check_WritesAndDeletesAProbeObject_AndFailsWhenS3RefusesTheSignature()
+    {
+        await using var s3 = await S3Front.StartAsync();
+        await using var loki = LokiReceiver.Start();
+        var environment = new Dictionary<string, string>(s3.Environment("lambda"))
+        {
+            ["LOKI_PUSH_URL"] = loki.BaseUrl.ToString(), ["AWS_REGION"] = "eu-west-1", ["AWS_LAMBDA_FUNCTION_NAME"] = "orders-api",
+        };
+
+        var (exit, output) = await ExtensionBinary.RunAsync(extension.Path, ["--check"], environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"PUT s3://log-archive/lambda/_check/\S+ -> stored", output);
+        Assert.Matches(@"DELETE s3://log-archive/lambda/_check/\S+ -> deleted", output);
+        Assert.Contains("OK: the archive stored the probe object", output);
+        Assert.Empty(s3.Objects());
+        Assert.Equal(1, (await s3.StatsAsync()).Stored);
+        Assert.DoesNotContain("session-token-of-the-test", output);
+
+        environment["AWS_SECRET_ACCESS_KEY"] = "a-secret-s3-does-not-know";
+        var (refused, said) = await ExtensionBinary.RunAsync(extension.Path, ["--check"], environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(refused == 1, said);
+        Assert.Contains("HTTP 403 SignatureDoesNotMatch", said);
+        Assert.Contains("FAILED: the archive at s3://log-archive/lambda refused the probe object", said);
+        Assert.DoesNotContain("a-secret-s3-does-not-know", said);
+    }
 }
