@@ -32,7 +32,13 @@ internal static class ReplayCommand
         }
         using var s3 = new S3Client(target);
         using var loki = new LokiClient(pushUri, config.Headers);
-        var (keys, listProblem) = await ListAsync(s3, target.Location.Prefix.Length > 0 ? target.Location.Prefix + "/" : "");
+        // The prefix as a directory first; when nothing is under it, as S3 reads a prefix (a key, or part of a name).
+        string prefix = target.Location.Prefix;
+        var (keys, listProblem) = await ListAsync(s3, prefix.Length > 0 ? prefix + "/" : "");
+        if (listProblem is null && keys.Count == 0 && prefix.Length > 0)
+        {
+            (keys, listProblem) = await ListAsync(s3, prefix);
+        }
         if (listProblem is not null)
         {
             Console.WriteLine($"FAILED: cannot list {target.Location} ({listProblem}); check s3:ListBucket on the bucket");
@@ -74,7 +80,7 @@ internal static class ReplayCommand
             }
             foreach (string key in page.Keys)
             {
-                if (!key[prefix.Length..].StartsWith(ArchiveProbe.Directory + "/", StringComparison.Ordinal) && seen.Add(key))
+                if (!("/" + key).Contains($"/{ArchiveProbe.Directory}/", StringComparison.Ordinal) && seen.Add(key))
                 {
                     keys.Add(key);
                 }

@@ -156,6 +156,76 @@ public sealed partial class ArchiveTests(ExtensionBinaryFixture extension)
     }
 
     [Fact]
+    public async Task AllModeWithS3Down_EveryLineIsInLokiOnce_NoInvocationIsHeldPastTheBudget_AndTheFailureIsToldOnce()
+    {
+        await using var s3 = await S3Front.StartAsync();
+        await s3.FaultAsync(503, count: -1);
+        await using var loki = LokiReceiver.Start();
+        string run = Guid.NewGuid().ToString("N")[..8];
+        // Copies fill an object (2 MiB of lines) in the third invocation: its write fails, and every later flush retries it.
+        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl,
+            [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value))]));
+        var results = new List<InvocationResult>();
+        for (int i = 1; i <= 6; i++)
+        {
+            results.Add(await sandbox.InvokeAsync(new Invocation($"{i:D8}-5555-4666-8777-999999999999",
+                [.. Enumerable.Range(1, 1000).Select(n => new TelemetryLine.Text($"{run} inv {i} line {n} {new string('z', 900)}"))])));
+        }
+        ShutdownResult shutdown = await sandbox.ShutdownAsync();
+
+        string output = string.Join("\n", sandbox.Output);
+        Assert.Equal(0, shutdown.ExitCode);
+        Assert.All(results, r => Assert.InRange(r.HeldAfterRuntimeDone.TotalMilliseconds, 0, NotHostage.BoundMs));
+        foreach (int i in Enumerable.Range(1, 6))
+        {
+            foreach (int n in new[] { 1, 500, 1000 })
+            {
+                Assert.Single(loki.Entries, e => e.Line.Contains($"{run} inv {i} line {n} ", StringComparison.Ordinal));
+            }
+        }
+        Assert.Equal(6000, loki.Entries.Count(e => e.Line.Contains(run, StringComparison.Ordinal)));
+        Assert.True((await s3.StatsAsync()).Faulted >= 2, output);
+        Assert.Single(sandbox.Output, l => l.Contains("cannot write to the archive"));
+        Assert.True(ExtensionSummary.Number(sandbox.Output, "archive_failures") >= 2, output);
+        Assert.Equal(0, ExtensionSummary.Number(sandbox.Output, "archive_copies"));
+        Assert.Empty(s3.Objects());
+    }
+
+    [Fact]
+    public async Task Replay_PushesEachObjectOnce_AndAKeyAlone()
+    {
+        await using var s3 = await S3Front.StartAsync();
+        string run = Guid.NewGuid().ToString("N")[..8];
+        await using (var down = LokiReceiver.Start())
+        {
+            down.SetPersistentFault(new Fault.Status(503, "unavailable"));
+            await using var sandbox = await LambdaSandbox.StartAsync(Options(down, s3));
+            for (int i = 1; i <= 3; i++)
+            {
+                await sandbox.InvokeAsync(Lines(i, 20, run));
+            }
+            await sandbox.ShutdownAsync();
+        }
+        var objects = s3.Objects();
+        await using var loki = LokiReceiver.Start();
+        var environment = new Dictionary<string, string>(s3.Environment("lambda")) { ["LOKI_PUSH_URL"] = loki.BaseUrl.ToString() };
+
+        var (exit, output) = await ExtensionBinary.RunAsync(extension.Path, ["replay"], environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"replayed {objects.Count} of {objects.Count} objects", output);
+        Assert.Equal(objects.Count, loki.Pushes.Count);
+        foreach (string line in Expected(run, 3, 20))
+        {
+            Assert.Single(loki.Entries, e => e.Line.EndsWith(line, StringComparison.Ordinal));
+        }
+        string oneKey = objects.Keys.Order(StringComparer.Ordinal).First();
+        var (alone, said) = await ExtensionBinary.RunAsync(extension.Path, ["replay", $"s3://{s3.Bucket}/{oneKey}"], environment, TimeSpan.FromSeconds(60));
+        Assert.True(alone == 0, said);
+        Assert.Contains("replayed 1 of 1 objects", said);
+    }
+
+    [Fact]
     public async Task Check_WritesAndDeletesAProbeObject_AndFailsWhenS3RefusesTheSignature()
     {
         await using var s3 = await S3Front.StartAsync();
