@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell.Archive;
@@ -20,20 +21,17 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
     {
         var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = Protobuf;
-        var (status, text, error) = await SendAsync(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span, cancellation);
-        return error ?? (status is >= 200 and < 300 ? null : Problem(status, text));
+        Answer answer = await SendAsync(Signed(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span), cancellation);
+        return answer.Problem;
     }
 
-    public async Task<string?> DeleteAsync(string key, CancellationToken cancellation)
-    {
-        var (status, text, error) = await SendAsync(HttpMethod.Delete, target.ObjectUri(key), [], null, [], cancellation);
-        return error ?? (status is >= 200 and < 300 ? null : Problem(status, text));
-    }
+    public async Task<string?> DeleteAsync(string key, CancellationToken cancellation) =>
+        (await SendAsync(Signed(HttpMethod.Delete, target.ObjectUri(key), [], null, []), cancellation)).Problem;
 
     public async Task<(byte[]? Body, string? Problem)> GetAsync(string key, CancellationToken cancellation)
     {
-        var (status, body, error) = await SendForBytesAsync(HttpMethod.Get, target.ObjectUri(key), [], cancellation);
-        return error is not null ? (null, error) : status is >= 200 and < 300 ? (body, null) : (null, Problem(status, System.Text.Encoding.UTF8.GetString(body)));
+        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.ObjectUri(key), [], null, []), cancellation);
+        return (answer.Problem is null ? answer.Body : null, answer.Problem);
     }
 
     /// <summary>One page of ListObjectsV2 under <paramref name="prefix"/>, keys in S3's order (UTF-8 binary).</summary>
@@ -44,9 +42,8 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
         {
             query.Add(new("continuation-token", continuation));
         }
-        var (status, body, error) = await SendForBytesAsync(HttpMethod.Get, target.BucketUri, query, cancellation);
-        string text = System.Text.Encoding.UTF8.GetString(body);
-        return error is not null ? (null, error) : status is >= 200 and < 300 ? (ListPage.Read(text), null) : (null, Problem(status, text));
+        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.BucketUri, query, null, []), cancellation);
+        return (answer.Problem is null ? ListPage.Read(Encoding.UTF8.GetString(answer.Body)) : null, answer.Problem);
     }
 
     public void Renew()
@@ -57,45 +54,27 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private Task<(int Status, string Text, string? Error)> SendAsync(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query,
-        HttpContent? content, ReadOnlySpan<byte> payload, CancellationToken cancellation) =>
-        SendSignedAsync(Signed(method, uri, query, content, payload), cancellation);
+    /// <summary>S3's answer: its body, and a problem unless it was a 2xx (S3's status, code and message, or what the
+    /// transport said).</summary>
+    private readonly record struct Answer(byte[] Body, string? Problem);
 
-    private async Task<(int Status, string Text, string? Error)> SendSignedAsync(HttpRequestMessage signed, CancellationToken cancellation)
+    private async Task<Answer> SendAsync(HttpRequestMessage signed, CancellationToken cancellation)
     {
         using HttpRequestMessage request = signed;
         try
         {
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-            string text = response.IsSuccessStatusCode ? "" : await response.Content.ReadAsStringAsync(cancellation);
-            return ((int)response.StatusCode, text, null);
-        }
-        catch (HttpRequestException e)
-        {
-            return (0, "", $"{e.HttpRequestError}: {(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)}");
-        }
-        catch (OperationCanceledException)
-        {
-            return (0, "", "no answer in time");
-        }
-    }
-
-    private async Task<(int Status, byte[] Body, string? Error)> SendForBytesAsync(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query,
-        CancellationToken cancellation)
-    {
-        using HttpRequestMessage request = Signed(method, uri, query, null, []);
-        try
-        {
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
-            return ((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellation), null);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellation);
+            int status = (int)response.StatusCode;
+            return new Answer(body, status is >= 200 and < 300 ? null : Problem(status, Encoding.UTF8.GetString(body)));
         }
         catch (HttpRequestException e)
         {
-            return (0, [], $"{e.HttpRequestError}: {e.Message}");
+            return new Answer([], $"{e.HttpRequestError}: {(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)}");
         }
         catch (OperationCanceledException)
         {
-            return (0, [], "no answer in time");
+            return new Answer([], "no answer in time");
         }
     }
 
