@@ -7,7 +7,7 @@ namespace LokiLambdaExtension.Core.Archive;
 /// <summary>AWS Signature Version 4 (AWS4-HMAC-SHA256) for a request signed with headers: a pure function of the
 /// request, the credentials and the time, so the core can hold it and the tests can prove it against AWS's own signer
 /// for JavaScript. AWSSDK.S3 was not taken: one PUT, one DELETE, one GET and one LIST are all the archive needs, and
-/// the SDK's size and trim warnings under Native AOT would cost every function that never turns the archive on.
+/// the SDK (warning-free under Native AOT) adds 5.6 MB to a binary that PUTs an object, past the layer's 8 MB.
 /// The rules (docs.aws.amazon.com, "Create a signed AWS API request") as AWS's signer applies them: header names
 /// lower-cased, values trimmed with inner whitespace runs made one space, sorted; the query's names and values
 /// escaped as RFC 3986 unreserved and sorted; the path escaped again and normalised, except for S3, whose path is
