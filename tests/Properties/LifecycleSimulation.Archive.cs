@@ -57,7 +57,9 @@ internal sealed partial class LifecycleSimulation
         switch (decision)
         {
             case ArchiveStarted write:
-                if (before.Phase is Phase.Exited or Phase.EndingInit or Phase.Initializing || (before.Phase is Phase.AwaitingEvent && !_model.NeverFrozen()))
+                bool initFlush = before.Phase is Phase.EndingInit { RuntimeDone: true } && _model.PushesInit();
+                if (before.Phase is Phase.Exited or Phase.Initializing || (before.Phase is Phase.EndingInit && !initFlush)
+                    || (before.Phase is Phase.AwaitingEvent && !_model.NeverFrozen()))
                 {
                     _violations.Add($"archive write {write.ObjectId} started while {before.Phase}");
                 }
@@ -69,6 +71,7 @@ internal sealed partial class LifecycleSimulation
                 {
                     Phase.Invoked invoked => invoked.FlushUntilMs.IfNone(invoked.DeadlineMs - _policy.DeadlineMarginMs),
                     Phase.ShuttingDown shutdown => shutdown.ExitByMs,
+                    Phase.EndingInit init => init.FlushUntilMs.IfNone(before.NowMs),
                     _ => before.NowMs + _policy.FlushBudgetMs,
                 };
                 if (write.NotAfterMs > bound)

@@ -39,7 +39,9 @@ internal static class Archiving
         {
             return Start(settings, target, state, ArchiveSource.Rescued, until, None);
         }
-        bool copiesDue = !archive.Copies.IsEmpty && (archive.Copies.Bytes >= ObjectBytes(settings) || state.Phase is Phase.ShuttingDown
+        // Before a snapshot or a long idle (init's end where init lines are pushed) copies go at once: every SnapStart
+        // clone would otherwise write the snapshot's copies again, each under its own key.
+        bool copiesDue = !archive.Copies.IsEmpty && (archive.Copies.Bytes >= ObjectBytes(settings) || state.Phase is Phase.ShuttingDown or Phase.EndingInit
             || state.NowMs - archive.CopiesSinceMs >= CopiesMaxAgeMs);
         return copiesDue ? Start(settings, target, state, ArchiveSource.Copies, until, None) : None;
     }
@@ -77,6 +79,7 @@ internal static class Archiving
     {
         Phase.Invoked invoked when invoked.RuntimeDone || state.NowMs >= invoked.GiveUpAtMs || DeliveryDecisions.FlushesPeriodically(settings, state) =>
             Math.Min(invoked.FlushUntilMs.IfNone(invoked.DeadlineMs - settings.Policy.DeadlineMarginMs), state.NowMs + settings.Policy.FlushBudgetMs),
+        Phase.EndingInit { RuntimeDone: true } init when settings.Model.PushesInit() => init.FlushUntilMs.IfNone(state.NowMs),
         Phase.AwaitingEvent when settings.Model.NeverFrozen() => state.NowMs + settings.Policy.FlushBudgetMs,
         Phase.ShuttingDown shutdown => DeliveryDecisions.ArchiveUntil(state, shutdown),
         _ => None,

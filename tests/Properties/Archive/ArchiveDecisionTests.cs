@@ -8,7 +8,8 @@ public sealed class ArchiveDecisionTests
 {
     private const long At = 1_795_000_000_000;
 
-    private static LifecycleSettings Settings(ArchiveMode mode, DeliveryPolicy? policy = null) => LifecycleSettings.For(policy ?? DeliveryPolicy.Default) with
+    private static LifecycleSettings Settings(ArchiveMode mode, DeliveryPolicy? policy = null, ExecutionModel model = ExecutionModel.OnDemand) =>
+        LifecycleSettings.For(policy ?? DeliveryPolicy.Default, model: model) with
     {
         Archive = new ArchiveTarget(new ArchiveLocation("log-archive", "lambda"), mode, Prelude.None, "eu-west-1", new AwsCredentials("AKID", "secret", null), "orders-api"),
     };
@@ -133,5 +134,24 @@ public sealed class ArchiveDecisionTests
         Assert.Contains(report.Metadata.Span.ToArray(), p => p is { Name: "cause", Value: "archived" });
         Assert.Contains($"{full.Archive.Rescued.Count} lines", report.Line.ToString());
         Assert.Contains("archived", report.Line.ToString());
+    }
+
+    [Fact]
+    public void SnapStartInit_CopiesOfTheInitLines_AreWrittenBeforeTheSnapshot_NotByEveryClone()
+    {
+        var settings = Settings(ArchiveMode.All, model: ExecutionModel.SnapStart);
+        var state = Lifecycle.Step(settings, ExtensionState.Initial(settings.Policy), new Initialized(At)).State;
+        var initDone = new TelemetryRecord((At + 50) * 1_000_000, "platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, null, Utf8Line.From("{}"),
+            new RecordFields { Status = "success" });
+        var (pushing, decisions) = Lifecycle.Step(settings, state, new TelemetryReceived(At + 50, Prelude.Seq(Line("loaded the model"), initDone)));
+        PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
+
+        var (writing, afterPush) = Lifecycle.Step(settings, pushing, new PushFinished(At + 60, push.Batch.Id, new PushOutcome.Delivered(), 0.5));
+
+        ArchiveStarted copies = Assert.IsType<ArchiveStarted>(Assert.Single(afterPush));
+        Assert.Equal(ArchiveSource.Copies, copies.Source);
+        Assert.True(copies.NotAfterMs <= At + 50 + settings.Policy.FlushBudgetMs);
+        var (_, afterWrite) = Lifecycle.Step(settings, writing, new ArchiveFinished(At + 70, copies.ObjectId, null, 0.5));
+        Assert.IsType<NextCalled>(Assert.Single(afterWrite)); // only then may the snapshot be taken
     }
 }
