@@ -91,35 +91,63 @@ internal static class ReplayCommand
         return (keys, null);
     }
 
-    /// <summary>Gets the object and pushes it, each tried up to <see cref="Attempts"/> times with backoff; null once
-    /// Loki stored it, with the object's length.</summary>
+    /// <summary>Gets the object and pushes it stream by stream (<see cref="PushRequestStreams"/>: Loki answers a push of
+    /// several streams with the last one's error only), each tried up to <see cref="Attempts"/> times with backoff; no
+    /// problem once Loki stored every stream, with the object's length.</summary>
     private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, LokiClient loki, string key)
+    {
+        byte[]? body = null;
+        string problem = "";
+        for (int attempt = 0; attempt < Attempts && body is null; attempt++)
+        {
+            await BackoffAsync(attempt);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            (body, string? getProblem) = await s3.GetAsync(key, timeout.Token);
+            problem = $"GET: {getProblem}";
+        }
+        if (body is null)
+        {
+            return (problem, 0);
+        }
+        List<byte[]> streams;
+        try
+        {
+            streams = PushRequestStreams.Split(body);
+        }
+        catch (InvalidDataException e)
+        {
+            return ($"not a Loki push body ({e.Message})", 0);
+        }
+        foreach (byte[] stream in streams)
+        {
+            if (await PushAsync(loki, stream) is { } refused)
+            {
+                return (refused, 0);
+            }
+        }
+        return (null, body.Length);
+    }
+
+    private static async Task<string?> PushAsync(LokiClient loki, byte[] stream)
     {
         string problem = "";
         for (int attempt = 0; attempt < Attempts; attempt++)
         {
-            if (attempt > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 << attempt));
-            }
+            await BackoffAsync(attempt);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var (body, getProblem) = await s3.GetAsync(key, timeout.Token);
-            if (body is null)
-            {
-                problem = $"GET: {getProblem}";
-                continue;
-            }
-            var (outcome, status) = await loki.PushAsync(body, timeout.Token);
+            var (outcome, status) = await loki.PushAsync(stream, timeout.Token);
             if (outcome is PushOutcome.Delivered)
             {
-                return (null, body.Length);
+                return null;
             }
             problem = $"Loki: {(status is { } s ? $"HTTP {s} " : "")}{OutcomeWords.Answer(outcome)}";
             if (outcome is not PushOutcome.Retryable)
             {
-                return (problem, 0); // refused as it is: another try would be refused alike
+                return problem; // refused as it is: another try would be refused alike
             }
         }
-        return (problem, 0);
+        return problem;
     }
+
+    private static Task BackoffAsync(int attempt) => attempt == 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(200 << attempt));
 }

@@ -1,0 +1,80 @@
+using Snappier;
+
+namespace LokiLambdaExtension.Core.Wire;
+
+/// <summary>Splits a push body (snappy-compressed <c>PushRequest</c>) into one push body per stream, without decoding the
+/// streams: each top-level <c>streams</c> field (1, length-delimited) is copied as it is into a request of its own.
+/// Loki answers a push of several streams with the last stream's error only, so a replay that pushed an archived
+/// object whole could see a 204 while one of its streams was refused (a per-stream rate limit); pushed stream by stream,
+/// every refusal is seen.</summary>
+public static class PushRequestStreams
+{
+    private const byte StreamsTag = (1 << 3) | 2; // field 1, length-delimited
+
+    /// <summary>The body of each stream, compressed; an <see cref="InvalidDataException"/> when the body is not a push
+    /// request (not snappy, or a field that is not where a <c>PushRequest</c> has one).</summary>
+    public static List<byte[]> Split(ReadOnlySpan<byte> body)
+    {
+        byte[] request;
+        try
+        {
+            request = Snappy.DecompressToArray(body);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            throw new InvalidDataException($"not a snappy block ({e.Message})", e);
+        }
+        var streams = new List<byte[]>();
+        int position = 0;
+        while (position < request.Length)
+        {
+            ulong tag = ReadVarint(request, ref position);
+            ulong length = tag switch
+            {
+                StreamsTag or (2 << 3) | 2 => ReadVarint(request, ref position), // streams, format
+                _ => throw new InvalidDataException($"field {tag >> 3} (wire type {tag & 7}) is not one of a PushRequest"),
+            };
+            if (length > (ulong)(request.Length - position))
+            {
+                throw new InvalidDataException("a field runs past the end of the request");
+            }
+            if (tag == StreamsTag)
+            {
+                int start = position - (int)VarintLength(length) - 1;
+                streams.Add(Snappy.CompressToArray(request.AsSpan(start, (int)length + (position - start))));
+            }
+            position += (int)length;
+        }
+        return streams;
+    }
+
+    private static ulong ReadVarint(byte[] bytes, ref int position)
+    {
+        ulong value = 0;
+        for (int shift = 0; shift < 64; shift += 7)
+        {
+            if (position >= bytes.Length)
+            {
+                throw new InvalidDataException("a varint runs past the end of the request");
+            }
+            byte b = bytes[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+        throw new InvalidDataException("a varint longer than 10 bytes");
+    }
+
+    private static int VarintLength(ulong value)
+    {
+        int length = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            length++;
+        }
+        return length;
+    }
+}
