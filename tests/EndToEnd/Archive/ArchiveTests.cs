@@ -254,4 +254,26 @@ public sealed partial class ArchiveTests(ExtensionBinaryFixture extension)
         Assert.Contains("FAILED: the archive at s3://log-archive/lambda refused the probe object", said);
         Assert.DoesNotContain("a-secret-s3-does-not-know", said);
     }
+
+    [Fact]
+    public async Task Https_TheArchiveIsWrittenOverTls_TrustingATestCaOnlyThroughSslCertFile()
+    {
+        await using var s3 = await S3Front.StartAsync();
+        await using var tls = TlsFront.Start(s3.Endpoint);
+        await using var loki = LokiReceiver.Start();
+        var environment = new Dictionary<string, string>(s3.Environment("lambda"))
+        {
+            ["LOKI_PUSH_URL"] = loki.BaseUrl.ToString(), ["LOKI_ARCHIVE_S3_ENDPOINT"] = tls.BaseUrl.ToString(), ["SSL_CERT_FILE"] = tls.CaCertificateFile,
+        };
+
+        var (trustedCode, trusted) = await ExtensionBinary.RunAsync(extension.Path, ["--check"], environment, TimeSpan.FromSeconds(60));
+        environment.Remove("SSL_CERT_FILE");
+        var (refusedCode, refused) = await ExtensionBinary.RunAsync(extension.Path, ["--check"], environment, TimeSpan.FromSeconds(60));
+
+        Assert.True(trustedCode == 0, trusted);
+        Assert.Contains("-> stored", trusted);
+        Assert.Equal(1, refusedCode);
+        Assert.Contains("SecureConnectionError", refused);
+        Assert.Equal(1, (await s3.StatsAsync()).Stored);
+    }
 }
