@@ -9,7 +9,8 @@ namespace LokiLambdaExtension.Core.Wire;
 /// every refusal is seen.</summary>
 public static class PushRequestStreams
 {
-    private const byte StreamsTag = (1 << 3) | 2; // field 1, length-delimited
+    private const int StreamsTag = (1 << 3) | 2; // field 1, length-delimited
+    private const int FormatTag = (2 << 3) | 2; // field 2, length-delimited
 
     /// <summary>The body of each stream, compressed; an <see cref="InvalidDataException"/> when the body is not a push
     /// request (not snappy, or a field that is not where a <c>PushRequest</c> has one).</summary>
@@ -28,53 +29,22 @@ public static class PushRequestStreams
         int position = 0;
         while (position < request.Length)
         {
-            ulong tag = ReadVarint(request, ref position);
-            ulong length = tag switch
+            int fieldStart = position;
+            int? tag = SevenBit.Read(request, ref position);
+            if (tag is not (StreamsTag or FormatTag))
             {
-                StreamsTag or (2 << 3) | 2 => ReadVarint(request, ref position), // streams, format
-                _ => throw new InvalidDataException($"field {tag >> 3} (wire type {tag & 7}) is not one of a PushRequest"),
-            };
-            if (length > (ulong)(request.Length - position))
+                throw new InvalidDataException($"field {tag >> 3} (wire type {tag & 7}) is not one of a PushRequest");
+            }
+            if (SevenBit.Read(request, ref position) is not int length || length > request.Length - position)
             {
                 throw new InvalidDataException("a field runs past the end of the request");
             }
             if (tag == StreamsTag)
             {
-                int start = position - (int)VarintLength(length) - 1;
-                streams.Add(Snappy.CompressToArray(request.AsSpan(start, (int)length + (position - start))));
+                streams.Add(Snappy.CompressToArray(request.AsSpan(fieldStart, position + length - fieldStart)));
             }
-            position += (int)length;
+            position += length;
         }
         return streams;
-    }
-
-    private static ulong ReadVarint(byte[] bytes, ref int position)
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= bytes.Length)
-            {
-                throw new InvalidDataException("a varint runs past the end of the request");
-            }
-            byte b = bytes[position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-        throw new InvalidDataException("a varint longer than 10 bytes");
-    }
-
-    private static int VarintLength(ulong value)
-    {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-        return length;
     }
 }
