@@ -56,14 +56,12 @@ public sealed record ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, O
     /// <summary>The region when AWS_REGION is not set (it always is on Lambda).</summary>
     public const string DefaultRegion = "us-east-1";
 
-    public Uri ObjectUri(string key) => Endpoint.Case is Uri endpoint
-        ? new Uri($"{endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')}/{Location.Bucket}/{SigV4.Escape(key, keepSlash: true)}")
-        : new Uri($"https://{Location.Bucket}.s3.{Region}.amazonaws.com/{SigV4.Escape(key, keepSlash: true)}");
+    public Uri ObjectUri(string key) => new(BucketAddress + SigV4.Escape(key, keepSlash: true));
 
     /// <summary>The bucket's URL, for listing.</summary>
-    public Uri BucketUri => Endpoint.Case is Uri endpoint
-        ? new Uri($"{endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')}/{Location.Bucket}/")
-        : new Uri($"https://{Location.Bucket}.s3.{Region}.amazonaws.com/");
+    public Uri BucketUri => new(BucketAddress);
 
-    public static Option<ArchiveTarget> None => Prelude.None;
+    private string BucketAddress => Endpoint.Case is Uri endpoint
+        ? $"{endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')}/{Location.Bucket}/"
+        : $"https://{Location.Bucket}.s3.{Region}.amazonaws.com/";
 }

@@ -88,15 +88,26 @@ internal static class Archiving
     /// <summary>The object's entries leave where they were; until S3 confirms it they are held as the write.</summary>
     public static ExtensionState Started(ExtensionState state, ArchiveStarted write)
     {
-        ArchiveState archive = state.Archive with { Writing = write, NextObject = write.Taken.Id + 1 };
-        state = write.Report.IsSome ? state with { Stamps = state.Stamps with { Sequence = state.Stamps.Sequence + 1 } } : state;
-        return write.Source switch
+        state = state with
         {
-            ArchiveSource.Rescued => state with { Archive = archive with { Rescued = archive.Rescued.Without(write.Taken) } },
-            ArchiveSource.Copies => state with { Archive = archive with { Copies = archive.Copies.Without(write.Taken), CopiesSinceMs = state.NowMs } },
-            _ => state with { Archive = archive, Buffer = state.Buffer.Without(write.Taken) },
+            Archive = state.Archive with
+            {
+                Writing = write,
+                NextObject = write.Taken.Id + 1,
+                CopiesSinceMs = write.Source == ArchiveSource.Copies ? state.NowMs : state.Archive.CopiesSinceMs,
+            },
+            Stamps = write.Report.IsSome ? state.Stamps with { Sequence = state.Stamps.Sequence + 1 } : state.Stamps,
         };
+        return Change(state, write.Source, entries => entries.Without(write.Taken));
     }
+
+    /// <summary>The state with the entries of <paramref name="source"/> changed.</summary>
+    private static ExtensionState Change(ExtensionState state, ArchiveSource source, Func<EntryBuffer, EntryBuffer> change) => source switch
+    {
+        ArchiveSource.Rescued => state with { Archive = state.Archive with { Rescued = change(state.Archive.Rescued) } },
+        ArchiveSource.Copies => state with { Archive = state.Archive with { Copies = change(state.Archive.Copies) } },
+        _ => state with { Buffer = change(state.Buffer) },
+    };
 
     public static ExtensionState Finished(LifecycleSettings settings, ExtensionState state, ArchiveFinished finished)
     {
@@ -120,13 +131,8 @@ internal static class Archiving
         bool told = archive.FailureTold;
         long retryAt = state.NowMs + PushSettlement.Backoff(settings.Policy, archive.Attempt, finished.Jitter, null);
         archive = archive with { Attempt = archive.Attempt + 1, RetryAtMs = retryAt, FailureTold = true };
-        state = state with { Counters = c with { ArchiveFailures = c.ArchiveFailures + 1 } };
-        state = write.Source switch
-        {
-            ArchiveSource.Rescued => state with { Archive = archive with { Rescued = archive.Rescued.PutBack(write.Taken) } },
-            ArchiveSource.Copies => state with { Archive = archive with { Copies = archive.Copies.PutBack(write.Taken) } },
-            _ => state with { Archive = archive, Buffer = state.Buffer.PutBack(write.Taken) },
-        };
+        state = Change(state with { Archive = archive, Counters = c with { ArchiveFailures = c.ArchiveFailures + 1 } }, write.Source,
+            entries => entries.PutBack(write.Taken));
         // Told once per outage, with what to check: a wrong bucket or a missing permission fails every write alike.
         return told ? state : state.Tell(NoticeLevel.Warn, $"cannot write to the archive at {where} ({finished.Error}); check " +
             $"{ConfigValues.Names.ArchiveS3}, {ConfigValues.Names.ArchiveEndpoint} and the function role's s3:PutObject on it; retrying with backoff");
