@@ -15,12 +15,8 @@ public static class ArchiveKeys
         string name = string.Create(CultureInfo.InvariantCulture,
             $"{time:yyyy'/'MM'/'dd'/'HH}/{time:yyyyMMdd'T'HHmmss}.{nanos:D9}Z-{discriminator:D6}-{n:D6}");
         string service = Segment(serviceName);
-        return location.Prefix.Length > 0 ? $"{location.Prefix}/{service}/{name}" : $"{service}/{name}";
+        return $"{location.KeyPrefix}{service}/{name}";
     }
-
-    /// <summary>The directory of a service's objects under the prefix, for listing them.</summary>
-    public static string ServicePrefix(ArchiveLocation location, string serviceName) =>
-        location.Prefix.Length > 0 ? $"{location.Prefix}/{Segment(serviceName)}/" : $"{Segment(serviceName)}/";
 
     /// <summary>A service name as one key segment: a slash would add a level to the layout.</summary>
     private static string Segment(string serviceName) => serviceName.Length == 0 ? "unknown_service" : serviceName.Replace('/', '_');

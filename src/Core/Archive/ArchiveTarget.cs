@@ -19,6 +19,9 @@ public sealed record ArchiveLocation(string Bucket, string Prefix)
 {
     public override string ToString() => Prefix.Length > 0 ? $"s3://{Bucket}/{Prefix}" : $"s3://{Bucket}";
 
+    /// <summary>What every key of the archive starts with: the prefix and a slash, or nothing at the bucket's root.</summary>
+    public string KeyPrefix => Prefix.Length > 0 ? Prefix + "/" : "";
+
     /// <summary>An S3 URL with a bucket name S3 accepts (3-63 of a-z 0-9 . -, starting and ending with a letter or
     /// digit) and an optional prefix (slashes at its ends dropped).</summary>
     public static Either<string, ArchiveLocation> Parse(string text)

@@ -25,13 +25,6 @@ public sealed record ArchiveState(EntryBuffer Rescued, EntryBuffer Copies, long 
 
     /// <summary>Whether anything waits to be written, or is being written.</summary>
     public bool IsIdle => Rescued.IsEmpty && Copies.IsEmpty && Writing.IsNone;
-
-    public EntryBuffer From(ArchiveSource source, ExtensionState state) => source switch
-    {
-        ArchiveSource.Rescued => Rescued,
-        ArchiveSource.Copies => Copies,
-        _ => state.Buffer,
-    };
 }
 
 /// <summary>Where an object's entries were taken from, and go back to when the write fails.</summary>

@@ -37,13 +37,13 @@ internal static class Archiving
         }
         if (!archive.Rescued.IsEmpty)
         {
-            return Start(settings, target, state, ArchiveSource.Rescued, until, None);
+            return Start(target, state, ArchiveSource.Rescued, archive.Rescued.Oldest(archive.NextObject, ObjectBytes(settings)), until, None);
         }
         // Before a snapshot or a long idle (init's end where init lines are pushed) copies go at once: every SnapStart
         // clone would otherwise write the snapshot's copies again, each under its own key.
         bool copiesDue = !archive.Copies.IsEmpty && (archive.Copies.Bytes >= ObjectBytes(settings) || state.Phase is Phase.ShuttingDown or Phase.EndingInit
             || state.NowMs - archive.CopiesSinceMs >= CopiesMaxAgeMs);
-        return copiesDue ? Start(settings, target, state, ArchiveSource.Copies, until, None) : None;
+        return copiesDue ? Start(target, state, ArchiveSource.Copies, archive.Copies.Oldest(archive.NextObject, ObjectBytes(settings)), until, None) : None;
     }
 
     /// <summary>At SHUTDOWN, once Loki is given up on: the oldest of memory goes to the archive, with a report saying so.</summary>
@@ -57,7 +57,7 @@ internal static class Archiving
         PushBatch taken = state.Buffer.Oldest(state.Archive.NextObject, ObjectBytes(settings));
         LogEntry report = state.Stamps.Stamp(LossReport.Entry(state.NowMs, taken.Entries.Length, taken.Bytes,
             $"archived to {target.Location}: {settings.LokiTarget} did not take them before SHUTDOWN's deadline", "archived")).Entry;
-        return Start(settings, target, state, ArchiveSource.Buffer, archiveUntil, report);
+        return Start(target, state, ArchiveSource.Buffer, taken, archiveUntil, report);
     }
 
     /// <summary>Whether SHUTDOWN should still wait for the archive: a write under way, or one due before the cut-off.</summary>
@@ -65,12 +65,10 @@ internal static class Archiving
         IsOn(settings) && (state.Archive.IsWriting
             || ((!state.Buffer.IsEmpty || !state.Archive.Rescued.IsEmpty || !state.Archive.Copies.IsEmpty) && state.Archive.RetryAtMs < archiveUntil));
 
-    private static Decision Start(LifecycleSettings settings, ArchiveTarget target, ExtensionState state, ArchiveSource source, long until,
-        Option<LogEntry> report)
+    /// <summary>The write of <paramref name="taken"/> (the oldest of <paramref name="source"/>, numbered as the next object).</summary>
+    private static Decision Start(ArchiveTarget target, ExtensionState state, ArchiveSource source, PushBatch taken, long until, Option<LogEntry> report)
     {
-        ArchiveState archive = state.Archive;
-        PushBatch taken = archive.From(source, state).Oldest(archive.NextObject, ObjectBytes(settings));
-        string key = ArchiveKeys.For(target.Location, target.ServiceName, taken.Entries[0].UnixNanos, state.Stamps.SandboxNanos, archive.NextObject);
+        string key = ArchiveKeys.For(target.Location, target.ServiceName, taken.Entries[0].UnixNanos, state.Stamps.SandboxNanos, taken.Id);
         return new ArchiveStarted(taken, report, key, until, source);
     }
 

@@ -14,7 +14,7 @@ internal static class ArchiveProbe
     {
         using var client = new S3Client(target);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        string key = (target.Location.Prefix.Length > 0 ? target.Location.Prefix + "/" : "") + $"{Directory}/{now}-{Environment.ProcessId}";
+        string key = target.Location.KeyPrefix + $"{Directory}/{now}-{Environment.ProcessId}";
         LogEntry[] entries = [new(now * 1_000_000, "loki-lambda-extension --check: archive probe", StreamKind.Extension, new MetadataPairs([new("type", "check")]))];
         using PooledBuffer body = PushRequestBody.Create(entries, labels);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

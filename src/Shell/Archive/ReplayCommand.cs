@@ -34,7 +34,7 @@ internal static class ReplayCommand
         using var loki = new LokiClient(pushUri, config.Headers);
         // The prefix as a directory first; when nothing is under it, as S3 reads a prefix (a key, or part of a name).
         string prefix = target.Location.Prefix;
-        var (keys, listProblem) = await ListAsync(s3, prefix.Length > 0 ? prefix + "/" : "");
+        var (keys, listProblem) = await ListAsync(s3, target.Location.KeyPrefix);
         if (listProblem is null && keys.Count == 0 && prefix.Length > 0)
         {
             (keys, listProblem) = await ListAsync(s3, prefix);
