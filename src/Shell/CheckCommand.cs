@@ -16,7 +16,7 @@ internal static class CheckCommand
         Console.WriteLine("configuration:");
         foreach (var (name, value) in environment.Where(v => v.Key.StartsWith("LOKI_", StringComparison.Ordinal)).OrderBy(v => v.Key, StringComparer.Ordinal))
         {
-            Console.WriteLine($"  {name} = {(ConfigReader.SecretVariables.Contains(name) ? $"(set, {value.Length} characters, not shown)" : value)}");
+            Console.WriteLine($"  {name} = {Redaction.Shown(name, value)}");
         }
         Console.WriteLine(problems.IsEmpty ? "  no problems" : string.Join("\n", problems.Select(p => $"  problem: {p}")));
         if (config.PushUri.Case is not Uri pushUri)
@@ -37,9 +37,9 @@ internal static class CheckCommand
         stopwatch.Stop();
 
         string answer = OutcomeWords.Answer(outcome);
-        Console.WriteLine($"POST {pushUri} -> {(status is { } s ? $"HTTP {s}" : "no answer")} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms" +
+        Console.WriteLine($"POST {client.Display} -> {(status is { } s ? $"HTTP {s}" : "no answer")} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms" +
                           (answer.Length > 0 ? $": {answer}" : ""));
-        (int code, string verdict) = OutcomeWords.Check(outcome, status, pushUri.ToString());
+        (int code, string verdict) = OutcomeWords.Check(outcome, status, client.Display);
         Console.WriteLine(verdict);
         int archived = config.Archive.Case is ArchiveTarget archive ? await ArchiveProbe.RunAsync(archive, config.Labels) : 0;
         return Math.Max(code, archived);

@@ -17,7 +17,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
 {
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.PushUri.ToString() ?? "Loki",
+    private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.Display ?? "Loki",
         config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive);
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
@@ -245,7 +245,13 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     {
         try
         {
-            return spool.List();
+            var (files, setAside) = spool.List();
+            if (setAside.Count > 0)
+            {
+                ExtensionLog.Warn($"deleted {setAside.Count} file(s) in the spool at {spool.Directory} that this extension did not write whole: " +
+                                  $"{string.Join("; ", setAside.Take(5))}{(setAside.Count > 5 ? "; …" : "")}");
+            }
+            return files;
         }
         catch (Exception e)
         {

@@ -30,7 +30,7 @@ internal static class ExtensionHost
         }
 
         // No timeout: /event/next is a long poll that the freeze between invocations suspends.
-        using var lambdaHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        using var lambdaHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
         var lambda = new ExtensionsApiClient(lambdaHttp, runtimeApi);
         string name = Path.GetFileName(Environment.ProcessPath) ?? "loki-lambda-extension";
         try
@@ -53,7 +53,7 @@ internal static class ExtensionHost
         // Shipping off (no URL, a mask that does not compile) is a mode of the same lifecycle, not a loop of its own.
         using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, config.Headers) : null;
         using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
-        var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory), config);
+        var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.Delivery.MaxBufferBytes), config);
         using TelemetryListener? listener = loki is null ? null : await ListenAsync(lambda, config, loop);
         return await loop.RunAsync();
     }
@@ -66,7 +66,7 @@ internal static class ExtensionHost
         try
         {
             listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.Buffering.MaxBytes),
-                loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Info);
+                loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Warn);
             _ = listener.RunAsync();
             if (await SubscribeAsync(lambda, config, listener.Port) is string refused)
             {

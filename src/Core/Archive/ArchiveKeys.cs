@@ -18,6 +18,16 @@ public static class ArchiveKeys
         return $"{location.KeyPrefix}{service}/{name}";
     }
 
-    /// <summary>A service name as one key segment: a slash would add a level to the layout.</summary>
-    private static string Segment(string serviceName) => serviceName.Length == 0 ? "unknown_service" : serviceName.Replace('/', '_');
+    /// <summary>A service name as one key segment: a slash would add a level to the layout, a <c>.</c> or <c>..</c> segment
+    /// would be rewritten by URL normalisation, and a control character is not kept by every client.</summary>
+    private static string Segment(string serviceName)
+    {
+        string segment = string.Concat(serviceName.Select(c => c == '/' || char.IsControl(c) ? '_' : c));
+        return segment switch
+        {
+            "" => "unknown_service",
+            "." or ".." => segment.Replace('.', '_'),
+            _ => segment,
+        };
+    }
 }

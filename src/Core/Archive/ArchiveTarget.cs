@@ -40,9 +40,9 @@ public sealed record ArchiveLocation(string Bucket, string Prefix)
         {
             return $"names no valid bucket ('{bucket}': 3-63 of a-z 0-9 . -)";
         }
-        if (prefix.Length > 512 || prefix.Any(char.IsControl))
+        if (prefix.Length > 512 || !ArchiveTarget.IsAddressable(prefix))
         {
-            return "has a prefix S3 keys cannot start with (over 512 characters, or control characters)";
+            return "has a prefix S3 keys cannot start with (over 512 characters, control characters, or '.' or '..' segments, which HTTP clients rewrite)";
         }
         return new ArchiveLocation(bucket, prefix);
     }
@@ -59,7 +59,15 @@ public sealed record ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, O
     /// <summary>The region when AWS_REGION is not set (it always is on Lambda).</summary>
     public const string DefaultRegion = "us-east-1";
 
-    public Uri ObjectUri(string key) => new(BucketAddress + SigV4.Escape(key, keepSlash: true));
+    public Uri ObjectUri(string key) => IsAddressable(key)
+        ? new(BucketAddress + SigV4.Escape(key, keepSlash: true))
+        : throw new ArgumentException("a key with '.' or '..' segments or control characters cannot be addressed", nameof(key));
+
+    /// <summary>Whether a key's URL reaches that key: a <c>.</c> or <c>..</c> segment is rewritten by URL normalisation
+    /// (<c>a/../b</c> becomes <c>b</c>, and enough of them leave the bucket path-style), and control characters are not
+    /// kept by every client. Such keys are refused, never rewritten.</summary>
+    public static bool IsAddressable(string key) =>
+        !key.Any(char.IsControl) && !key.Split('/').Any(segment => segment is "." or "..");
 
     /// <summary>The bucket's URL, for listing.</summary>
     public Uri BucketUri => new(BucketAddress);

@@ -90,12 +90,12 @@ public static class ConfigReader
         if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != "http" && uri.Scheme != "https")
             || uri.Host.Length == 0)
         {
-            return $"{PushUrlVariable}='{Redacted(text)}' is not an http(s) URL: give e.g. https://logs.example.com; " +
+            return $"{PushUrlVariable}='{Redaction.Url(text)}' is not an http(s) URL: give e.g. https://logs.example.com; " +
                    "nothing will be shipped";
         }
         if (uri.UserInfo.Length > 0)
         {
-            return $"{PushUrlVariable}='{Redacted(text)}' carries credentials: set {ConfigValues.Names.Username} and {ConfigValues.Names.Password} " +
+            return $"{PushUrlVariable}='{Redaction.Url(text)}' carries credentials: set {ConfigValues.Names.Username} and {ConfigValues.Names.Password} " +
                    $"(or {ConfigValues.Names.AuthToken}) instead; nothing will be shipped";
         }
         string path = uri.AbsolutePath.TrimEnd('/');
@@ -143,7 +143,7 @@ public static class ConfigReader
         {
             if (user.Contains(':'))
             {
-                problems.Add($"{ConfigValues.Names.Username}='{user}' contains ':', which basic auth cannot carry; no Authorization is sent");
+                problems.Add($"{ConfigValues.Names.Username} contains ':', which basic auth cannot carry; no Authorization is sent");
             }
             else
             {
@@ -165,8 +165,10 @@ public static class ConfigReader
             }
         }
 
-        foreach (string item in values.ExtraHeaders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        string[] entries = values.ExtraHeaders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < entries.Length; i++)
         {
+            string item = entries[i];
             int equals = item.IndexOf('=');
             string headerName = equals < 0 ? item : item[..equals].Trim();
             string value = equals < 0 ? "" : item[(equals + 1)..].Trim();
@@ -183,8 +185,10 @@ public static class ConfigReader
             }
             else
             {
-                // The name only: header values are secrets.
-                problems.Add($"{ConfigValues.Names.ExtraHeaders} entry '{(equals < 0 ? "(no '=')" : headerName)}' {problem}; skipped");
+                // A valid name only: header values are secrets, and an entry that is not Name=value may be a value whole
+                // ('Authorization: Basic …').
+                string named = equals > 0 && IsToken(headerName) ? $" '{headerName}'" : "";
+                problems.Add($"{ConfigValues.Names.ExtraHeaders} entry {i + 1}{named} {problem}; skipped (its text is not shown: it may hold a secret)");
             }
         }
         return toSeq(headers.ToArray());
@@ -194,12 +198,4 @@ public static class ConfigReader
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
 
     private static bool IsHeaderValue(string value) => value.All(c => c >= ' ' && c != '\x7f');
-
-    /// <summary>URLs can carry credentials (<c>https://user:secret@host</c>): never print them.</summary>
-    internal static string Redacted(string url)
-    {
-        int scheme = url.IndexOf("://", StringComparison.Ordinal);
-        int at = url.IndexOf('@', Math.Max(0, scheme));
-        return scheme >= 0 && at > scheme ? string.Concat(url.AsSpan(0, scheme + 3), "***", url.AsSpan(at)) : url;
-    }
 }

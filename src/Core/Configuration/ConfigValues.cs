@@ -51,7 +51,7 @@ namespace LokiLambdaExtension.Core.Configuration;
     Details = "Consecutive lines of one delivery and one invocation join the line before them when they continue a trace (`\\tat `, `Caused by:`, `  File \"…\", line N`, `   at `, `goroutine N [running]:`, `\\tfrom `…), with `\\n`; the entry keeps the first line's time and is `level=error` when it names an exception. A line with a runtime prefix (time, request id, level) always starts an entry, nothing is held waiting for a continuation, and a joint that would pass `LOKI_MAX_LINE_BYTES` starts a new entry. Node's `\\r` separators become `\\n`.")]
 [TextVariable("LOKI_AUTH_TOKEN", Property = nameof(AuthToken), Secret = true,
     Meaning = "sent as 'Authorization: Bearer <token>' (as is when it names a scheme)")]
-[TextVariable("LOKI_USERNAME", Property = nameof(Username),
+[TextVariable("LOKI_USERNAME", Property = nameof(Username), Secret = true,
     Meaning = "HTTP basic auth user (Grafana Cloud: the instance id); with LOKI_PASSWORD, both or neither",
     Details = "`LOKI_AUTH_TOKEN` wins when both kinds are set.")]
 [TextVariable("LOKI_PASSWORD", Property = nameof(Password), Secret = true,
@@ -125,7 +125,7 @@ public sealed partial class ConfigValues
         ? None
         : ArchiveLocation.Parse(text).Match(location => Some(location), problem =>
         {
-            problems.Add($"{Names.ArchiveS3}='{EnvironmentValues.Shorten(text)}' {problem}: give e.g. s3://my-log-archive/lambda; the archive is off");
+            problems.Add($"{Names.ArchiveS3}='{Redaction.Url(text)}' {problem}: give e.g. s3://my-log-archive/lambda; the archive is off");
             return None;
         });
 
@@ -139,7 +139,7 @@ public sealed partial class ConfigValues
         {
             return uri;
         }
-        problems.Add($"{Names.ArchiveEndpoint}='{ConfigReader.Redacted(text)}' is not an http(s) URL without credentials: give e.g. " +
+        problems.Add($"{Names.ArchiveEndpoint}='{Redaction.Url(text)}' is not an http(s) URL without credentials: give e.g. " +
                      "http://127.0.0.1:9000; the archive is off");
         return None;
     }

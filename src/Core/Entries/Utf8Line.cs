@@ -38,6 +38,9 @@ public readonly struct Utf8Line : IEquatable<Utf8Line>
     internal static Utf8Line Adopt(byte[] bytes) =>
         Utf8.IsValid(bytes) ? new Utf8Line(bytes, 0, bytes.Length) : From(Encoding.UTF8.GetString(bytes));
 
+    /// <summary>The array the line is a slice of: what it keeps alive (a whole arena chunk, for a short line).</summary>
+    internal byte[]? Array => _bytes;
+
     /// <summary>Whether both lines are slices of the same array (what keeps an arena chunk alive).</summary>
     internal bool SharesArrayWith(Utf8Line other) => _bytes is not null && ReferenceEquals(_bytes, other._bytes);
 

@@ -142,7 +142,7 @@ internal static class Archiving
 
     public static ExtensionState Rescue(ExtensionState state, List<LogEntry> entries, long bytes) => entries.Count == 0
         ? state
-        : state with { Archive = state.Archive with { Rescued = state.Archive.Rescued.Append([.. entries], bytes) } };
+        : state with { Archive = state.Archive with { Rescued = state.Archive.Rescued.Append([.. HeldLines.Compacted([.. entries], bytes)], bytes) } };
 
     /// <summary>With <c>LOKI_ARCHIVE_MODE=all</c>, what Loki stored is copied to the archive; when copies wait beyond
     /// their share of memory (S3 down for long), newer ones are counted as not archived rather than held.</summary>

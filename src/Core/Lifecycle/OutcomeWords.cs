@@ -38,6 +38,10 @@ public static class OutcomeWords
             $"Check {CredentialVariables} (loki-lambda-extension --check tests them)",
         PushOutcome.Rejected r => $"Loki at {target} rejected a push of {entries} entries (HTTP {r.Status}, not retried; a 400 stores the valid entries): {r.Message}",
         PushOutcome.Blocked b => $"Loki's ingestion is blocked for this tenant (HTTP 260); {entries} entries dropped: {b.Message}",
+        PushOutcome.Retryable { Redirect: { } redirect } =>
+            $"configuration error: Loki at {target} answers HTTP {redirect.Status}, redirecting to {redirect.Location}; redirects are never followed " +
+            $"(the credentials and the lines would go to another address): set {ConfigValues.Names.PushUri} to where Loki answers. " +
+            $"{entries} entries are kept and retried with backoff, without holding invocations; said once until Loki answers",
         PushOutcome.Retryable r => $"push to {target} failed ({r.Reason}); entries are kept and retried with backoff, without holding invocations; " +
                                    "said once until Loki answers again",
         PushOutcome.Crashed c => $"a push of {entries} entries failed inside the extension ({c.Reason}); retried {PushSettlement.CrashRetries} times, then counted lost",
@@ -53,6 +57,8 @@ public static class OutcomeWords
         PushOutcome.Blocked => (1, $"FAILED: Loki at {target} accepted the request but its ingestion is blocked for this tenant"),
         PushOutcome.TooLarge => (1, $"FAILED: a proxy in front of {target} refused a one-entry request as too large"),
         PushOutcome.Crashed => (1, $"FAILED: the push to {target} failed inside the extension: {Answer(outcome)}"),
+        PushOutcome.Retryable { Redirect: { } redirect } => (1, $"FAILED: {target} answers HTTP {redirect.Status}, redirecting to {redirect.Location}; " +
+            $"redirects are never followed (the credentials would go with them): set {ConfigValues.Names.PushUri} to where Loki answers"),
         _ when status is null => (1, $"FAILED: Loki at {target} is unreachable"),
         _ => (1, $"FAILED: Loki at {target} answered with an error; the extension would retry"),
     };

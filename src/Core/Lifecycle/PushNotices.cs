@@ -18,7 +18,7 @@ internal static class PushNotices
             case PushOutcome.Retryable retryable:
                 state = state with { Delivery = delivery with { FailedPushes = delivery.FailedPushes + 1 } };
                 return delivery.FailedPushes == 0
-                    ? state.Tell(NoticeLevel.Warn, OutcomeWords.Told(outcome, entries, target))
+                    ? state.Tell(retryable.Redirect is null ? NoticeLevel.Warn : NoticeLevel.Error, OutcomeWords.Told(outcome, entries, target))
                     : state.Tell(NoticeLevel.Debug, $"push of {entries} entries failed again ({retryable.Reason})");
             case PushOutcome.Delivered when delivery.FailedPushes > 0:
                 return (state with { Delivery = delivery with { FailedPushes = 0 } })

@@ -19,17 +19,26 @@ public abstract record PushOutcome
 
     /// <summary>429, 5xx, connection errors, timeouts. <paramref name="MayHaveBeenStored"/> is true when the request
     /// was sent and no answer came back: a retry may then duplicate. <paramref name="RateLimited"/>: a 429, whose
-    /// retry goes out smaller (Loki's rate limiters refuse a push larger than their burst however long one waits).</summary>
-    public sealed record Retryable(string Reason, long? RetryAfterMs, bool MayHaveBeenStored, bool RateLimited = false) : PushOutcome;
+    /// retry goes out smaller (Loki's rate limiters refuse a push larger than their burst however long one waits).
+    /// <paramref name="Redirect"/>: a 3xx, which no client follows (the credentials, the tenant and the body would go to
+    /// the address it names): a configuration error, and nothing stored, so the entries are kept as for any failure.</summary>
+    public sealed record Retryable(string Reason, long? RetryAfterMs, bool MayHaveBeenStored, bool RateLimited = false, Redirection? Redirect = null)
+        : PushOutcome;
+
+    /// <summary>A redirect Loki (or a proxy before it) answered: its status and where it points, as it may be printed.</summary>
+    public sealed record Redirection(int Status, string Location);
 
     /// <summary>The push failed inside the extension (a bug, not an answer of Loki's): retried a few times, then its
     /// entries are counted lost under a cause of their own, never taken for a refusal by Loki.</summary>
     public sealed record Crashed(string Reason) : PushOutcome;
 
-    public static PushOutcome FromStatus(int status, string body, long? retryAfterMs) => status switch
+    /// <param name="location">The <c>Location</c> of a 3xx, as it may be printed (<see cref="Redaction.Url"/>).</param>
+    public static PushOutcome FromStatus(int status, string body, long? retryAfterMs, string? location = null) => status switch
     {
         260 => new Blocked(body),
         >= 200 and < 300 => new Delivered(),
+        >= 300 and < 400 => new Retryable($"HTTP {status} redirecting to {location ?? "(no Location)"}: redirects are never followed", retryAfterMs,
+            MayHaveBeenStored: false, Redirect: new Redirection(status, location ?? "(no Location)")),
         413 => new TooLarge(),
         429 => new Retryable($"HTTP {status}: {body}", retryAfterMs, MayHaveBeenStored: false, RateLimited: true),
         >= 500 => new Retryable($"HTTP {status}: {body}", retryAfterMs, MayHaveBeenStored: false),

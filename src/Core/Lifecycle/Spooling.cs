@@ -104,16 +104,19 @@ internal static class Spooling
         var spool = new SpoolFile[files.Length + state.Spool.Files.Count];
         files.CopyTo(spool, 0);
         state.Spool.Files.ToArray().CopyTo(spool, files.Length);
-        long entries = files.Sum(f => (long)f.Count);
+        // Names are checked by the shell against the files, but a sum of what came from disk must not be able to
+        // overflow whatever they say: saturating, it stops nothing.
+        long entries = files.Aggregate(0L, (sum, f) => Saturating(sum, Math.Max(0, f.Count)));
+        long bytes = files.Aggregate(0L, (sum, f) => Saturating(sum, Math.Max(0, f.Bytes)));
         return (state with
         {
             Spool = state.Spool with
             {
                 Files = LanguageExt.Seq.create(spool),
-                Bytes = state.Spool.Bytes + files.Sum(f => f.Bytes),
+                Bytes = Saturating(state.Spool.Bytes, bytes),
                 NextId = Math.Max(state.Spool.NextId, files[^1].Id + 1),
             },
-            Counters = state.Counters with { Received = state.Counters.Received + entries },
+            Counters = state.Counters with { Received = Saturating(state.Counters.Received, entries) },
         }).Tell(NoticeLevel.Info, $"found {entries} entries in the spool from an earlier run; sending them");
     }
 
@@ -163,7 +166,7 @@ internal static class Spooling
         int dropped = shedCount - rescued.Count;
         state = state with
         {
-            Buffer = state.Buffer.Keeping(kept.ToArray(), state.Buffer.Bytes - shedBytes),
+            Buffer = state.Buffer.Keeping(HeldLines.Compacted(kept.ToArray(), state.Buffer.Bytes - shedBytes), state.Buffer.Bytes - shedBytes),
             Counters = state.Counters with { Dropped = state.Counters.Dropped + dropped },
         };
         state = Archiving.Rescue(state, rescued, rescuedBytes);
@@ -173,6 +176,8 @@ internal static class Spooling
             $"dropped: the buffer is full ({cap / (1024 * 1024)} MiB in memory; {why}); the least important lines went first",
             "buffer_full");
     }
+
+    private static long Saturating(long a, long b) => b > long.MaxValue - a ? long.MaxValue : a + b;
 
     /// <summary>Spill chunks are small enough to be read back into half the spill threshold.</summary>
     private static long ChunkBytes(DeliveryPolicy policy) => Math.Max(1, Math.Min(policy.MaxBatchBytes, policy.SpillAboveBytes / 4));

@@ -30,7 +30,8 @@ internal static class SevenBit
     /// <summary>The value at <paramref name="at"/>, moving past it; null when the bytes end first or it does not fit an int.</summary>
     public static int? Read(ReadOnlySpan<byte> bytes, ref int at)
     {
-        uint value = 0;
+        // Wide enough that no bit of a fifth byte is lost: 4 GiB must not read as 0.
+        ulong value = 0;
         for (int shift = 0; shift < 35; shift += 7)
         {
             if (at >= bytes.Length)
@@ -38,7 +39,7 @@ internal static class SevenBit
                 return null;
             }
             byte b = bytes[at++];
-            value |= (uint)(b & 0x7F) << shift;
+            value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {
                 return value <= int.MaxValue ? (int)value : null;

@@ -12,6 +12,9 @@ internal static class ReplayCommand
 {
     private const int Attempts = 5;
 
+    /// <summary>The largest object fetched: an archived object holds one push batch (2 MiB of lines), compressed.</summary>
+    private const int MaxObjectBytes = 16 * 1024 * 1024;
+
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> arguments)
     {
         var env = new Dictionary<string, string>(environment, StringComparer.Ordinal);
@@ -48,7 +51,7 @@ internal static class ReplayCommand
         long bytes = 0;
         foreach (string key in keys)
         {
-            var (problem, length) = await ReplayAsync(s3, loki, key);
+            var (problem, length) = await ReplayIsolatedAsync(s3, loki, key);
             if (problem is null)
             {
                 stored++;
@@ -60,7 +63,7 @@ internal static class ReplayCommand
                 Console.WriteLine($"not replayed: {key}: {problem}");
             }
         }
-        Console.WriteLine($"replayed {stored} of {keys.Count} objects ({bytes} bytes) from {target.Location} into {pushUri}" +
+        Console.WriteLine($"replayed {stored} of {keys.Count} objects ({bytes} bytes) from {target.Location} into {loki.Display}" +
                           (failed > 0 ? $"; {failed} failed (replaying again is safe: Loki keeps one of identical entries)" : ""));
         return failed == 0 ? 0 : 1;
     }
@@ -70,6 +73,7 @@ internal static class ReplayCommand
         var keys = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? continuation = null;
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
         do
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -86,9 +90,31 @@ internal static class ReplayCommand
                 }
             }
             continuation = page.Continuation;
+            if (continuation is not null && !tokens.Add(continuation))
+            {
+                return (keys, $"the listing repeats a continuation token after {keys.Count} keys (a broken or hostile S3 endpoint)");
+            }
         }
         while (continuation is not null);
         return (keys, null);
+    }
+
+    /// <summary>One object, whatever it holds: a problem of its own (a key that cannot be addressed, a body that is not a
+    /// push, a failure inside the extension) is said for it, and the next object is replayed.</summary>
+    private static async Task<(string? Problem, long Bytes)> ReplayIsolatedAsync(S3Client s3, LokiClient loki, string key)
+    {
+        if (!ArchiveTarget.IsAddressable(key))
+        {
+            return ("a key with '.' or '..' segments or control characters: HTTP clients rewrite such paths, so it is not fetched", 0);
+        }
+        try
+        {
+            return await ReplayAsync(s3, loki, key);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ($"failed inside the extension ({e.GetType().Name}: {e.Message})", 0);
+        }
     }
 
     /// <summary>Gets the object and pushes it stream by stream (<see cref="PushRequestStreams"/>: Loki answers a push of
@@ -102,7 +128,8 @@ internal static class ReplayCommand
         {
             await BackoffAsync(attempt);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            (body, string? getProblem) = await s3.GetAsync(key, timeout.Token);
+            // Archived objects are one push batch: a larger one is not the extension's, and is not read whole.
+            (body, string? getProblem) = await s3.GetAsync(key, MaxObjectBytes, timeout.Token);
             problem = $"GET: {getProblem}";
         }
         if (body is null)

@@ -13,6 +13,10 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
 {
     private HttpClient _http = LokiHttp.Create();
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
+    /// <summary>The most of an answer to a PUT or DELETE read (S3's error document is small).</summary>
+    private const int MaxAnswerBytes = 64 * 1024;
+    /// <summary>The most of a listing page read (1,000 keys of up to 1 KiB each, with their XML).</summary>
+    private const int MaxListBytes = 4 * 1024 * 1024;
 
     public ArchiveTarget Target => target;
 
@@ -21,16 +25,17 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
     {
         var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = Protobuf;
-        Answer answer = await SendAsync(Signed(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span), cancellation);
+        Answer answer = await SendAsync(Signed(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span), MaxAnswerBytes, cancellation);
         return answer.Problem;
     }
 
     public async Task<string?> DeleteAsync(string key, CancellationToken cancellation) =>
-        (await SendAsync(Signed(HttpMethod.Delete, target.ObjectUri(key), [], null, []), cancellation)).Problem;
+        (await SendAsync(Signed(HttpMethod.Delete, target.ObjectUri(key), [], null, []), MaxAnswerBytes, cancellation)).Problem;
 
-    public async Task<(byte[]? Body, string? Problem)> GetAsync(string key, CancellationToken cancellation)
+    /// <summary>An object of at most <paramref name="maxBytes"/>; a larger one is refused unread past that.</summary>
+    public async Task<(byte[]? Body, string? Problem)> GetAsync(string key, int maxBytes, CancellationToken cancellation)
     {
-        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.ObjectUri(key), [], null, []), cancellation);
+        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.ObjectUri(key), [], null, []), maxBytes, cancellation);
         return (answer.Problem is null ? answer.Body : null, answer.Problem);
     }
 
@@ -42,7 +47,7 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
         {
             query.Add(new("continuation-token", continuation));
         }
-        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.BucketUri, query, null, []), cancellation);
+        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.BucketUri, query, null, []), MaxListBytes, cancellation);
         return (answer.Problem is null ? ListPage.Read(Encoding.UTF8.GetString(answer.Body)) : null, answer.Problem);
     }
 
@@ -58,15 +63,26 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
     /// transport said).</summary>
     private readonly record struct Answer(byte[] Body, string? Problem);
 
-    private async Task<Answer> SendAsync(HttpRequestMessage signed, CancellationToken cancellation)
+    /// <summary>Sends the request and reads at most <paramref name="maxBytes"/> of the answer: a longer one is a problem,
+    /// never read whole. A redirect is a problem too (never followed: the signature and the session token would go
+    /// with it).</summary>
+    private async Task<Answer> SendAsync(HttpRequestMessage signed, int maxBytes, CancellationToken cancellation)
     {
         using HttpRequestMessage request = signed;
         try
         {
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellation);
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+            var (body, cut) = await BoundedContent.ReadAsync(response.Content, maxBytes, cancellation);
             int status = (int)response.StatusCode;
-            return new Answer(body, status is >= 200 and < 300 ? null : Problem(status, Encoding.UTF8.GetString(body)));
+            return status switch
+            {
+                >= 300 and < 400 => new Answer([], $"HTTP {status} redirecting to " +
+                    $"{(response.Headers.Location is { } to ? Redaction.Url(to.ToString()) : "(no Location)")}: redirects are never followed; " +
+                    $"check {ConfigValues.Names.ArchiveS3}, {ConfigValues.Names.ArchiveEndpoint} and AWS_REGION"),
+                < 200 or >= 300 => new Answer([], Problem(status, Encoding.UTF8.GetString(body))),
+                _ when cut => new Answer([], $"an answer of more than {maxBytes} bytes, not read further"),
+                _ => new Answer(body, null),
+            };
         }
         catch (HttpRequestException e)
         {

@@ -1,12 +1,11 @@
 using System.Buffers.Text;
-using System.Net.Sockets;
 
 namespace LokiLambdaExtension.Shell.Listener;
 
 /// <summary>Reads one connection's requests: the head, then the body as its framing says (Content-Length or chunked),
 /// within the listener's limits. Bytes read past a request stay for the next one. When a read fails,
 /// <see cref="Problem"/> says how to answer (a status, 0 for none) and what to report.</summary>
-internal sealed class ConnectionReader(NetworkStream stream, ListenerLimits limits)
+internal sealed class ConnectionReader(Stream stream, ListenerLimits limits)
 {
     private const int MaxChunkLineBytes = 1024;
     private byte[] _buffer = new byte[2048];
@@ -14,6 +13,22 @@ internal sealed class ConnectionReader(NetworkStream stream, ListenerLimits limi
     private int _end;
     private CancellationTokenSource? _deadline;
     private CancellationTokenSource? _idle;
+    /// <summary>Cancelled when the listener needs this connection's place while it waits between requests.</summary>
+    private readonly CancellationTokenSource _evicted = new();
+    private volatile bool _waitingForRequest;
+
+    /// <summary>Whether the connection is between requests, waiting for the next one's first byte: the one kind the
+    /// listener may close to make room (a kept-alive client opens another when it has something to send).</summary>
+    public bool WaitingForRequest => _waitingForRequest;
+
+    /// <summary>Closes the connection quietly if it is waiting between requests; a request under way is not cut.</summary>
+    public void Evict()
+    {
+        if (_waitingForRequest)
+        {
+            _evicted.Cancel();
+        }
+    }
 
     /// <summary>Why the last read gave nothing; null when the client just closed or idled out between requests.</summary>
     public (int Status, string Why)? Problem { get; private set; }
@@ -24,7 +39,7 @@ internal sealed class ConnectionReader(NetworkStream stream, ListenerLimits limi
         _deadline?.Dispose();
         _deadline = null;
         _idle?.Dispose();
-        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _evicted.Token);
         _idle.CancelAfter(limits.IdleTimeout);
         while (true)
         {
@@ -46,7 +61,9 @@ internal sealed class ConnectionReader(NetworkStream stream, ListenerLimits limi
             {
                 StartDeadline(cancellation); // the request has begun (bytes left from the one before)
             }
+            _waitingForRequest = _deadline is null;
             int read = await FillAsync(_deadline?.Token ?? _idle.Token, idle: _deadline is null);
+            _waitingForRequest = false;
             if (read == 0)
             {
                 Problem = _end > _start ? (0, "a connection closed in the middle of a request head") : null;
@@ -76,21 +93,27 @@ internal sealed class ConnectionReader(NetworkStream stream, ListenerLimits limi
             Problem = (503, "a request while other bodies being read already took the listener's memory");
             return (null, 0);
         }
-        int length = -1;
+        // Every way out but a whole body gives the buffer back: a reset, a cut, a deadline or a bug alike. A budget
+        // kept by a failed read would refuse the platform's deliveries for the rest of the environment.
+        bool handedOn = false;
         try
         {
-            length = head.Chunked ? await ReadChunksAsync(body, buffers, deadline) : await ReadLengthAsync(body, expected, buffers, deadline);
+            int length = head.Chunked ? await ReadChunksAsync(body, buffers, deadline) : await ReadLengthAsync(body, expected, buffers, deadline);
+            handedOn = length >= 0;
+            return handedOn ? (body.Buffer, length) : (null, 0);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             Problem = (408, $"a body that did not arrive whole within {limits.RequestDeadline.TotalSeconds:F0} s");
-        }
-        if (length < 0)
-        {
-            buffers.Return(body.Buffer!);
             return (null, 0);
         }
-        return (body.Buffer, length);
+        finally
+        {
+            if (!handedOn && body.Buffer is { } taken)
+            {
+                buffers.Return(taken);
+            }
+        }
     }
 
     /// <summary>A body of the announced length, its buffer grown as its bytes arrive.</summary>
@@ -160,12 +183,13 @@ internal sealed class ConnectionReader(NetworkStream stream, ListenerLimits limi
                 }
                 return length;
             }
-            if (length + size > limits.MaxBodyBytes)
+            // Subtracted, not added: a chunk size near long.MaxValue must not wrap past the limit.
+            if (size > limits.MaxBodyBytes - length)
             {
                 Problem = (413, $"a chunked body cut at {limits.MaxBodyBytes} bytes, more than a telemetry body can be");
                 return -1;
             }
-            if (length + size > body.Buffer!.Length)
+            if (size > body.Buffer!.Length - length)
             {
                 if (buffers.Grow(body.Buffer, length, (int)(length + size)) is not { } larger)
                 {

@@ -9,7 +9,10 @@ namespace LokiLambdaExtension.Shell.Listener;
 /// <param name="RequestDeadline">From a request's first byte to the end of its body.</param>
 /// <param name="IdleTimeout">How long a kept-alive connection may wait for its next request.</param>
 /// <param name="MaxHeadBytes">The request line and headers, at most (431 beyond).</param>
-internal sealed record ListenerLimits(int MaxBodyBytes, long MaxBodyBytesInFlight, TimeSpan RequestDeadline, TimeSpan IdleTimeout, int MaxHeadBytes)
+/// <param name="MaxConnections">Connections served at once (see <see cref="ListenerConnections"/>). The platform uses
+/// one or two; 16 leave most of even a 64-descriptor limit to the process and its pushes.</param>
+internal sealed record ListenerLimits(int MaxBodyBytes, long MaxBodyBytesInFlight, TimeSpan RequestDeadline, TimeSpan IdleTimeout, int MaxHeadBytes,
+    int MaxConnections = 16)
 {
     /// <summary>Bodies up to twice the subscription's <paramref name="maxBytes"/> with room for the JSON around the
     /// records, and never less than 4 MiB: a batch holds at least one record, and one record (a huge line) can pass

@@ -17,13 +17,18 @@ internal sealed class TelemetryListener : IDisposable
     private readonly ListenerLimits _limits;
     private readonly Action<ReadOnlyMemory<byte>> _onBody;
     private readonly Action<string> _onRefused;
+    private readonly Action<string> _onProblem;
+    private readonly ListenerConnections _connections;
     private readonly object _handingOn = new();
     private readonly BodyBuffers _buffers;
     /// <summary>Cancelled when the listener is disposed: connections being served end with it.</summary>
     private readonly CancellationTokenSource _stopping = new();
 
-    private TelemetryListener(Socket socket, int port, ListenerLimits limits, Action<ReadOnlyMemory<byte>> onBody, Action<string> onRefused)
+    private TelemetryListener(Socket socket, int port, ListenerLimits limits, Action<ReadOnlyMemory<byte>> onBody, Action<string> onRefused,
+        Action<string> onProblem)
     {
+        _onProblem = onProblem;
+        _connections = new ListenerConnections(limits.MaxConnections);
         _socket = socket;
         Port = port;
         _limits = limits;
@@ -36,32 +41,53 @@ internal sealed class TelemetryListener : IDisposable
 
     /// <summary>Listens on <paramref name="port"/>, or on a free port when that one is taken (and says so through
     /// <paramref name="log"/>): a port clash with another extension must not cost the function its logs.
-    /// <paramref name="onRefused"/> hears of every request refused or cut, and why.</summary>
+    /// <paramref name="onRefused"/> hears of every request refused or cut, and why; <paramref name="log"/> of the
+    /// listener's own troubles (a failed accept, and its end).</summary>
     public static TelemetryListener Start(int port, ListenerLimits limits, Action<ReadOnlyMemory<byte>> onBody, Action<string> onRefused, Action<string> log)
     {
         if (TryBind(port) is { } socket)
         {
-            return new TelemetryListener(socket, port, limits, onBody, onRefused);
+            return new TelemetryListener(socket, port, limits, onBody, onRefused, log);
         }
         Socket free = TryBind(0) ?? throw new InvalidOperationException($"cannot listen for telemetry on port {port} nor on a free port");
         int freePort = ((IPEndPoint)free.LocalEndPoint!).Port;
         log($"port {port} is taken; listening for telemetry on port {freePort} instead");
-        return new TelemetryListener(free, freePort, limits, onBody, onRefused);
+        return new TelemetryListener(free, freePort, limits, onBody, onRefused, log);
     }
 
+    /// <summary>Accepts connections until disposed. A failed accept (no file descriptors left, no memory) is said once,
+    /// and accepting goes on after a backoff: a listener that stopped would leave the port open and every later
+    /// delivery unanswered. At most <see cref="ListenerLimits.MaxConnections"/> are served at once; at the cap, the
+    /// connection idle longest between requests is closed to make room, else the next accept waits for a place.</summary>
     public async Task RunAsync()
     {
         CancellationToken cancellation = _stopping.Token;
+        int failures = 0;
         while (!cancellation.IsCancellationRequested)
         {
             Socket client;
             try
             {
+                await _connections.PlaceAsync(cancellation);
                 client = await _socket.AcceptAsync(cancellation);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 return;
+            }
+            catch (SocketException e)
+            {
+                if (failures++ == 0)
+                {
+                    _onProblem($"telemetry listener cannot accept connections ({e.SocketErrorCode}: {e.Message}); retrying with backoff");
+                }
+                await Task.Delay(Math.Min(1000, 10 << Math.Min(failures, 7)), cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+            if (failures > 0)
+            {
+                _onProblem($"telemetry listener accepts connections again, after {failures} failed accepts");
+                failures = 0;
             }
             _ = ServeAsync(client, cancellation);
         }
@@ -80,6 +106,7 @@ internal sealed class TelemetryListener : IDisposable
         client.NoDelay = true;
         using var stream = new NetworkStream(client, ownsSocket: true);
         var connection = new ConnectionReader(stream, _limits);
+        _connections.Add(connection);
         try
         {
             while (true)
@@ -124,6 +151,10 @@ internal sealed class TelemetryListener : IDisposable
         {
             // A bug here must not take the listener down: this connection closes, the others go on.
             _onRefused($"a request the listener failed on ({e.GetType().Name}: {e.Message})");
+        }
+        finally
+        {
+            _connections.Remove(connection);
         }
     }
 

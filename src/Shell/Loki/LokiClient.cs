@@ -12,8 +12,14 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
 
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
     private const int MaxMessageChars = 1024;
+    /// <summary>The most of an error answer read: Loki lists refused entries one per line, and a hostile or broken
+    /// server could send without end.</summary>
+    private const int MaxAnswerBytes = 256 * 1024;
 
     public Uri PushUri => pushUri;
+
+    /// <summary>The push URL as it may be printed (no user info, no query: see <see cref="Redaction.Url"/>).</summary>
+    public string Display { get; } = Redaction.Url(pushUri.ToString());
 
     public Task<(PushOutcome Outcome, int? Status)> PushAsync(PooledBuffer body, CancellationToken cancellation) => PushAsync(body.Memory, cancellation);
 
@@ -31,7 +37,8 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
             int status = (int)response.StatusCode;
             string message = status is >= 200 and < 300 and not 260 ? "" : await ReadMessageAsync(response, cancellation);
-            return (PushOutcome.FromStatus(status, message, RetryAfterMs(response)), status);
+            string? location = response.Headers.Location is { } to ? Redaction.Url(to.ToString()) : null;
+            return (PushOutcome.FromStatus(status, message, RetryAfterMs(response), location), status);
         }
         catch (HttpRequestException e)
         {
@@ -60,7 +67,7 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
 
     private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellation)
     {
-        string text = (await response.Content.ReadAsStringAsync(cancellation)).Trim();
+        string text = (await BoundedContent.ReadTextAsync(response.Content, MaxAnswerBytes, cancellation)).Trim();
         if (text.Length <= MaxMessageChars)
         {
             return text;

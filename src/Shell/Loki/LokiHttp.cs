@@ -9,6 +9,9 @@ internal static class LokiHttp
         ConnectTimeout = TimeSpan.FromSeconds(5),
         // Connections idle across a freeze are likely dead on the server's side: do not reuse old ones.
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
+        // Never followed: a redirect would carry the credentials, the tenant, the S3 session token and the body to the
+        // address it names, and a 301/302 would turn the POST into a body-less GET whose 200 looks like a stored push.
+        AllowAutoRedirect = false,
     })
     {
         // Each push has its own deadline from the core.
