@@ -144,6 +144,11 @@ public sealed class LokiReceiver : IAsyncDisposable
                     }
                     PlainAnswer.Write(response, status.Code, status.Body);
                     return;
+                case Fault.Redirect redirect:
+                    Record(index, arrivedAt, request, redirect.Code, $"redirect to {redirect.Location}", 0, 0, 0, (int)body.Length);
+                    response.Headers["Location"] = redirect.Location;
+                    PlainAnswer.Write(response, redirect.Code, "");
+                    return;
                 case Fault.DropConnection:
                     Record(index, arrivedAt, request, 0, "connection dropped", 0, 0, 0, (int)body.Length);
                     PlainAnswer.Write(response, FaultRelay.DropStatus, "");

@@ -41,6 +41,10 @@ public abstract record Fault
     /// <summary>Store the push, then cut the connection: the client cannot know it was stored.</summary>
     public sealed record StoreThenDrop : Fault;
 
+    /// <summary>Answer with a redirect (3xx) to <paramref name="Location"/>, as a proxy or load balancer before Loki
+    /// may, storing nothing.</summary>
+    public sealed record Redirect(int Code, string Location) : Fault;
+
     /// <summary>Wait, then handle the push normally.</summary>
     public sealed record Delay(int Milliseconds) : Fault;
 }

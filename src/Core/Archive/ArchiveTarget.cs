@@ -38,7 +38,7 @@ public sealed record ArchiveLocation(string Bucket, string Prefix)
         if (bucket.Length is < 3 or > 63 || !bucket.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-')
             || !char.IsAsciiLetterOrDigit(bucket[0]) || !char.IsAsciiLetterOrDigit(bucket[^1]))
         {
-            return $"names no valid bucket ('{bucket}': 3-63 of a-z 0-9 . -)";
+            return $"names no valid bucket ('{Redaction.Url(bucket)}': 3-63 of a-z 0-9 . -)";
         }
         if (prefix.Length > 512 || !ArchiveTarget.IsAddressable(prefix))
         {

@@ -31,7 +31,7 @@ public static class Redaction
     /// <summary>How a variable's value is shown (by <c>--check</c>): secrets and unknown variables by their length only,
     /// URLs through <see cref="Url"/>, anything else as it is.</summary>
     public static string Shown(string name, string value) =>
-        ConfigValues.SecretVariables.Contains(name) ? $"(set, {value.Length} characters, not shown: a secret)"
+        ConfigValues.SecretVariables.Contains(name) ? $"(set, {value.Length} characters, not shown)"
         : !ConfigValues.VariableNames.Contains(name) ? $"(not a variable this extension reads{NearestHint(name)}; value not shown)"
         : UrlVariables.Contains(name) ? Url(value)
         : value;

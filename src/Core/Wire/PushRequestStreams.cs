@@ -24,6 +24,8 @@ public static class PushRequestStreams
     /// request of its own when replayed.</summary>
     public const int MaxStreams = 64;
 
+    private const int MaxExpansion = 24;
+
     /// <summary>The body of each stream, compressed; an <see cref="InvalidDataException"/> when the body is not a push
     /// request (not snappy, larger than <paramref name="maxRequestBytes"/> once decompressed, a field that is not where a
     /// <c>PushRequest</c> has one, a stream without labels or entries, more than <see cref="MaxStreams"/> streams).</summary>
@@ -32,11 +34,17 @@ public static class PushRequestStreams
         int at = 0;
         if (SevenBit.Read(body, ref at) is not int declared)
         {
-            throw new InvalidDataException("not a snappy block (its length does not read, or is over 2 GiB)");
+            throw new InvalidDataException($"not a snappy block (its declared length does not read, or is more than {int.MaxValue} bytes)");
         }
         if (declared > maxRequestBytes)
         {
             throw new InvalidDataException($"it declares {declared} bytes once decompressed, more than the {maxRequestBytes} a push body can be");
+        }
+        if (declared > MaxExpansion * (long)body.Length + 64)
+        {
+            // Snappy's longest copy is 64 bytes for a 3-byte tag: a block cannot grow more than ~21 times. A header that
+            // claims more lies, and would have the decompressor allocate for it.
+            throw new InvalidDataException($"it declares {declared} bytes once decompressed, more than {body.Length} snappy bytes can hold");
         }
         byte[] request;
         try

@@ -9,6 +9,18 @@ internal sealed class BodyBuffers(long budget)
     private byte[]? _kept;
     private long _inFlight;
 
+    /// <summary>The budget taken by bodies being read (the kept buffer is not counted).</summary>
+    public long InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
     /// <summary>A buffer of at least <paramref name="length"/> bytes (in 64 KiB steps), or null when the budget for bodies
     /// being read at once is spent.</summary>
     public byte[]? Rent(int length)
