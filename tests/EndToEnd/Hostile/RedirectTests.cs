@@ -21,7 +21,7 @@ public sealed class RedirectTests(ExtensionBinaryFixture extension)
 
         await sandbox.InvokeAsync(Lines(1, run));
         await sandbox.InvokeAsync(Lines(2, run));
-        Assert.Empty(loki.Entries.Where(e => e.Line.Contains(run)));
+        Assert.DoesNotContain(loki.Entries, e => e.Line.Contains(run));
         loki.SetPersistentFault(null); // the operator fixes LOKI_PUSH_URL's target
         await sandbox.InvokeAsync(Lines(3, run) with { RuntimeDurationMs = 1500 });
         await sandbox.ShutdownAsync();
@@ -38,7 +38,7 @@ public sealed class RedirectTests(ExtensionBinaryFixture extension)
         Assert.Contains($"HTTP {status}, redirecting to {elsewhere.BaseUrl}loki/api/v1/push?…", told);
         Assert.Contains("LOKI_PUSH_URL", told);
         Assert.DoesNotContain(sandbox.Output, l => l.Contains("s3cr3t-in-the-location") || l.Contains("hunter2"));
-        Assert.Equal(30, ExtensionSummary.Number(sandbox.Output, "sent"));
+        Assert.Equal(loki.Entries.Count, ExtensionSummary.Number(sandbox.Output, "sent")); // counted sent only once stored
     }
 
     [Fact]
