@@ -36,6 +36,7 @@ public sealed class SecretOutputTests(ExtensionBinaryFixture extension)
     public async Task StartUp_AnUrlCarryingASecret_IsNeverPrinted(string url)
     {
         await using var loki = LokiReceiver.Start();
+        loki.EnqueueFaults(new Fault.Status(503, "a failure the extension tells, naming where it pushes"));
         var options = extension.Options(loki.BaseUrl) with
         {
             Environment = new Dictionary<string, string> { ["LOKI_PUSH_URL"] = string.Format(url, Secret, loki.BaseUrl), ["LOKI_USERNAME"] = Secret + ":x" },
