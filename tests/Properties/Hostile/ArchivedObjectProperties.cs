@@ -12,7 +12,7 @@ namespace LokiLambdaExtension.Properties.Hostile;
 public sealed class ArchivedObjectProperties
 {
     [Property(MaxTest = 300)]
-    public Property AnyBytes_AreStreamsOrARefusal() => Prop.ForAll(Objects.ToArbitrary(), bytes =>
+    public Property AnyBytes_AreStreamsOrARefusal() => Prop.ForAll(Shrinking.Arrays(Objects), bytes =>
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         try
