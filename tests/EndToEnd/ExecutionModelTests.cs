@@ -175,6 +175,27 @@ public sealed class ExecutionModelTests(ExtensionBinaryFixture extension)
         Assert.Single(loki.Entries, e => e.Line.EndsWith("after the fallback", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task OnDemand_APlatformWhoseSubscriptionsAre202Stubs_AsAwsRieClassic_HoldsNoInvocation_AndSaysWhyOnce()
+    {
+        await using var loki = LokiReceiver.Start();
+        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl) with { StubbedTelemetry = true });
+        var results = new List<InvocationResult>();
+        for (int i = 1; i <= 3; i++)
+        {
+            results.Add(await sandbox.InvokeAsync(new Invocation($"0000000{i}-0000-4000-8000-000000000000", [new TelemetryLine.Text("never delivered")])));
+        }
+        ShutdownResult shutdown = await sandbox.ShutdownAsync();
+
+        // Before: every invocation held until 350 ms before its deadline, waiting for a runtimeDone that never came.
+        Assert.All(results, r => Assert.InRange(r.HeldAfterRuntimeDone.TotalMilliseconds, -1000, 100));
+        string told = Assert.Single(sandbox.Output, l => l.Contains("no subscription was accepted", StringComparison.Ordinal));
+        Assert.Contains("Telemetry.NotSupported", told);
+        Assert.Contains("Logs.NotSupported", told);
+        Assert.Equal(0, shutdown.ExitCode);
+        Assert.Empty(sandbox.ProtocolErrors);
+    }
+
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;

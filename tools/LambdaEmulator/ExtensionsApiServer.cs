@@ -132,6 +132,12 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
                         }
                     }
                     return;
+                case ("PUT", "/2022-07-01/telemetry" or "/2020-08-15/logs") when _options.StubbedTelemetry:
+                    // AWS's RIE in its classic mode (rapi/handler/runtimelogs_stub.go): a 202 that is no subscription.
+                    RespondJson(context, 202, path.Contains("logs", StringComparison.Ordinal)
+                        ? """{"errorMessage":"Logs API is not supported","errorType":"Logs.NotSupported"}"""
+                        : """{"errorMessage":"Telemetry API is not supported","errorType":"Telemetry.NotSupported"}""");
+                    return;
                 case ("PUT", "/2022-07-01/telemetry") when !_options.TelemetryApiAvailable:
                     Refuse(context, 404, "Telemetry.NotSupported", "the Telemetry API is not available here");
                     return;

@@ -60,6 +60,11 @@ public sealed record SandboxOptions(string ExtensionPath)
     /// <summary>False: the Telemetry API answers 404, as on platforms that lack it, so the Logs API must be used.</summary>
     public bool TelemetryApiAvailable { get; init; } = true;
 
+    /// <summary>True: the Telemetry and Logs API answer <c>202 {"errorType":"Telemetry.NotSupported"}</c> (or
+    /// <c>Logs.NotSupported</c>) and deliver nothing, as AWS's Runtime Interface Emulator does in its classic mode (behind
+    /// <c>sam local</c> and in AWS's base images).</summary>
+    public bool StubbedTelemetry { get; init; }
+
     /// <summary>SIGSTOP the extension between invocations, as Lambda freezes the sandbox.</summary>
     public bool FreezeBetweenInvocations { get; init; } = true;
 

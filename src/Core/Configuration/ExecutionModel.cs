@@ -98,4 +98,11 @@ public static class TelemetrySubscriptionKinds
 
     public static string Describe(this TelemetrySubscriptionKind kind) =>
         kind == TelemetrySubscriptionKind.LogsApi ? "the Logs API" : $"the Telemetry API (schema {kind.Schema()})";
+
+    /// <summary>Whether the platform's answer to a subscription is one: a 2xx that names no error. AWS's Runtime Interface
+    /// Emulator (behind <c>sam local</c> and in AWS's base images) answers its stubbed Telemetry and Logs APIs with
+    /// <c>202 {"errorType":"Telemetry.NotSupported"}</c> and delivers nothing; taken for a subscription, every invocation
+    /// waited for a <c>runtimeDone</c> that never came. Such an answer is a refusal, and the next kind is tried.</summary>
+    public static bool IsSubscription(int status, string body) =>
+        status is >= 200 and < 300 && !body.Contains("\"errorType\"", StringComparison.Ordinal) && !body.Contains(".NotSupported", StringComparison.Ordinal);
 }

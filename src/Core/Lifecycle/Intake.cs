@@ -12,8 +12,7 @@ internal static class Intake
 
     public static ExtensionState Invoked(LifecycleSettings settings, ExtensionState state, InvokeReceived invoke)
     {
-        DeliveryPolicy policy = settings.Policy;
-        long giveUpAt = invoke.DeadlineMs - policy.DeadlineMarginMs - policy.TimeoutFlushReserveMs;
+        long giveUpAt = TelemetryProof.GiveUpAt(settings, state, invoke.DeadlineMs);
         bool alreadyDone = state.Invocation.RecentRuntimeDone.Exists(id => id == invoke.RequestId);
         return state with
         {
@@ -26,6 +25,7 @@ internal static class Intake
 
     public static ExtensionState Received(LifecycleSettings settings, ExtensionState state, TelemetryReceived telemetry)
     {
+        state = TelemetryProof.Delivered(settings, state);
         Seq<TelemetryRecord> records = telemetry.Records;
         if (Restores.Awaited(settings, state) && records.Exists(r => r.Kind == TelemetryKind.RestoreStart))
         {

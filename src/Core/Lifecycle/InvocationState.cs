@@ -10,7 +10,12 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="RecentRuntimeDone">Request ids whose <c>runtimeDone</c> came before their INVOKE was seen.</param>
 /// <param name="ReportDue">The last invocation whose platform.report has not arrived: the platform sends it only after
 /// the extension is back in /event/next, so at SHUTDOWN it is worth waiting for.</param>
-public sealed record InvocationState(InvocationContext? Context, RecentRequests RecentRequests, Seq<string> RecentRuntimeDone, string? ReportDue)
+/// <param name="TelemetrySeen">Whether the platform has delivered anything since the subscription: until it has, it has
+/// not proven it sends the records an invocation would wait for (see <see cref="TelemetryProof"/>).</param>
+/// <param name="PlatformSilent">An invocation waited its bound for a first delivery in vain: until one comes, no
+/// invocation waits for telemetry at all.</param>
+public sealed record InvocationState(InvocationContext? Context, RecentRequests RecentRequests, Seq<string> RecentRuntimeDone, string? ReportDue,
+    bool TelemetrySeen = false, bool PlatformSilent = false)
 {
     private const int RecentRuntimeDoneKept = 8;
 

@@ -75,7 +75,7 @@ public static class Lifecycle
         NextFailed failed => ShuttingDown(settings, state, state.NowMs + NextFailedGraceMs)
             .Tell(NoticeLevel.Error, $"event/next failed ({failed.Reason}); flushing and exiting"),
         ShippingStopped stopped => Stopped(state, stopped.Reason),
-        TimerFired => state with { TimerAtMs = None },
+        TimerFired => TelemetryProof.WaitedInVain(state with { TimerAtMs = None }),
         _ when !state.Shipping => state, // nothing is shipped: telemetry and late answers change nothing
         TelemetryReceived { Digest: { } digest } telemetry => state.Bodies.Admit(digest, state.NowMs) switch
         {

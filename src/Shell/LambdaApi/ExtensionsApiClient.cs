@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell.LambdaApi;
 
@@ -48,8 +49,9 @@ internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
         };
         request.Headers.Add(IdentifierHeader, _identifier);
         using HttpResponseMessage response = await http.SendAsync(request);
-        string answer = await response.Content.ReadAsStringAsync();
-        return (response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode} {answer}".Trim());
+        string answer = await BoundedContent.ReadTextAsync(response.Content, 64 * 1024, CancellationToken.None);
+        int status = (int)response.StatusCode;
+        return (TelemetrySubscriptionKinds.IsSubscription(status, answer), $"HTTP {status} {answer}".Trim());
     }
 
     private async Task ReportErrorAsync(string path, string errorType, string message)
