@@ -94,12 +94,20 @@ internal static class PlatformLine
     private static string Capitalized(string? items) =>
         items is null ? "" : string.Join(", ", items.Split(", ").Select(t => t.Length > 0 ? char.ToUpperInvariant(t[0]) + t[1..] : t));
 
+    /// <summary>A field the platform left empty is left out (AWS's RIE sends <c>runtimeVersion: ""</c>): an empty
+    /// <c>Runtime Version: </c> says nothing and reads like a bug.</summary>
     private static string RuntimeVersion(string start, RecordFields f)
     {
-        var line = new StringBuilder(start).Append(" Runtime Version: ").Append(f.RuntimeVersion);
-        if (f.RuntimeVersionArn is { } arn)
+        var line = new StringBuilder(start);
+        char separator = ' ';
+        if (f.RuntimeVersion is { Length: > 0 } version)
         {
-            line.Append("\tRuntime Version ARN: ").Append(arn);
+            line.Append(separator).Append("Runtime Version: ").Append(version);
+            separator = '\t';
+        }
+        if (f.RuntimeVersionArn is { Length: > 0 } arn)
+        {
+            line.Append(separator).Append("Runtime Version ARN: ").Append(arn);
         }
         return line.ToString();
     }
