@@ -66,7 +66,9 @@ public static class ConfigReader
             ListenerPort: port,
             Labels: StreamLabels.Create(labels),
             Shaping: new EntryShaping(values.MaxLineBytes, env.Get("AWS_LAMBDA_FUNCTION_VERSION"), env.Get("AWS_LAMBDA_LOG_STREAM_NAME"), filter,
-                joinsStackTraces: values.Multiline == Multiline.Auto, initializationType: model.Name()),
+                // Where the records of concurrent requests interleave (Managed Instances), two consecutive lines are not proven
+                // to be one request's, and a trace joined across requests is worse than one left in lines: no joining.
+                joinsStackTraces: values.Multiline == Multiline.Auto && !model.RunsConcurrently(), initializationType: model.Name()),
             TelemetryTypes: values.TelemetryTypes,
             Buffering: buffering,
             Delivery: delivery,
