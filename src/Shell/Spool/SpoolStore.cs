@@ -113,7 +113,8 @@ internal sealed class SpoolStore(string directory, long maxBufferBytes)
             : null;
     }
 
-    /// <summary>Creates the directory for the owner alone, or makes an existing one so; a link in its place is refused.</summary>
+    /// <summary>Creates the directory for the owner alone, or makes an existing one of its own so; a link in its place is
+    /// refused.</summary>
     private void OwnDirectory()
     {
         var info = new DirectoryInfo(directory);
@@ -127,7 +128,15 @@ internal sealed class SpoolStore(string directory, long maxBufferBytes)
         }
         if ((File.GetUnixFileMode(directory) & ~OwnerOnly) != 0)
         {
-            File.SetUnixFileMode(directory, OwnerOnly);
+            try
+            {
+                File.SetUnixFileMode(directory, OwnerOnly);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's directory that this one may write in (LOKI_SPOOL_DIR set so): used as it is, its files
+                // still created 0600, only where nothing stands.
+            }
         }
     }
 

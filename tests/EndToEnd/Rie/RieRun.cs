@@ -8,24 +8,44 @@ namespace LokiLambdaExtension.EndToEnd.Rie;
 /// AWS's example Python runtime in <c>/var/task</c>, and a real Loki started inside the namespace. A driver script
 /// invokes it (in waves, concurrently on Managed Instances, each with its own request id), stops the RIE (SHUTDOWN to
 /// the extension), then reads back everything Loki holds. The function is <c>function-bootstrap</c> beside this file.</summary>
-internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnlyList<LokiEntry> Entries, string RieLog)
+/// <param name="Spooled">The lines the extension left in its spool (what a later process of the environment sends).</param>
+internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnlyList<LokiEntry> Entries, string RieLog, IReadOnlyList<string> Spooled)
 {
     public static string SharedDirectory => Path.GetFullPath(Path.Combine(ExtensionBinary.RepositoryRoot(), "..", "shared"));
 
     /// <param name="mode"><c>lmi</c> or <c>on-demand</c> (the classic emulator).</param>
     /// <param name="waves">Invocations per wave; a wave's run at once (Managed Instances), then the next.</param>
-    public static async Task<RieRun> RunAsync(string extension, string mode, int[] waves, string lokiVersion = "3.4.6")
+    /// <param name="crashingNeighbour">Another extension beside this one, that exits with an error during init: /opt is
+    /// bound, in a mount namespace of the run's own, to a folder holding it, so the RIE's overlay of /opt shows it.</param>
+    public static async Task<RieRun> RunAsync(string extension, string mode, int[] waves, string lokiVersion = "3.4.6", bool crashingNeighbour = false)
     {
         string work = Directory.CreateTempSubdirectory("rie-run-").FullName;
+        // Managed Instances run the extension as uid 993: its spool must be a folder it can write.
+        File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(Path.Combine(work, "spool"));
+        File.SetUnixFileMode(Path.Combine(work, "spool"), (UnixFileMode)0b111_111_111);
         string driver = Path.Combine(work, "driver.sh");
         var requests = waves.Select((size, wave) => Enumerable.Range(0, size).Select(i => Guid.NewGuid().ToString()).ToArray()).ToArray();
         await File.WriteAllTextAsync(driver, Driver(work, mode, requests, lokiVersion));
         File.SetUnixFileMode(driver, (UnixFileMode)0b111_101_101);
-        var info = new ProcessStartInfo(Path.Combine(SharedDirectory, "rie", "rie-sandbox"))
+        string sandbox = Path.Combine(SharedDirectory, "rie", "rie-sandbox");
+        var info = new ProcessStartInfo(crashingNeighbour ? "unshare" : sandbox)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (crashingNeighbour)
+        {
+            string opt = Path.Combine(work, "opt");
+            Directory.CreateDirectory(Path.Combine(opt, "extensions"));
+            string crashing = Path.Combine(opt, "extensions", "crashing-extension");
+            await File.WriteAllTextAsync(crashing, "#!/bin/sh\nsleep 0.3\nexit 3\n");
+            File.SetUnixFileMode(crashing, (UnixFileMode)0b111_101_101);
+            foreach (string argument in new[] { "-m", "--propagation", "private", "sh", "-c", $"mount --bind {opt} /opt && exec \"$0\" \"$@\"", sandbox })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
         foreach (string argument in new[]
                  {
                      "--mode", mode, "--extension", extension, "--log", Path.Combine(work, "rie.log"),
@@ -47,8 +67,10 @@ internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnl
         }
         var invocations = (await File.ReadAllLinesAsync(Path.Combine(work, "invocations"))).Select(RieInvocation.Parse).ToList();
         var entries = LokiEntry.Read(await File.ReadAllTextAsync(Path.Combine(work, "loki.json")));
+        var spooled = Directory.EnumerateFiles(Path.Combine(work, "spool"), "*.spool")
+            .SelectMany(file => SpoolFormat.Read(File.ReadAllBytes(file))).Select(e => e.Line.ToString()).ToList();
         Directory.Delete(work, recursive: true);
-        return new RieRun(invocations, entries, log);
+        return new RieRun(invocations, entries, log, spooled);
     }
 
     /// <summary>The script run inside the namespace: Loki, the invocations (each line: request id, HTTP status,
@@ -66,6 +88,7 @@ internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnl
             set -u
             invoke() { {{invoke}}; }
             eval "$({{loki}}/start-loki --version {{lokiVersion}} --port 3100 --dir {{work}}/loki | grep LOKI_URL=)"
+            sleep 0.5
             {{string.Join("\nsleep 0.3\n", waveLines)}}
             kill -TERM "$RIE_PID"
             for _ in $(seq 1 100); do kill -0 "$RIE_PID" 2>/dev/null || break; sleep 0.05; done

@@ -36,6 +36,22 @@ public sealed partial class RieTests(ExtensionBinaryFixture extension)
         await AssertEveryLineOnceAsync(run);
     }
 
+    [RieFact]
+    public async Task ManagedInstances_AnExtensionBesideOursCrashesAtInit_OursExitsCleanly_AndKeepsTheInitReport()
+    {
+        RieRun run = await RieRun.RunAsync(extension.Path, "lmi", [1], crashingNeighbour: true);
+
+        Assert.Contains("errorType=Extension.Crash", run.RieLog);
+        Assert.Contains("reason=failure", run.RieLog);
+        // SHUTDOWN (reason failure) comes while Loki starts inside the namespace: what it did not take by the deadline is
+        // in the spool, for the environment's next process. Either way nothing is lost, and ours exits on its own.
+        Assert.True(Regex.IsMatch(run.RieLog, @"\[loki-lambda-extension\] shutdown: received=\d+ .*unsent=0|kept in the spool\)"), run.RieLog);
+        var shipped = run.Entries.Select(e => e.Line).Concat(run.Spooled).ToList();
+        Assert.Single(shipped, l => l.StartsWith("INIT_REPORT Init Duration: ", StringComparison.Ordinal)
+            && l.EndsWith("\tPhase: init\tStatus: error\tError Type: Extension.Crash", StringComparison.Ordinal));
+        Assert.Single(shipped, l => l.StartsWith("EXTENSION\tName: crashing-extension", StringComparison.Ordinal));
+    }
+
     private static Task AssertEveryLineOnceAsync(RieRun run)
     {
         var served = run.Invocations.Where(i => i.Status == 200).Select(i => i.RequestId).ToList();
