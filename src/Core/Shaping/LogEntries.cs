@@ -51,6 +51,8 @@ internal static class LogEntries
                 level = TextLogPrefix.Read(prefix[..Encoding.UTF8.GetChars(head, prefix)], out ReadOnlySpan<char> id);
                 // A stack trace joined from stdout lines carries no prefix; its level is what the joining found.
                 level = level == LogLevel.None && record.Fields.Level is { } joined ? LogLevels.Parse(joined) : level;
+                // A trace's head alone (not joined: requests interleave, or the trace was cut between deliveries).
+                level = level == LogLevel.None && TraceShapes.HeadsError(text.Span) ? LogLevel.Error : level;
                 if (context is null && !id.IsEmpty)
                 {
                     // No platform.start told where this invocation began (a subscription without "platform"): lines of

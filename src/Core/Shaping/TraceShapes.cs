@@ -55,6 +55,21 @@ internal static partial class TraceShapes
         KindOf(line) != TraceKind.Other || line.StartsWith("Exception in thread \""u8)
         || Matches(ExceptionHeader(), line) || Matches(RubyHeader(), line);
 
+    /// <summary>Whether a line heads an exception's trace, for a line that stands alone (no joining where requests
+    /// interleave, a trace cut between deliveries): an exception's name and message, Python's <c>Traceback</c> or its
+    /// closing <c>ValueError: boom</c>, Go's <c>panic:</c>. Such a line is <c>level=error</c>, as a joined trace whose head
+    /// it is. A plain line pays one vectorised search for the names, no regex.</summary>
+    public static bool HeadsError(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> head = line[..Math.Min(line.Length, 200)];
+        if (head.IndexOf("Error"u8) < 0 && head.IndexOf("Exception"u8) < 0 && head.IndexOf("Throwable"u8) < 0
+            && !head.StartsWith("Traceback (most recent call last):"u8) && !head.StartsWith("panic: "u8))
+        {
+            return false;
+        }
+        return NamesException(line) || Matches(PythonClosing(), line);
+    }
+
     /// <summary>Matches <paramref name="regex"/> on the line's first 200 bytes, decoded on the stack: enough for every
     /// shape, and no regex runs over a huge line.</summary>
     private static bool Matches(Regex regex, ReadOnlySpan<byte> line)
@@ -74,8 +89,9 @@ internal static partial class TraceShapes
     private static partial Regex GoFunction();
 
     /// <summary>Java's <c>java.lang.IllegalStateException: boom</c>, .NET's <c>System.InvalidOperationException: boom</c>
-    /// or <c>Unhandled exception. System.…</c>, Node's <c>TypeError: boom</c>.</summary>
-    [GeneratedRegex(@"^(Unhandled exception\. )?[A-Za-z_$][\w$.]*(Exception|Error|Throwable)(: |$)")]
+    /// or <c>Unhandled exception. System.…</c>, Node's <c>TypeError: boom</c>, and the bare names: Node's <c>Error: boom</c>
+    /// (a plain <c>new Error</c>), <c>Exception: boom</c>, <c>Throwable</c>.</summary>
+    [GeneratedRegex(@"^(Unhandled exception\. )?([A-Za-z_$][\w$.]*)?(Exception|Error|Throwable)(: |$)")]
     private static partial Regex ExceptionHeader();
 
     /// <summary>Ruby's <c>app.rb:3:in 'handler': boom (RuntimeError)</c>.</summary>

@@ -68,7 +68,8 @@ public sealed partial class RieTests(ExtensionBinaryFixture extension)
             Assert.Equal(id, json["request_id"]);
             Assert.Equal("error", json["level"]);
             // The traceback, written line by line to stderr: its lines arrive, none in an entry with another request's.
-            Assert.Single(entries, e => e.Line.Contains($"ValueError: boom in event {id}", StringComparison.Ordinal));
+            // Its closing line stands alone (no joining where requests interleave) and is an error all the same.
+            Assert.Equal("error", Assert.Single(entries, e => e.Line.Contains($"ValueError: boom in event {id}", StringComparison.Ordinal))["level"]);
             Assert.Single(entries, e => e.Line == $"START RequestId: {id} Version: $LATEST");
             Assert.Equal(id, Assert.Single(entries, e => e.Line.StartsWith($"REPORT RequestId: {id}\t", StringComparison.Ordinal))["request_id"]);
         }
