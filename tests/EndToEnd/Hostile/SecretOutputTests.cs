@@ -39,7 +39,11 @@ public sealed class SecretOutputTests(ExtensionBinaryFixture extension)
         loki.EnqueueFaults(new Fault.Status(503, "a failure the extension tells, naming where it pushes"));
         var options = extension.Options(loki.BaseUrl) with
         {
-            Environment = new Dictionary<string, string> { ["LOKI_PUSH_URL"] = string.Format(url, Secret, loki.BaseUrl), ["LOKI_USERNAME"] = Secret + ":x" },
+            Environment = new Dictionary<string, string>(extension.Options(loki.BaseUrl).Environment)
+            {
+                ["LOKI_PUSH_URL"] = string.Format(url, Secret, loki.BaseUrl),
+                ["LOKI_USERNAME"] = Secret + ":x",
+            },
         };
         await using var sandbox = await LambdaSandbox.StartAsync(options);
         await sandbox.InvokeAsync(new Invocation("0000000c-7777-4000-8000-000000000000", [new TelemetryLine.Text("a line")]));

@@ -45,7 +45,15 @@ public sealed class RateLimitTests(ExtensionBinaryFixture extension)
         {
             Assert.Equal(0, run.Summary("rejected") + run.Summary("dropped") + run.Summary("unsent"));
             var held = await loki.QueryAsync($$"""{service_name="{{service}}"} | log_stream="{{logStream}}" """);
-            Assert.Equal(run.Summary("sent"), held.Count);
+            if (run.Summary("sent") != held.Count)
+            {
+                // Say what Loki holds of this sandbox beside its function lines, and its summary: a mismatch names itself.
+                var all = await loki.QueryAsync($$"""{service_name="{{service}}"}""");
+                Assert.Fail($"sandbox {logStream}: sent={run.Summary("sent")}, Loki holds {held.Count} with its log_stream, {all.Count} in all\n" +
+                            string.Join("\n", run.Output.Where(l => l.Contains("shutdown:", StringComparison.Ordinal))) + "\n" +
+                            string.Join("\n", held.Where(e => !e.Line.Contains("invocation", StringComparison.Ordinal)).Select(e => $"{e.UnixNanos} {e.Line[..Math.Min(90, e.Line.Length)]}")) +
+                            "\nentries without a log_stream: " + string.Join(" | ", all.Where(e => !e.Metadata.ContainsKey("log_stream")).Select(e => e.Line[..Math.Min(90, e.Line.Length)])));
+            }
         }
     }
 }
