@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
@@ -142,7 +143,14 @@ internal static class Archiving
 
     public static ExtensionState Rescue(ExtensionState state, List<LogEntry> entries, long bytes) => entries.Count == 0
         ? state
-        : state with { Archive = state.Archive with { Rescued = state.Archive.Rescued.Append([.. HeldLines.Compacted([.. entries], bytes)], bytes) } };
+        : state with
+        {
+            // The array made here is handed over whole: compacted or not, it is not copied again.
+            Archive = state.Archive with
+            {
+                Rescued = state.Archive.Rescued.Append(ImmutableCollectionsMarshal.AsImmutableArray(HeldLines.Compacted([.. entries], bytes)), bytes),
+            },
+        };
 
     /// <summary>With <c>LOKI_ARCHIVE_MODE=all</c>, what Loki stored is copied to the archive; when copies wait beyond
     /// their share of memory (S3 down for long), newer ones are counted as not archived rather than held.</summary>
