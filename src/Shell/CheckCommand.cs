@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LokiLambdaExtension.Shell.Archive;
+using LokiLambdaExtension.Shell.Aws;
 using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell;
@@ -7,7 +8,9 @@ namespace LokiLambdaExtension.Shell;
 /// <summary><c>loki-lambda-extension --check</c>: run with the function's environment on a laptop or in a deploy
 /// pipeline, it validates the configuration, pushes one test entry and says what Loki answered. Exit 0 when Loki
 /// stored it; 1 when Loki is unreachable or refuses the credentials or the payload; 2 when the configuration
-/// leaves nothing to check. With the S3 archive on, it also writes and deletes a probe object (1 when S3 refuses it).</summary>
+/// leaves nothing to check. With the S3 archive on, it also writes and deletes a probe object (1 when S3 refuses it).
+/// Credentials from the container endpoint and secrets referenced in AWS are read first, each said resolved or not (1
+/// when one is not).</summary>
 internal static class CheckCommand
 {
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment)
@@ -25,11 +28,17 @@ internal static class CheckCommand
             return 2;
         }
         Console.WriteLine($"labels: {config.Labels.Extension}");
+        var (credentials, headers) = await AwsAccessOnce.ResolveAsync(config, line => Console.WriteLine($"  {line}"));
+        if (headers is not { } pushHeaders)
+        {
+            Console.WriteLine("FAILED: a secret for Loki could not be read from AWS (see above): the extension would ship nothing until it can be");
+            return 1;
+        }
 
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         LogEntry[] entries = [new(now * 1_000_000, $"loki-lambda-extension --check: test entry ({Environment.MachineName})", StreamKind.Extension,
             new MetadataPairs([new("type", "check")]))];
-        using var client = new LokiClient(pushUri, config.Headers);
+        using var client = new LokiClient(pushUri, pushHeaders);
         using PooledBuffer body = PushRequestBody.Create(entries, config.Labels);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var stopwatch = Stopwatch.StartNew();
@@ -41,7 +50,7 @@ internal static class CheckCommand
                           (answer.Length > 0 ? $": {answer}" : ""));
         (int code, string verdict) = OutcomeWords.Check(outcome, status, client.Display);
         Console.WriteLine(verdict);
-        int archived = config.Archive.Case is ArchiveTarget archive ? await ArchiveProbe.RunAsync(archive, config.Labels) : 0;
+        int archived = config.Archive.Case is ArchiveTarget archive ? await ArchiveProbe.RunAsync(archive, credentials, config.Labels) : 0;
         return Math.Max(code, archived);
     }
 }

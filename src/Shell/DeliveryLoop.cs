@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using LanguageExt;
 using LokiLambdaExtension.Shell.Archive;
+using LokiLambdaExtension.Shell.Aws;
 using LokiLambdaExtension.Shell.LambdaApi;
 using LokiLambdaExtension.Shell.Loki;
 using LokiLambdaExtension.Shell.Spool;
@@ -18,7 +19,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     private readonly Channel<Observation> _observations =
         Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.Display ?? "Loki",
-        config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive);
+        config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive,
+        AccessOrNone: config.Access);
+    private readonly AwsFetcher _aws = new();
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
@@ -54,7 +57,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     public async Task<int> RunAsync()
     {
         // This sandbox's discriminator below the millisecond of every entry's time (see EntryStamps).
-        var state = ExtensionState.Initial(config.Delivery, ShellRandom.Discriminator(), shipping: loki is not null);
+        var state = ExtensionState.Initial(config.Delivery, ShellRandom.Discriminator(), shipping: loki is not null,
+            AccessState.For(_settings.Access, config.Headers));
         Observe(new Initialized(ShellClock.NowMs));
         if (loki is not null && config.Delivery.SpoolMaxBytes > 0 && ListSpool() is { Count: > 0 } leftovers)
         {
@@ -104,7 +108,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         switch (decision)
         {
             case PushStarted push:
-                _ = PushAsync(push.Batch, push.NotAfterMs);
+                _ = PushAsync(push.Batch, push.NotAfterMs, push.Headers);
                 return null;
             case NextCalled:
                 _ = NextAsync();
@@ -112,6 +116,15 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             case ConnectionsRenewed:
                 loki?.Renew();
                 archive?.Renew();
+                _aws.Renew();
+                return null;
+            case CredentialsFetchStarted fetch:
+                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws.CredentialsAsync(fetch.Source, cancellation),
+                    e => new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], e, 0));
+                return null;
+            case SecretsFetchStarted fetch:
+                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws.SecretsAsync(fetch.References, fetch.SignWith, cancellation),
+                    e => new SecretsFetched(ShellClock.NowMs, fetch.References.Map(r => new SecretAnswer(r, null, [], e)), 0));
                 return null;
             case ArchiveStarted write:
                 _ = ArchiveAsync(write);
@@ -154,11 +167,11 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     }
 
     /// <summary>One push request per stream of the batch, sent together; the core gets every stream's outcome at once.</summary>
-    private async Task PushAsync(PushBatch batch, long notAfterMs)
+    private async Task PushAsync(PushBatch batch, long notAfterMs, Seq<HttpHeader> headers)
     {
         StreamOutcomes outcomes = new PushOutcome.Delivered();
         StreamKind[] streams = [.. batch.Streams()];
-        PushOutcome[] answers = await Task.WhenAll(streams.Select(stream => PushStreamAsync(batch, stream, notAfterMs)));
+        PushOutcome[] answers = await Task.WhenAll(streams.Select(stream => PushStreamAsync(batch, stream, notAfterMs, headers)));
         for (int i = 0; i < streams.Length; i++)
         {
             outcomes = outcomes.With(streams[i], answers[i]);
@@ -166,13 +179,13 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         Observe(new PushFinished(ShellClock.NowMs, batch.Id, outcomes, ShellRandom.Jitter()));
     }
 
-    private async Task<PushOutcome> PushStreamAsync(PushBatch batch, StreamKind stream, long notAfterMs)
+    private async Task<PushOutcome> PushStreamAsync(PushBatch batch, StreamKind stream, long notAfterMs, Seq<HttpHeader> headers)
     {
         try
         {
             using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels, stream);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
-            (PushOutcome outcome, _) = await loki!.PushAsync(body, timeout.Token);
+            (PushOutcome outcome, _) = await loki!.PushAsync(body.Memory, timeout.Token, headers);
             return outcome;
         }
         catch (Exception e)
@@ -186,11 +199,13 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     private async Task ArchiveAsync(ArchiveStarted write)
     {
         string? error;
+        int? status = null;
+        string? code = null;
         try
         {
             using PooledBuffer body = PushRequestBody.Create(write.Entries.AsSpan(), config.Labels);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, write.NotAfterMs - ShellClock.NowMs)));
-            error = await archive!.PutAsync(write.Key, body.Memory, timeout.Token);
+            (error, status, code) = await archive!.PutAsync(write.Key, body.Memory, write.SignWith, timeout.Token);
             if (error is null)
             {
                 ExtensionLog.Debug($"archived {write.Entries.Length} entries as {write.Key}");
@@ -201,7 +216,24 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             // The core hears of every outcome: a write left open would hold /event/next.
             error = $"{e.GetType().Name}: {e.Message}";
         }
-        Observe(new ArchiveFinished(ShellClock.NowMs, write.ObjectId, error, ShellRandom.Jitter()));
+        Observe(new ArchiveFinished(ShellClock.NowMs, write.ObjectId, error, ShellRandom.Jitter(), status, code));
+    }
+
+    /// <summary>A fetch from AWS within its deadline; whatever happens, the core hears of it (a fetch left open would hold
+    /// <c>/event/next</c>).</summary>
+    private async Task FetchAsync<T>(long notAfterMs, Func<CancellationToken, Task<T>> fetch, Func<string, T> failed) where T : Observation
+    {
+        T observation;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
+            observation = await fetch(timeout.Token);
+        }
+        catch (Exception e)
+        {
+            observation = failed($"{e.GetType().Name}: {e.Message}");
+        }
+        Observe(observation);
     }
 
     private void Spill(SpillStarted spill)

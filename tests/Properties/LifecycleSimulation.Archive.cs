@@ -22,8 +22,8 @@ internal sealed partial class LifecycleSimulation
     private static LifecycleSettings WithArchive(LifecycleSettings settings, ArchiveMode? mode) => mode is ArchiveMode m
         ? settings with
         {
-            Archive = new ArchiveTarget(new ArchiveLocation("log-archive", "lambda"), m, Prelude.None, "eu-west-1",
-                new AwsCredentials("AKID", "secret", null), "orders-api"),
+            Archive = new ArchiveTarget(new ArchiveLocation("log-archive", "lambda"), m, Prelude.None, "eu-west-1", "orders-api"),
+            AccessOrNone = AccessSettings.None with { Credentials = new CredentialSource.EnvironmentKeys(new AwsCredentials("AKID", "secret", null)) },
         }
         : settings;
 

@@ -48,13 +48,12 @@ public sealed record ArchiveLocation(string Bucket, string Prefix)
     }
 }
 
-/// <summary>The archive as configured: where, what, and as whom. Credentials are what Lambda gives the extension in
-/// its environment (the function's role); they are never printed (<see cref="AwsCredentials.ToString"/>).</summary>
+/// <summary>The archive as configured: where and what. Requests are signed with the function role's credentials, which
+/// the core holds (<see cref="AccessState"/>) and hands to each write.</summary>
 /// <param name="Endpoint">An S3-compatible endpoint (path-style requests: <c>endpoint/bucket/key</c>); None for AWS's
 /// own (<c>https://bucket.s3.region.amazonaws.com/key</c>).</param>
 /// <param name="ServiceName">The <c>service_name</c> label: the key's first part after the prefix.</param>
-public sealed record ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, Option<Uri> Endpoint, string Region, AwsCredentials Credentials,
-    string ServiceName)
+public sealed record ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, Option<Uri> Endpoint, string Region, string ServiceName)
 {
     /// <summary>The region when AWS_REGION is not set (it always is on Lambda).</summary>
     public const string DefaultRegion = "us-east-1";

@@ -153,10 +153,3 @@ public static class SigV4
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }
-
-/// <summary>What Lambda gives an extension in its environment to sign with (the function's role).</summary>
-public sealed record AwsCredentials(string AccessKeyId, string SecretAccessKey, string? SessionToken)
-{
-    /// <summary>Never the secret: a record's generated text would print it.</summary>
-    public override string ToString() => $"AwsCredentials({AccessKeyId}, secret hidden, {(SessionToken is null ? "no session token" : "session token hidden")})";
-}

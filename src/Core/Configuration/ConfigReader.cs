@@ -60,9 +60,21 @@ public static class ConfigReader
         }
 
         ExecutionModel model = ExecutionModels.Parse(env.Get(ExecutionModels.Variable), out string? unknownModel);
+        var auth = new LokiAuth(values.AuthToken, values.Username, values.Password, values.TenantId, values.ExtraHeaders);
+        Seq<SecretReference> references = AccessSettings.ReadReferences(auth, env.Get, problems);
+        bool referenceBroken = AccessSettings.ReferableVariables.Any(v => SecretReference.Looks(env.Get(v))) && references.Count <
+            AccessSettings.ReferableVariables.Count(v => SecretReference.Looks(env.Get(v)));
+        Option<CredentialSource> credentials = values.ArchiveS3.IsSome || !references.IsEmpty ? CredentialSource.Read(env.Get, problems) : None;
+        if (!references.IsEmpty && credentials.IsNone)
+        {
+            problems.Add($"{string.Join(", ", references.Map(r => r.Variable))} name secrets in AWS, but the environment holds no AWS credentials " +
+                         $"to read them with ({CredentialSource.AccessKeyVariable}, or {CredentialSource.EndpointVariable}); nothing will be shipped");
+        }
+        // A secret that cannot be read leaves the pushes unauthenticated: shipping waits for it, or is off when it never can be.
+        bool secretsUnreadable = referenceBroken || (!references.IsEmpty && credentials.IsNone);
         var config = new ExtensionConfig(
-            PushUri: maskBroken ? None : values.PushUri,
-            Headers: Headers(values, problems),
+            PushUri: maskBroken || secretsUnreadable ? None : values.PushUri,
+            Headers: references.IsEmpty ? LokiHeaders.Build(auth, problems) : Seq<HttpHeader>(),
             ListenerPort: port,
             Labels: StreamLabels.Create(labels),
             Shaping: new EntryShaping(values.MaxLineBytes, env.Get("AWS_LAMBDA_FUNCTION_VERSION"), env.Get("AWS_LAMBDA_LOG_STREAM_NAME"), filter,
@@ -77,7 +89,8 @@ public static class ConfigReader
             FailOnConfigError: values.FailOnConfigError,
             Model: model,
             Notes: unknownModel is null ? Seq<string>() : Seq1(unknownModel),
-            Archive: ArchiveTargets.Read(values, env, labels[0].Value, problems));
+            Archive: ArchiveTargets.Read(values, env, credentials, labels[0].Value, problems),
+            Access: new AccessSettings(credentials, references, auth));
         return (config, toSeq(problems.ToArray()));
     }
 
@@ -107,97 +120,4 @@ public static class ConfigReader
         }
         return new UriBuilder(uri) { Path = path }.Uri;
     }
-
-    /// <summary>A bare token is a bearer token; a value that names its scheme (<c>Basic …</c>) is sent as it is.</summary>
-    public static Option<string> AuthorizationHeader(string token) =>
-        token.Length == 0 ? None : token.Contains(' ') ? token : $"Bearer {token}";
-
-    /// <summary>Authorization (a token, or basic auth: both parts or neither, the token winning), the tenant, and the
-    /// extra headers, none of which may replace another.</summary>
-    private static Seq<HttpHeader> Headers(ConfigValues values, List<string> problems)
-    {
-        var headers = new List<HttpHeader>();
-        string token = values.AuthToken;
-        string user = values.Username;
-        string password = values.Password;
-        if (token.Length > 0 && (user.Length > 0 || password.Length > 0))
-        {
-            problems.Add($"{ConfigValues.Names.AuthToken} and {ConfigValues.Names.Username}/{ConfigValues.Names.Password} are both set: " +
-                         $"give one way to authenticate; using {ConfigValues.Names.AuthToken}");
-        }
-        if (token.Length > 0)
-        {
-            if (IsHeaderValue(token))
-            {
-                headers.Add(new("Authorization", AuthorizationHeader(token).IfNone("")));
-            }
-            else
-            {
-                problems.Add($"{ConfigValues.Names.AuthToken} holds a line break or control character: give the token alone; no Authorization is sent");
-            }
-        }
-        else if (user.Length > 0 != password.Length > 0)
-        {
-            problems.Add($"{(user.Length > 0 ? ConfigValues.Names.Password : ConfigValues.Names.Username)} is not set: basic auth needs both " +
-                         "(Grafana Cloud: the instance id and an access token); no Authorization is sent");
-        }
-        else if (user.Length > 0)
-        {
-            if (user.Contains(':'))
-            {
-                problems.Add($"{ConfigValues.Names.Username} contains ':', which basic auth cannot carry; no Authorization is sent");
-            }
-            else
-            {
-                headers.Add(new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))));
-            }
-        }
-
-        string tenant = values.TenantId;
-        if (tenant.Length > 0)
-        {
-            if (tenant.Length <= 150 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || "!-_.*'()".Contains(c)) && tenant is not ("." or ".."))
-            {
-                headers.Add(new("X-Scope-OrgID", tenant));
-            }
-            else
-            {
-                problems.Add($"{ConfigValues.Names.TenantId}='{tenant}' is not a Loki tenant id: up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ); " +
-                             "no X-Scope-OrgID is sent");
-            }
-        }
-
-        string[] entries = values.ExtraHeaders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        for (int i = 0; i < entries.Length; i++)
-        {
-            string item = entries[i];
-            int equals = item.IndexOf('=');
-            string headerName = equals < 0 ? item : item[..equals].Trim();
-            string value = equals < 0 ? "" : item[(equals + 1)..].Trim();
-            string? problem = equals <= 0 ? "is not Name=value"
-                : !IsToken(headerName) ? "has an invalid header name"
-                : !IsHeaderValue(value) ? "has a line break or control character in its value"
-                : headerName.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || headerName.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                    ? "would replace a header the push needs"
-                : headers.Any(h => h.Name.Equals(headerName, StringComparison.OrdinalIgnoreCase)) ? "repeats a header already set"
-                : null;
-            if (problem is null)
-            {
-                headers.Add(new(headerName, value));
-            }
-            else
-            {
-                // A valid name only: header values are secrets, and an entry that is not Name=value may be a value whole
-                // ('Authorization: Basic …').
-                string named = equals > 0 && IsToken(headerName) ? $" '{headerName}'" : "";
-                problems.Add($"{ConfigValues.Names.ExtraHeaders} entry {i + 1}{named} {problem}; skipped (its text is not shown: it may hold a secret)");
-            }
-        }
-        return toSeq(headers.ToArray());
-    }
-
-    private static bool IsToken(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
-
-    private static bool IsHeaderValue(string value) => value.All(c => c >= ' ' && c != '\x7f');
 }

@@ -50,16 +50,17 @@ namespace LokiLambdaExtension.Core.Configuration;
     Meaning = "auto: a stack trace printed line by line (Java, Python, .NET, Node, Go, Ruby) is shipped as one entry",
     Details = "Consecutive lines of one delivery and one invocation join the line before them when they continue a trace (`\\tat `, `Caused by:`, `  File \"…\", line N`, `   at `, `goroutine N [running]:`, `\\tfrom `…), with `\\n`; the entry keeps the first line's time and is `level=error` when it names an exception. A line with a runtime prefix (time, request id, level) always starts an entry, nothing is held waiting for a continuation, and a joint that would pass `LOKI_MAX_LINE_BYTES` starts a new entry. Node's `\\r` separators become `\\n`. On Lambda Managed Instances, where the lines of concurrent requests interleave, nothing is joined: two consecutive lines are not proven to be one request's.")]
 [TextVariable("LOKI_AUTH_TOKEN", Property = nameof(AuthToken), Secret = true,
-    Meaning = "sent as 'Authorization: Bearer <token>' (as is when it names a scheme)")]
+    Meaning = "sent as 'Authorization: Bearer <token>' (as is when it names a scheme); or a secret's ARN",
+    Details = "A Secrets Manager ARN (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, with `:JSON_KEY` to pick a field of a JSON secret) or a Parameter Store ARN (`arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`) is read from AWS at init (and after a SnapStart restore, and once when Loki answers 401/403), never printed. See \"Secrets from AWS\".")]
 [TextVariable("LOKI_USERNAME", Property = nameof(Username), Secret = true,
     Meaning = "HTTP basic auth user (Grafana Cloud: the instance id); with LOKI_PASSWORD, both or neither",
     Details = "`LOKI_AUTH_TOKEN` wins when both kinds are set.")]
 [TextVariable("LOKI_PASSWORD", Property = nameof(Password), Secret = true,
-    Meaning = "HTTP basic auth password (Grafana Cloud: an access token)")]
+    Meaning = "HTTP basic auth password (Grafana Cloud: an access token); or a secret's ARN, as for LOKI_AUTH_TOKEN")]
 [TextVariable("LOKI_TENANT_ID", Property = nameof(TenantId),
     Meaning = "X-Scope-OrgID header, for multi-tenant Loki (up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ))")]
 [TextVariable("LOKI_HEADERS", Property = nameof(ExtraHeaders), Secret = true,
-    Meaning = "extra request headers, Name=value,Name2=value2")]
+    Meaning = "extra request headers, Name=value,Name2=value2; or a secret's ARN holding them, as for LOKI_AUTH_TOKEN")]
 [TextVariable("LOKI_SERVICE_NAME", Property = nameof(ServiceName), DefaultText = "the function name",
     Meaning = "the service_name label (Grafana's Logs Drilldown is organised by it)")]
 [ParsedVariable("LOKI_TELEMETRY_TYPES", typeof(Seq<string>), Property = nameof(TelemetryTypes), Parser = nameof(ParseTelemetryTypes), DefaultValue = "platform,function",
@@ -69,7 +70,7 @@ namespace LokiLambdaExtension.Core.Configuration;
     Meaning = "the extension's own output: debug, info, warn, error")]
 [ParsedVariable("LOKI_ARCHIVE_S3", typeof(Option<ArchiveLocation>), Property = nameof(ArchiveS3), Parser = nameof(ParseArchiveLocation), DefaultText = "off",
     Meaning = "s3://bucket/prefix: an S3 archive of what Loki cannot take (and, with LOKI_ARCHIVE_MODE=all, of everything)",
-    Details = "Objects are Loki push bodies (protobuf + snappy), replayable as they are; signed with the function role's credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`), which need `s3:PutObject` on the prefix. See \"S3 archive\".")]
+    Details = "Objects are Loki push bodies (protobuf + snappy), replayable as they are; signed with the function role's credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`; on SnapStart the container credentials endpoint, `AWS_CONTAINER_CREDENTIALS_FULL_URI`), for `AWS_REGION`, which need `s3:PutObject` on the prefix. See \"S3 archive\".")]
 [ChoiceVariable("LOKI_ARCHIVE_MODE", typeof(ArchiveMode), Property = nameof(ArchiveMode), Choices = "fallback,all", Default = "fallback",
     Meaning = "fallback: only what would be lost goes to the archive; all: every batch Loki stored too",
     Details = "`fallback` archives entries Loki did not take by SHUTDOWN's deadline and lines shed from a full buffer; the loss report says `archived`.")]

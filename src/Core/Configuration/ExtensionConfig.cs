@@ -10,6 +10,8 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// <param name="Model">The execution model, from <c>AWS_LAMBDA_INITIALIZATION_TYPE</c>.</param>
 /// <param name="Notes">What is worth saying once at start but is no configuration problem (an unknown model).</param>
 /// <param name="Archive">The S3 archive, when <c>LOKI_ARCHIVE_S3</c> turns it on and credentials are there.</param>
+/// <param name="Access">Where AWS credentials come from, and the variables that are secrets to read from AWS (then
+/// <paramref name="Headers"/> is empty: the core builds them once the secrets are read).</param>
 public sealed record ExtensionConfig(
     Option<Uri> PushUri,
     Seq<HttpHeader> Headers,
@@ -24,7 +26,8 @@ public sealed record ExtensionConfig(
     bool FailOnConfigError,
     ExecutionModel Model,
     Seq<string> Notes,
-    Option<ArchiveTarget> Archive = default);
+    Option<ArchiveTarget> Archive = default,
+    AccessSettings? Access = null);
 
 /// <summary>The buffering asked of the Telemetry API: sent explicitly, because AWS's pages disagree on the defaults.</summary>
 public sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutMs);

@@ -32,33 +32,33 @@ internal static class Archiving
     {
         ArchiveState archive = state.Archive;
         if (settings.Archive.Case is not ArchiveTarget target || archive.IsWriting || state.NowMs < archive.RetryAtMs
-            || WriteUntil(settings, state).Case is not long until || state.NowMs >= until)
+            || WriteUntil(settings, state).Case is not long until || state.NowMs >= until || AwsAccess.Signing(settings, state).Case is not AwsCredentials signWith)
         {
             return None;
         }
         if (!archive.Rescued.IsEmpty)
         {
-            return Start(target, state, ArchiveSource.Rescued, archive.Rescued.Oldest(archive.NextObject, ObjectBytes(settings)), until, None);
+            return Start(target, state, ArchiveSource.Rescued, archive.Rescued.Oldest(archive.NextObject, ObjectBytes(settings)), until, None, signWith);
         }
         // Before a snapshot or a long idle (init's end where init lines are pushed) copies go at once: every SnapStart
         // clone would otherwise write the snapshot's copies again, each under its own key.
         bool copiesDue = !archive.Copies.IsEmpty && (archive.Copies.Bytes >= ObjectBytes(settings) || state.Phase is Phase.ShuttingDown or Phase.EndingInit
             || state.NowMs - archive.CopiesSinceMs >= CopiesMaxAgeMs);
-        return copiesDue ? Start(target, state, ArchiveSource.Copies, archive.Copies.Oldest(archive.NextObject, ObjectBytes(settings)), until, None) : None;
+        return copiesDue ? Start(target, state, ArchiveSource.Copies, archive.Copies.Oldest(archive.NextObject, ObjectBytes(settings)), until, None, signWith) : None;
     }
 
     /// <summary>At SHUTDOWN, once Loki is given up on: the oldest of memory goes to the archive, with a report saying so.</summary>
     public static Option<Decision> AtShutdown(LifecycleSettings settings, ExtensionState state, long archiveUntil)
     {
         if (settings.Archive.Case is not ArchiveTarget target || state.Archive.IsWriting || state.Buffer.IsEmpty
-            || state.NowMs < state.Archive.RetryAtMs || state.NowMs >= archiveUntil)
+            || state.NowMs < state.Archive.RetryAtMs || state.NowMs >= archiveUntil || AwsAccess.Signing(settings, state).Case is not AwsCredentials signWith)
         {
             return None;
         }
         PushBatch taken = state.Buffer.Oldest(state.Archive.NextObject, ObjectBytes(settings));
         LogEntry report = state.Stamps.Stamp(LossReport.Entry(state.NowMs, taken.Entries.Length, taken.Bytes,
             $"archived to {target.Location}: {settings.LokiTarget} did not take them before SHUTDOWN's deadline", "archived")).Entry;
-        return Start(target, state, ArchiveSource.Buffer, taken, archiveUntil, report);
+        return Start(target, state, ArchiveSource.Buffer, taken, archiveUntil, report, signWith);
     }
 
     /// <summary>Whether SHUTDOWN should still wait for the archive: a write under way, or one due before the cut-off.</summary>
@@ -67,10 +67,11 @@ internal static class Archiving
             || ((!state.Buffer.IsEmpty || !state.Archive.Rescued.IsEmpty || !state.Archive.Copies.IsEmpty) && state.Archive.RetryAtMs < archiveUntil));
 
     /// <summary>The write of <paramref name="taken"/> (the oldest of <paramref name="source"/>, numbered as the next object).</summary>
-    private static Decision Start(ArchiveTarget target, ExtensionState state, ArchiveSource source, PushBatch taken, long until, Option<LogEntry> report)
+    private static Decision Start(ArchiveTarget target, ExtensionState state, ArchiveSource source, PushBatch taken, long until, Option<LogEntry> report,
+        AwsCredentials signWith)
     {
         string key = ArchiveKeys.For(target.Location, target.ServiceName, taken.Entries[0].UnixNanos, state.Stamps.SandboxNanos, taken.Id);
-        return new ArchiveStarted(taken, report, key, until, source);
+        return new ArchiveStarted(taken, report, key, until, source, signWith);
     }
 
     /// <summary>Until when a write may run now, if one may: as a push would.</summary>
@@ -127,6 +128,7 @@ internal static class Archiving
             };
             return archive.FailureTold ? state.Tell(NoticeLevel.Info, $"the archive at {where} takes objects again") : state;
         }
+        state = AwsAccess.SigningRefused(settings, state, write.SignWith, finished.Status, finished.Code);
         bool told = archive.FailureTold;
         long retryAt = state.NowMs + PushSettlement.Backoff(settings.Policy, archive.Attempt, finished.Jitter, null);
         archive = archive with { Attempt = archive.Attempt + 1, RetryAtMs = retryAt, FailureTold = true };

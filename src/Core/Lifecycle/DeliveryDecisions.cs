@@ -205,5 +205,6 @@ internal static class DeliveryDecisions
         atMs > state.NowMs && !(state.TimerAtMs.Case is long armed && armed == atMs) ? new TimerArmed(atMs) : None;
 
     private static Decision TakeBatch(ExtensionState state, long notAfterMs) =>
-        new PushStarted(state.Buffer.Oldest(state.Delivery.NextBatchId, state.Delivery.BatchCap), notAfterMs);
+        new PushStarted(state.Buffer.Oldest(state.Delivery.NextBatchId, state.Delivery.BatchCap), notAfterMs,
+            state.Access.LokiHeaders.IfNone(Seq<HttpHeader>()));
 }

@@ -58,8 +58,9 @@ public sealed record SpoolLoaded(long NowMs, long FileId, ImmutableArray<LogEntr
 public sealed record SpoolFound(long NowMs, Seq<SpoolFile> Files) : Observation(NowMs);
 
 /// <summary>The archive write of object <paramref name="ObjectId"/> ended; <paramref name="Error"/> says why it failed
-/// (S3's answer or the transport's). <paramref name="Jitter"/> as for <see cref="PushFinished"/>.</summary>
-public sealed record ArchiveFinished(long NowMs, long ObjectId, string? Error, double Jitter) : Observation(NowMs);
+/// (S3's answer, with its <paramref name="Status"/> and <paramref name="Code"/>, or the transport's).
+/// <paramref name="Jitter"/> as for <see cref="PushFinished"/>.</summary>
+public sealed record ArchiveFinished(long NowMs, long ObjectId, string? Error, double Jitter, int? Status = null, string? Code = null) : Observation(NowMs);
 
 /// <summary>The timer armed by <see cref="TimerArmed"/> went off.</summary>
 public sealed record TimerFired(long NowMs) : Observation(NowMs);
@@ -70,8 +71,9 @@ public abstract record Decision : Event
     private protected Decision() { }
 }
 
-/// <summary>Send this batch to Loki; give up on it at <paramref name="NotAfterMs"/>.</summary>
-public sealed record PushStarted(PushBatch Batch, long NotAfterMs) : Decision;
+/// <summary>Send this batch to Loki with <paramref name="Headers"/> (authorization, tenant, extras: secrets, never
+/// printed); give up on it at <paramref name="NotAfterMs"/>.</summary>
+public sealed record PushStarted(PushBatch Batch, long NotAfterMs, Seq<HttpHeader> Headers = default) : Decision;
 
 /// <summary>Write the oldest entries in memory to the spool, as a file numbered as the batch.</summary>
 public sealed record SpillStarted(PushBatch Batch) : Decision
@@ -83,8 +85,8 @@ public sealed record SpillStarted(PushBatch Batch) : Decision
 
 /// <summary>Write one object to the S3 archive at <paramref name="Key"/>: the push body of <see cref="Entries"/>, the
 /// entries <paramref name="Taken"/> from <paramref name="Source"/> and, when Loki was given up on at SHUTDOWN, the
-/// <paramref name="Report"/> saying so. Give up on it at <paramref name="NotAfterMs"/>.</summary>
-public sealed record ArchiveStarted(PushBatch Taken, Option<LogEntry> Report, string Key, long NotAfterMs, ArchiveSource Source) : Decision
+/// <paramref name="Report"/> saying so, signed with <paramref name="SignWith"/>. Give up on it at <paramref name="NotAfterMs"/>.</summary>
+public sealed record ArchiveStarted(PushBatch Taken, Option<LogEntry> Report, string Key, long NotAfterMs, ArchiveSource Source, AwsCredentials SignWith) : Decision
 {
     public long ObjectId => Taken.Id;
 

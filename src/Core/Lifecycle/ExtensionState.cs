@@ -18,6 +18,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Notices">What is to be told to the user, oldest first (see <see cref="Notified"/>).</param>
 /// <param name="Snapshot">Init, snapshot and restore of a SnapStart environment.</param>
 /// <param name="Archive">The S3 archive: what waits to be written, the object being written.</param>
+/// <param name="Access">The function role's credentials and Loki's headers, and what is being fetched from AWS.</param>
 /// <param name="Shipping">False when shipping is off (a configuration problem, a refused subscription, a failure after
 /// registering): the lifecycle is still served, so the function never waits on the extension.</param>
 public sealed record ExtensionState(
@@ -35,14 +36,16 @@ public sealed record ExtensionState(
     Seq<Notice> Notices,
     SnapshotState Snapshot,
     bool Shipping,
-    ArchiveState Archive)
+    ArchiveState Archive,
+    AccessState Access)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
-    public static ExtensionState Initial(DeliveryPolicy policy, long sandboxNanos = 0, bool shipping = true) => new(
+    /// <param name="access">The credentials and headers known at start (<see cref="AccessState.For"/>).</param>
+    public static ExtensionState Initial(DeliveryPolicy policy, long sandboxNanos = 0, bool shipping = true, AccessState? access = null) => new(
         new Phase.Initializing(), 0, None, EntryBuffer.Empty, DeliveryState.Start(policy.MaxBatchBytes), SpoolState.Start(policy.SpoolMaxBytes > 0),
         InvocationState.None, Traffic.None, EntryStamps.For(sandboxNanos), RecentBodies.None, DeliveryCounters.Zero, Seq<Notice>(),
-        SnapshotState.None, shipping, ArchiveState.Start);
+        SnapshotState.None, shipping, ArchiveState.Start, access ?? AccessState.Start);
 
     /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled, waiting
     /// for the archive.</summary>

@@ -55,6 +55,7 @@ public static class Lifecycle
         SpillStarted d => Spooling.Started(state, d),
         SpoolLoadStarted d => Spooling.LoadStarted(state, d),
         ArchiveStarted d => Archiving.Started(state, d),
+        CredentialsFetchStarted or SecretsFetchStarted => AwsAccess.Evolve(settings, state, e),
         NextCalled => state with { Phase = new Phase.AwaitingEvent(), Snapshot = state.Snapshot with { InitEnded = true } },
         ConnectionsRenewed => state with { Snapshot = state.Snapshot with { ConnectionsStale = false } },
         TimerArmed d => state with { TimerAtMs = d.AtMs },
@@ -88,6 +89,7 @@ public static class Lifecycle
         SpoolLoaded loaded => Spooling.Loaded(state, loaded),
         SpoolFound found => Spooling.Found(state, found),
         ArchiveFinished archived => Archiving.Finished(settings, state, archived),
+        CredentialsFetched or SecretsFetched => AwsAccess.Evolve(settings, state, o),
         _ => state, // Initialized: only the time moves
     };
 
@@ -98,6 +100,7 @@ public static class Lifecycle
         return state with
         {
             Delivery = state.Delivery with { RetryAtMs = Math.Min(state.Delivery.RetryAtMs, state.NowMs) },
+            Access = state.Access with { RetryAtMs = Math.Min(state.Access.RetryAtMs, state.NowMs) },
             Phase = new Phase.ShuttingDown(ExitByMs: exitBy, QuietUntilMs: Math.Min(state.NowMs + settings.Policy.LingerMs, exitBy)),
         };
     }
@@ -120,8 +123,8 @@ public static class Lifecycle
     /// write is under way, <c>/event/next</c> waits for it as for a push, and so does the exit, up to its deadline.</summary>
     public static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state) => Next(settings, state) switch
     {
-        { Case: NextCalled } when state.Archive.IsWriting => None,
-        { Case: ExitRequested } when state.Archive.IsWriting && state.Phase is Phase.ShuttingDown s && state.NowMs < s.ExitByMs => None,
+        { Case: NextCalled } when state.Archive.IsWriting || state.Access.IsFetching => None,
+        { Case: ExitRequested } when (state.Archive.IsWriting || state.Access.IsFetching) && state.Phase is Phase.ShuttingDown s && state.NowMs < s.ExitByMs => None,
         var decision => decision,
     };
 
@@ -131,12 +134,13 @@ public static class Lifecycle
         Phase.Initializing or Phase.Exited => None,
         _ when !state.Shipping => DecideWithoutShipping(state),
         _ when state.Snapshot.ConnectionsStale => new ConnectionsRenewed(),
+        _ when AwsAccess.Decide(settings, state).Case is Decision fetch => fetch,
         _ when Spooling.Decide(settings, state, mayLoad: DeliveryDecisions.MayLoadSpool(settings, state)).Case is Decision spool => spool,
         _ when Archiving.Decide(settings, state).Case is Decision archive => archive,
-        Phase.EndingInit init => DeliveryDecisions.AtInitEnd(settings, state, init),
-        Phase.Invoked invoked => DeliveryDecisions.DuringInvocation(settings, state, invoked),
-        Phase.ShuttingDown shutdown => DeliveryDecisions.AtShutdown(settings, state, shutdown),
-        Phase.AwaitingEvent when settings.Model.NeverFrozen() => DeliveryDecisions.NeverFrozen(settings, state),
+        Phase.EndingInit init => DeliveryDecisions.AtInitEnd(settings, AwsAccess.DeliveryView(state), init),
+        Phase.Invoked invoked => DeliveryDecisions.DuringInvocation(settings, AwsAccess.DeliveryView(state), invoked),
+        Phase.ShuttingDown shutdown => DeliveryDecisions.AtShutdown(settings, AwsAccess.DeliveryView(state), shutdown),
+        Phase.AwaitingEvent when settings.Model.NeverFrozen() => DeliveryDecisions.NeverFrozen(settings, AwsAccess.DeliveryView(state)),
         _ => None, // AwaitingEvent: never push while the sandbox may freeze.
     };
 

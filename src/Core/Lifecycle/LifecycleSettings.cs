@@ -9,9 +9,13 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="SeesPlatformRecords">Whether the subscription asked for platform records: without them no
 /// <c>platform.initRuntimeDone</c> will say when the runtime's init is done, so it is not waited for.</param>
 /// <param name="Archive">The S3 archive, when it is on.</param>
+/// <param name="Access">Where credentials come from and which variables are secrets to read from AWS.</param>
 public sealed record LifecycleSettings(DeliveryPolicy Policy, EntryShaping Shaping, string LokiTarget,
-    ExecutionModel Model = ExecutionModel.OnDemand, bool SeesPlatformRecords = true, Option<ArchiveTarget> Archive = default)
+    ExecutionModel Model = ExecutionModel.OnDemand, bool SeesPlatformRecords = true, Option<ArchiveTarget> Archive = default,
+    AccessSettings? AccessOrNone = null)
 {
+    public AccessSettings Access => AccessOrNone ?? AccessSettings.None;
+
     public static LifecycleSettings Default { get; } = new(DeliveryPolicy.Default, EntryShaping.Default, "Loki");
 
     public static LifecycleSettings For(DeliveryPolicy policy, EntryShaping? shaping = null, ExecutionModel model = ExecutionModel.OnDemand) =>

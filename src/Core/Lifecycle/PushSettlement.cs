@@ -31,7 +31,9 @@ internal static class PushSettlement
         {
             var (count, bytes) = batch.Of(stream);
             PushOutcome outcome = finished.Outcomes.For(stream);
-            state = PushNotices.Tell(settings, state, outcome, count);
+            bool reread = outcome is PushOutcome.Rejected { Status: 401 or 403 } && AwsAccess.RereadsOnRefusal(settings, state);
+            // A refusal that sends the secrets to be read again loses nothing: told as that (AwsAccess.LokiRefused), not as a loss.
+            state = reread ? state : PushNotices.Tell(settings, state, outcome, count);
             DeliveryCounters c = state.Counters;
             switch (outcome)
             {
@@ -39,6 +41,12 @@ internal static class PushSettlement
                     delivered = true;
                     stored.Add(stream);
                     state = state with { Counters = c with { Sent = c.Sent + count } };
+                    break;
+                case PushOutcome.Rejected when reread:
+                    // Secrets read from AWS may have been rotated: read them again and retry, once per refusal.
+                    putBack.Add(stream);
+                    retry = true;
+                    state = AwsAccess.LokiRefused(state);
                     break;
                 case PushOutcome.Rejected r:
                     state = Refused(state, r, count, bytes);
@@ -71,7 +79,7 @@ internal static class PushSettlement
                     break;
             }
         }
-        state = stored.Count > 0 ? Archiving.Copy(settings, state, batch.Only(stored.Contains)) : state;
+        state = stored.Count > 0 ? AwsAccess.LokiTook(Archiving.Copy(settings, state, batch.Only(stored.Contains))) : state;
         DeliveryState delivery = state.Delivery with { Crashes = crashed ? state.Delivery.Crashes + 1 : 0 };
         if (retry)
         {

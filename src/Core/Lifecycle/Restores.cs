@@ -22,7 +22,7 @@ internal static class Restores
 
     /// <summary>The first event from <c>/event/next</c> after init: in a SnapStart environment, a restored clone's.</summary>
     public static ExtensionState AfterEvent(LifecycleSettings settings, ExtensionState state, long draw) =>
-        Awaited(settings, state) ? Restored(state, draw) : state;
+        Awaited(settings, state) ? AwsAccess.Restored(settings, Restored(state, draw)) : state;
 
     public static ExtensionState Restored(ExtensionState state, long draw) => (state with
     {

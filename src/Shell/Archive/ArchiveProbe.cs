@@ -10,8 +10,13 @@ internal static class ArchiveProbe
     /// <summary>The directory of probe objects under the prefix: the replay skips it.</summary>
     public const string Directory = "_check";
 
-    public static async Task<int> RunAsync(ArchiveTarget target, StreamLabels labels)
+    public static async Task<int> RunAsync(ArchiveTarget target, AwsCredentials? credentials, StreamLabels labels)
     {
+        if (credentials is null)
+        {
+            Console.WriteLine($"FAILED: the archive at {target.Location} cannot be checked without the function role's credentials (see above)");
+            return 1;
+        }
         using var client = new S3Client(target);
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         string key = target.Location.KeyPrefix + $"{Directory}/{now}-{Environment.ProcessId}";
@@ -19,7 +24,7 @@ internal static class ArchiveProbe
         using PooledBuffer body = PushRequestBody.Create(entries, labels);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var stopwatch = Stopwatch.StartNew();
-        string? problem = await client.PutAsync(key, body.Memory, timeout.Token);
+        var (problem, _, _) = await client.PutAsync(key, body.Memory, credentials, timeout.Token);
         Console.WriteLine($"PUT s3://{target.Location.Bucket}/{key} -> {problem ?? "stored"} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
         if (problem is not null)
         {
@@ -27,7 +32,7 @@ internal static class ArchiveProbe
                               $"{ConfigValues.Names.ArchiveEndpoint}, the credentials and s3:PutObject on the prefix)");
             return 1;
         }
-        string? deleted = await client.DeleteAsync(key, timeout.Token);
+        string? deleted = await client.DeleteAsync(key, credentials, timeout.Token);
         Console.WriteLine(deleted is null
             ? $"DELETE s3://{target.Location.Bucket}/{key} -> deleted"
             : $"DELETE s3://{target.Location.Bucket}/{key} -> {deleted} (the extension needs only s3:PutObject; delete the probe by hand)");

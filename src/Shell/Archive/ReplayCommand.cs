@@ -1,3 +1,4 @@
+using LokiLambdaExtension.Shell.Aws;
 using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell.Archive;
@@ -33,14 +34,20 @@ internal static class ReplayCommand
                               "and the AWS credentials");
             return 2;
         }
+        var (credentials, headers) = await AwsAccessOnce.ResolveAsync(config, Console.WriteLine);
+        if (credentials is null || headers is null)
+        {
+            Console.WriteLine("FAILED: the AWS credentials or a secret for Loki could not be read (see above)");
+            return 1;
+        }
         using var s3 = new S3Client(target);
-        using var loki = new LokiClient(pushUri, config.Headers);
+        using var loki = new LokiClient(pushUri, headers);
         // The prefix as a directory first; when nothing is under it, as S3 reads a prefix (a key, or part of a name).
         string prefix = target.Location.Prefix;
-        var (keys, listProblem) = await ListAsync(s3, target.Location.KeyPrefix);
+        var (keys, listProblem) = await ListAsync(s3, credentials, target.Location.KeyPrefix);
         if (listProblem is null && keys.Count == 0 && prefix.Length > 0)
         {
-            (keys, listProblem) = await ListAsync(s3, prefix);
+            (keys, listProblem) = await ListAsync(s3, credentials, prefix);
         }
         if (listProblem is not null)
         {
@@ -51,7 +58,7 @@ internal static class ReplayCommand
         long bytes = 0;
         foreach (string key in keys)
         {
-            var (problem, length) = await ReplayIsolatedAsync(s3, loki, key);
+            var (problem, length) = await ReplayIsolatedAsync(s3, credentials, loki, key);
             if (problem is null)
             {
                 stored++;
@@ -68,7 +75,7 @@ internal static class ReplayCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task<(List<string> Keys, string? Problem)> ListAsync(S3Client s3, string prefix)
+    private static async Task<(List<string> Keys, string? Problem)> ListAsync(S3Client s3, AwsCredentials credentials, string prefix)
     {
         var keys = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -77,7 +84,7 @@ internal static class ReplayCommand
         do
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var (page, problem) = await s3.ListAsync(prefix, continuation, timeout.Token);
+            var (page, problem) = await s3.ListAsync(prefix, continuation, credentials, timeout.Token);
             if (page is null)
             {
                 return (keys, problem);
@@ -101,7 +108,7 @@ internal static class ReplayCommand
 
     /// <summary>One object, whatever it holds: a problem of its own (a key that cannot be addressed, a body that is not a
     /// push, a failure inside the extension) is said for it, and the next object is replayed.</summary>
-    private static async Task<(string? Problem, long Bytes)> ReplayIsolatedAsync(S3Client s3, LokiClient loki, string key)
+    private static async Task<(string? Problem, long Bytes)> ReplayIsolatedAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key)
     {
         if (!ArchiveTarget.IsAddressable(key))
         {
@@ -109,7 +116,7 @@ internal static class ReplayCommand
         }
         try
         {
-            return await ReplayAsync(s3, loki, key);
+            return await ReplayAsync(s3, credentials, loki, key);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -120,7 +127,7 @@ internal static class ReplayCommand
     /// <summary>Gets the object and pushes it stream by stream (<see cref="PushRequestStreams"/>: Loki answers a push of
     /// several streams with the last one's error only), each tried up to <see cref="Attempts"/> times with backoff; no
     /// problem once Loki stored every stream, with the object's length.</summary>
-    private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, LokiClient loki, string key)
+    private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key)
     {
         byte[]? body = null;
         string problem = "";
@@ -129,7 +136,7 @@ internal static class ReplayCommand
             await BackoffAsync(attempt);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             // Archived objects are one push batch: a larger one is not the extension's, and is not read whole.
-            (body, string? getProblem) = await s3.GetAsync(key, MaxObjectBytes, timeout.Token);
+            (body, string? getProblem) = await s3.GetAsync(key, MaxObjectBytes, credentials, timeout.Token);
             problem = $"GET: {getProblem}";
         }
         if (body is null)

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using LokiLambdaExtension.Shell.Aws;
 using LokiLambdaExtension.Shell.Loki;
 
 namespace LokiLambdaExtension.Shell.Archive;
 
-/// <summary>The few S3 calls the archive makes, signed with <see cref="SigV4"/>: PUT an object, DELETE one (the
-/// <c>--check</c> probe), GET one and LIST a prefix (the replay). Failures are values, never exceptions: an S3 answer
-/// (status, S3's error code, its message) or what the transport said. Secrets never go into a message. It owns its
-/// connections, renewed after a SnapStart restore as Loki's are.</summary>
+/// <summary>The few S3 calls the archive makes, each signed with the credentials it is given (<see cref="SigV4"/>): PUT an
+/// object, DELETE one (the <c>--check</c> probe), GET one and LIST a prefix (the replay). Failures are values, never
+/// exceptions: an S3 answer (status, S3's error code, its message) or what the transport said. Secrets never go into a
+/// message. It owns its connections, renewed after a SnapStart restore as Loki's are.</summary>
 internal sealed class S3Client(ArchiveTarget target) : IDisposable
 {
     private HttpClient _http = LokiHttp.Create();
@@ -20,34 +21,36 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
 
     public ArchiveTarget Target => target;
 
-    /// <summary>Writes an object; null when S3 stored it, else why not.</summary>
-    public async Task<string?> PutAsync(string key, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    /// <summary>Writes an object; no problem when S3 stored it, else why not (with S3's status and code, when it answered).</summary>
+    public async Task<(string? Problem, int? Status, string? Code)> PutAsync(string key, ReadOnlyMemory<byte> body, AwsCredentials credentials,
+        CancellationToken cancellation)
     {
         var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = Protobuf;
-        Answer answer = await SendAsync(Signed(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span), MaxAnswerBytes, cancellation);
-        return answer.Problem;
+        Answer answer = await SendAsync(Signed(HttpMethod.Put, target.ObjectUri(key), [], content, body.Span, credentials), MaxAnswerBytes, cancellation);
+        return (answer.Problem, answer.Status, answer.Code);
     }
 
-    public async Task<string?> DeleteAsync(string key, CancellationToken cancellation) =>
-        (await SendAsync(Signed(HttpMethod.Delete, target.ObjectUri(key), [], null, []), MaxAnswerBytes, cancellation)).Problem;
+    public async Task<string?> DeleteAsync(string key, AwsCredentials credentials, CancellationToken cancellation) =>
+        (await SendAsync(Signed(HttpMethod.Delete, target.ObjectUri(key), [], null, [], credentials), MaxAnswerBytes, cancellation)).Problem;
 
     /// <summary>An object of at most <paramref name="maxBytes"/>; a larger one is refused unread past that.</summary>
-    public async Task<(byte[]? Body, string? Problem)> GetAsync(string key, int maxBytes, CancellationToken cancellation)
+    public async Task<(byte[]? Body, string? Problem)> GetAsync(string key, int maxBytes, AwsCredentials credentials, CancellationToken cancellation)
     {
-        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.ObjectUri(key), [], null, []), maxBytes, cancellation);
+        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.ObjectUri(key), [], null, [], credentials), maxBytes, cancellation);
         return (answer.Problem is null ? answer.Body : null, answer.Problem);
     }
 
     /// <summary>One page of ListObjectsV2 under <paramref name="prefix"/>, keys in S3's order (UTF-8 binary).</summary>
-    public async Task<(ListPage? Page, string? Problem)> ListAsync(string prefix, string? continuation, CancellationToken cancellation)
+    public async Task<(ListPage? Page, string? Problem)> ListAsync(string prefix, string? continuation, AwsCredentials credentials,
+        CancellationToken cancellation)
     {
         List<KeyValuePair<string, string>> query = [new("list-type", "2"), new("prefix", prefix)];
         if (continuation is not null)
         {
             query.Add(new("continuation-token", continuation));
         }
-        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.BucketUri, query, null, []), MaxListBytes, cancellation);
+        Answer answer = await SendAsync(Signed(HttpMethod.Get, target.BucketUri, query, null, [], credentials), MaxListBytes, cancellation);
         return (answer.Problem is null ? ListPage.Read(Encoding.UTF8.GetString(answer.Body)) : null, answer.Problem);
     }
 
@@ -61,7 +64,7 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
 
     /// <summary>S3's answer: its body, and a problem unless it was a 2xx (S3's status, code and message, or what the
     /// transport said).</summary>
-    private readonly record struct Answer(byte[] Body, string? Problem);
+    private readonly record struct Answer(byte[] Body, string? Problem, int? Status = null, string? Code = null);
 
     /// <summary>Sends the request and reads at most <paramref name="maxBytes"/> of the answer: a longer one is a problem,
     /// never read whole. A redirect is a problem too (never followed: the signature and the session token would go
@@ -79,7 +82,7 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
                 >= 300 and < 400 => new Answer([], $"HTTP {status} redirecting to " +
                     $"{(response.Headers.Location is { } to ? Redaction.Url(to.ToString()) : "(no Location)")}: redirects are never followed; " +
                     $"check {ConfigValues.Names.ArchiveS3}, {ConfigValues.Names.ArchiveEndpoint} and AWS_REGION"),
-                < 200 or >= 300 => new Answer([], Problem(status, Encoding.UTF8.GetString(body))),
+                < 200 or >= 300 => Refused(status, Encoding.UTF8.GetString(body)),
                 _ when cut => new Answer([], $"an answer of more than {maxBytes} bytes, not read further"),
                 _ => new Answer(body, null),
             };
@@ -94,34 +97,14 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
         }
     }
 
-    /// <summary>The request with its SigV4 headers: host, x-amz-date, x-amz-content-sha256, the session token.</summary>
-    private HttpRequestMessage Signed(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query, HttpContent? content, ReadOnlySpan<byte> payload)
-    {
-        string queryText = string.Join('&', query.Select(p => SigV4.Escape(p.Key) + "=" + SigV4.Escape(p.Value)));
-        var request = new HttpRequestMessage(method, queryText.Length > 0 ? new Uri(uri.GetLeftPart(UriPartial.Path) + "?" + queryText) : uri) { Content = content };
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        string payloadHash = SigV4.PayloadHash(payload);
-        string host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
-        List<KeyValuePair<string, string>> headers = [new("host", host), new("x-amz-date", SigV4.AmzDate(now)), new("x-amz-content-sha256", payloadHash)];
-        if (target.Credentials.SessionToken is { } token)
-        {
-            headers.Add(new("x-amz-security-token", token));
-        }
-        foreach (var (name, value) in headers.Skip(1))
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-        request.Headers.TryAddWithoutValidation("Authorization", SigV4.Authorization(method.Method, uri.AbsolutePath, query, headers, payloadHash,
-            target.Credentials, target.Region, "s3", now, isS3: true));
-        return request;
-    }
+    private HttpRequestMessage Signed(HttpMethod method, Uri uri, List<KeyValuePair<string, string>> query, HttpContent? content, ReadOnlySpan<byte> payload,
+        AwsCredentials credentials) => AwsSigning.Signed(method, uri, query, content, payload, credentials, target.Region, "s3", isS3: true);
 
-    /// <summary>S3's answer in a line: status, its error code and message (never a header, never a credential).</summary>
-    private static string Problem(int status, string text)
+    /// <summary>S3's refusal: the line says its status, error code and message (never a header, never a credential).</summary>
+    private static Answer Refused(int status, string text)
     {
         string code = Element(text, "Code");
-        string message = Element(text, "Message");
-        return $"HTTP {status}" + (code.Length > 0 ? $" {code}" : "") + (message.Length > 0 ? $": {message}" : "");
+        return new Answer([], AwsErrors.Describe(status, code, Element(text, "Message")), status, code);
     }
 
     internal static string Element(string xml, string name)

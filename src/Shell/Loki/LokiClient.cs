@@ -23,12 +23,14 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
 
     public Task<(PushOutcome Outcome, int? Status)> PushAsync(PooledBuffer body, CancellationToken cancellation) => PushAsync(body.Memory, cancellation);
 
-    /// <summary>A push body as it is: one encoded here, or an archived object replayed.</summary>
-    public async Task<(PushOutcome Outcome, int? Status)> PushAsync(ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    /// <summary>A push body as it is: one encoded here, or an archived object replayed. <paramref name="pushHeaders"/>,
+    /// when given, replace the client's (the core's, built from secrets read from AWS, which can change).</summary>
+    public async Task<(PushOutcome Outcome, int? Status)> PushAsync(ReadOnlyMemory<byte> body, CancellationToken cancellation,
+        IEnumerable<HttpHeader>? pushHeaders = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = Protobuf;
-        foreach (HttpHeader header in headers)
+        foreach (HttpHeader header in pushHeaders ?? headers)
         {
             request.Headers.TryAddWithoutValidation(header.Name, header.Value);
         }

@@ -34,7 +34,8 @@ public sealed class ArchiveConfigTests
         Assert.Equal(("log-archive", "lambda/prod"), (target.Location.Bucket, target.Location.Prefix));
         Assert.Equal(ArchiveMode.All, target.Mode);
         Assert.Equal(("eu-west-3", "payments"), (target.Region, target.ServiceName));
-        Assert.Equal("IQoJb3JpZ2luX2VjEXAMPLETOKEN", target.Credentials.SessionToken);
+        var keys = Assert.IsType<CredentialSource.EnvironmentKeys>(config.Access!.Credentials.Case);
+        Assert.Equal("IQoJb3JpZ2luX2VjEXAMPLETOKEN", keys.Keys.SessionToken);
         Assert.Equal("http://127.0.0.1:9000/log-archive/lambda/prod/a%20b%2Bc/d", target.ObjectUri("lambda/prod/a b+c/d").AbsoluteUri);
         Assert.DoesNotContain("wJalr", target.ToString());
     }

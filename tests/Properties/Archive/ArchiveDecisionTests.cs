@@ -11,7 +11,8 @@ public sealed class ArchiveDecisionTests
     private static LifecycleSettings Settings(ArchiveMode mode, DeliveryPolicy? policy = null, ExecutionModel model = ExecutionModel.OnDemand) =>
         LifecycleSettings.For(policy ?? DeliveryPolicy.Default, model: model) with
     {
-        Archive = new ArchiveTarget(new ArchiveLocation("log-archive", "lambda"), mode, Prelude.None, "eu-west-1", new AwsCredentials("AKID", "secret", null), "orders-api"),
+        Archive = new ArchiveTarget(new ArchiveLocation("log-archive", "lambda"), mode, Prelude.None, "eu-west-1", "orders-api"),
+        AccessOrNone = AccessSettings.None with { Credentials = new CredentialSource.EnvironmentKeys(new AwsCredentials("AKID", "secret", null)) },
     };
 
     private static TelemetryRecord Line(string text, long atMs = At) =>
