@@ -4,9 +4,9 @@ namespace LokiLambdaExtension.Tools.LambdaEmulator;
 
 /// <summary>The extension's process as Lambda controls it: started with the function's environment, its output
 /// collected, frozen (SIGSTOP) and thawed, its memory and CPU sampled, SIGKILLed at a deadline.</summary>
-internal sealed class ExtensionProcess(SandboxOptions options, string runtimeApi, Action<string> onOutput) : IDisposable
+internal sealed class ExtensionProcess(SandboxOptions options, string runtimeApi, RoleCredentials role, Action<string> onOutput) : IDisposable
 {
-    private readonly Process _process = new() { StartInfo = StartInfo(options, runtimeApi) };
+    private readonly Process _process = new() { StartInfo = StartInfo(options, runtimeApi, role) };
     private readonly List<string> _output = [];
     private long _peakRssKb;
     private TimeSpan _cpuTime;
@@ -88,7 +88,7 @@ internal sealed class ExtensionProcess(SandboxOptions options, string runtimeApi
         onOutput(line);
     }
 
-    private static ProcessStartInfo StartInfo(SandboxOptions options, string runtimeApi)
+    private static ProcessStartInfo StartInfo(SandboxOptions options, string runtimeApi, RoleCredentials role)
     {
         var info = new ProcessStartInfo
         {
@@ -123,9 +123,24 @@ internal sealed class ExtensionProcess(SandboxOptions options, string runtimeApi
         info.Environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_nodejs22.x";
         info.Environment["LAMBDA_TASK_ROOT"] = "/var/task";
         info.Environment["TZ"] = ":UTC";
+        RoleCredentials.Issued keys = role.Current();
+        info.Environment["AWS_ACCESS_KEY_ID"] = keys.AccessKeyId;
+        info.Environment["AWS_SECRET_ACCESS_KEY"] = keys.SecretAccessKey;
+        info.Environment["AWS_SESSION_TOKEN"] = keys.Token;
         foreach (var (name, value) in options.Environment)
         {
             info.Environment[name] = value;
+        }
+        if (options.Model == EmulatedModel.SnapStart)
+        {
+            // An environment initialised for a snapshot gets no keys, whatever the function's configuration says: every
+            // clone would share them. It asks the endpoint instead (AWS's RIE, rapidcore/env).
+            foreach (string name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" })
+            {
+                info.Environment.Remove(name);
+            }
+            info.Environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = $"http://{runtimeApi}{RoleCredentials.EndpointPath}";
+            info.Environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = role.AuthorizationToken;
         }
         return info;
     }

@@ -27,12 +27,16 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
         _telemetry = telemetry;
         _protocolErrors = protocolErrors;
         RuntimeApi = $"127.0.0.1:{port}";
+        Role = new RoleCredentials(options.CredentialsValidFor);
         _extensionName = Path.GetFileName(options.ExtensionPath);
         _serving = Task.Run(() => HttpListenerLoop.ServeAsync(_api, HandleAsync));
     }
 
     /// <summary>What <c>AWS_LAMBDA_RUNTIME_API</c> says: host and port.</summary>
     public string RuntimeApi { get; }
+
+    /// <summary>The function role's credentials: in the environment, or, for SnapStart, at the endpoint served here.</summary>
+    public RoleCredentials Role { get; }
 
     public DateTimeOffset? RegisteredAt { get; private set; }
 
@@ -114,6 +118,14 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
         {
             switch (request.HttpMethod, path)
             {
+                case ("GET", RoleCredentials.EndpointPath) when _options.Model == EmulatedModel.SnapStart:
+                    if (request.Headers["Authorization"] != Role.AuthorizationToken)
+                    {
+                        RespondJson(context, 404, """{"errorType":"NotFound"}""");
+                        return;
+                    }
+                    RespondJson(context, 200, RoleCredentials.Json(await Role.AnswerAsync()));
+                    return;
                 case ("POST", "/2020-01-01/extension/register"):
                     Register(context, body);
                     return;

@@ -33,6 +33,7 @@ public sealed partial class LambdaSandbox
     private async Task SnapshotAndRestoreAsync()
     {
         await Task.Delay(200); // what the platform delivered by now is in the snapshot
+        _api.Role.Block();
         Freeze();
         _relay?.Snapshot();
         await Task.Delay(_options.IdleAfterInit);
@@ -43,6 +44,7 @@ public sealed partial class LambdaSandbox
         {
             _telemetry.Emit(type, json, at);
         }
+        _api.Role.Restored();
         await Task.Delay(50); // the runtime's after-restore hooks
         _telemetry.Emit("platform.restoreRuntimeDone", """{"status":"success"}""");
         _restoreMs = (DateTimeOffset.UtcNow - restoreStarted).TotalMilliseconds;

@@ -44,7 +44,7 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
         _options = options;
         _telemetry = new TelemetryPlatform(() => _frozen, _protocolErrors);
         _api = ExtensionsApiServer.Start(options, _telemetry, _protocolErrors);
-        _process = new ExtensionProcess(options, _api.RuntimeApi, OnOutput);
+        _process = new ExtensionProcess(options, _api.RuntimeApi, _api.Role, OnOutput);
     }
 
     public string RuntimeApi => _api.RuntimeApi;
@@ -71,6 +71,9 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
     public IReadOnlyList<string> ProtocolErrors { get { lock (_protocolErrors) { return [.. _protocolErrors]; } } }
 
     public IReadOnlyList<string> Output => _process.Output;
+
+    /// <summary>The access keys of the function role handed to the extension, in order (environment or endpoint).</summary>
+    public IReadOnlyList<string> CredentialsHanded => _api.Role.Handed();
 
     public long PeakRssKb => _process.PeakRssKb;
 

@@ -65,6 +65,10 @@ public sealed record SandboxOptions(string ExtensionPath)
     /// <c>sam local</c> and in AWS's base images).</summary>
     public bool StubbedTelemetry { get; init; }
 
+    /// <summary>How long the function role's credentials last (see RoleCredentials): Lambda's last hours; a test
+    /// that needs them to expire during a run gives seconds.</summary>
+    public TimeSpan CredentialsValidFor { get; init; } = TimeSpan.FromHours(6);
+
     /// <summary>SIGSTOP the extension between invocations, as Lambda freezes the sandbox.</summary>
     public bool FreezeBetweenInvocations { get; init; } = true;
 

@@ -19,7 +19,7 @@ public static class SpawnBaseline
         var options = new SandboxOptions("baseline") { Launcher = "/bin/bash", LauncherArguments = ["-c", Script] };
         await using var telemetry = new TelemetryPlatform(() => false, errors);
         await using var api = ExtensionsApiServer.Start(options, telemetry, errors);
-        using var process = new ExtensionProcess(options, api.RuntimeApi, _ => { });
+        using var process = new ExtensionProcess(options, api.RuntimeApi, api.Role, _ => { });
         process.Start();
         Task finished = await Task.WhenAny(api.FirstRequest, Task.Delay(TimeSpan.FromSeconds(5)));
         process.Kill();

@@ -27,6 +27,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
     private Fault? _persistentFault;
+    private string? _requiredAuthorization;
 
     private readonly FaultRelay _relay;
 
@@ -34,6 +35,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     {
         _listener = listener;
         _options = options;
+        _requiredAuthorization = options.RequiredAuthorization;
         _distributor = new DistributorRules(options);
         _ingester = new IngesterStreams(options.OutOfOrderWindow);
         _upstream = options.Upstream is { } upstream ? new UpstreamLoki(upstream) : null;
@@ -92,6 +94,9 @@ public sealed class LokiReceiver : IAsyncDisposable
             _persistentFault = fault;
         }
     }
+
+    /// <summary>From now on, only this <c>Authorization</c> is accepted (a token rotated: the old one is refused).</summary>
+    public void RequireAuthorization(string authorization) => Volatile.Write(ref _requiredAuthorization, authorization);
 
     public async ValueTask DisposeAsync()
     {
@@ -180,7 +185,7 @@ public sealed class LokiReceiver : IAsyncDisposable
             return (code, answer);
         }
 
-        if (_options.RequiredAuthorization is { } requiredAuth && authorization != requiredAuth)
+        if (Volatile.Read(ref _requiredAuthorization) is { } requiredAuth && authorization != requiredAuth)
         {
             return Refuse(401, authorization is null ? "no credentials" : "invalid credentials");
         }

@@ -7,27 +7,20 @@ namespace LokiLambdaExtension.Tools.S3Store;
 /// <summary>A real S3 API server (s3rver) behind a front as strict as S3 about SigV4 signatures, with faults on demand
 /// (tools/node/s3-strict-front.js), started for a test and stopped with it. Its objects are read from s3rver's
 /// directory, independently of the extension's S3 client.</summary>
-public sealed class S3Front : IAsyncDisposable
+public sealed class S3Front : NodeFront
 {
     public const string AccessKeyId = "S3RVER";
     public const string SecretAccessKey = "S3RVER";
 
-    private static readonly HttpClient Control = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly Process _process;
     private readonly string _directory;
 
-    private S3Front(Process process, string directory, string bucket, Uri endpoint)
+    private S3Front(Process process, string directory, string bucket, Uri endpoint) : base(process, endpoint)
     {
-        _process = process;
         _directory = directory;
         Bucket = bucket;
-        Endpoint = endpoint;
     }
 
     public string Bucket { get; }
-
-    /// <summary>What <c>LOKI_ARCHIVE_S3_ENDPOINT</c> is set to.</summary>
-    public Uri Endpoint { get; }
 
     /// <summary>The environment that points the extension at this store: bucket and prefix, endpoint, credentials.</summary>
     public Dictionary<string, string> Environment(string prefix, string mode = "fallback") => new()
@@ -43,27 +36,12 @@ public sealed class S3Front : IAsyncDisposable
     public static async Task<S3Front> StartAsync(string bucket = "log-archive")
     {
         string directory = Directory.CreateTempSubdirectory("s3rver-").FullName;
-        int port = LoopbackPorts.Any();
-        Process process = await NodeTools.StartAsync("s3-strict-front.js", ["--port", port.ToString(), "--directory", directory, "--bucket", bucket]);
-        var front = new S3Front(process, directory, bucket, new Uri($"http://127.0.0.1:{port}"));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                throw new InvalidOperationException($"the S3 front did not start: {await process.StandardError.ReadToEndAsync()}");
-            }
-            if (line.Contains("listening", StringComparison.Ordinal))
-            {
-                return front;
-            }
-        }
+        var (process, endpoint) = await StartAsync("s3-strict-front.js", "--directory", directory, "--bucket", bucket);
+        return new S3Front(process, directory, bucket, endpoint);
     }
 
     /// <summary>The next <paramref name="count"/> S3 requests are answered <paramref name="status"/> (-1: all of them).</summary>
-    public async Task FaultAsync(int status, int count) =>
-        (await Control.PostAsync(new Uri(Endpoint, "/__faults"), new StringContent($"{{\"status\":{status},\"count\":{count}}}", Encoding.UTF8))).EnsureSuccessStatusCode();
+    public Task FaultAsync(int status, int count) => PostControlAsync("/__faults", $"{{\"status\":{status},\"count\":{count}}}");
 
     public async Task<FrontStats> StatsAsync() => (await Control.GetFromJsonAsync<FrontStats>(new Uri(Endpoint, "/__stats")))!;
 
@@ -76,18 +54,9 @@ public sealed class S3Front : IAsyncDisposable
             .ToDictionary(f => Path.GetRelativePath(root, f)[..^suffix.Length].Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-        _process.Dispose();
+        await base.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -99,5 +68,5 @@ public sealed class S3Front : IAsyncDisposable
 }
 
 /// <summary>What the front saw: S3 requests, those answered with an injected fault, those refused (bad signature,
-/// payload or key), objects stored.</summary>
-public sealed record FrontStats(int Requests, int Faulted, int Refused, int Stored);
+/// payload, key or an expired token: their codes), objects stored and the access key each was signed with.</summary>
+public sealed record FrontStats(int Requests, int Faulted, int Refused, int Stored, Dictionary<string, string> SignedBy, List<string> Refusals);

@@ -1,53 +1,26 @@
 // A real S3 API server (s3rver) behind a front as strict as S3 about signatures, with faults on demand:
 //   node s3-strict-front.js --port P --directory D --bucket B
 // s3rver stores objects in D but does not check SigV4 signatures; the front does, with AWS's signer for JavaScript,
-// refusing what S3 would: a wrong signature (403 SignatureDoesNotMatch), a payload that is not the one signed (400
-// XAmzContentSHA256Mismatch), an unknown access key (403 InvalidAccessKeyId). Credentials: S3RVER / S3RVER.
+// refusing what S3 would (strict-sigv4.js): a wrong signature (403 SignatureDoesNotMatch), a payload that is not the one
+// signed (400 XAmzContentSHA256Mismatch), an unknown access key (403 InvalidAccessKeyId), an expired session token (400
+// ExpiredToken). Credentials: S3RVER / S3RVER, and the emulator's ASIA… keys.
 // Control (not S3): POST /__faults {"status": 503, "count": 3} answers the next 3 requests with 503 (count -1: all,
-// 0: none); GET /__stats gives {"requests", "faulted", "refused", "stored"}.
+// 0: none); GET /__stats gives {"requests", "faulted", "refused", "stored", "signedBy": {objectKey: accessKeyId},
+// "refusals": [code…]}.
 "use strict";
 const http = require("http");
-const crypto = require("crypto");
 const S3rver = require("s3rver");
-const { SignatureV4 } = require("@aws-sdk/signature-v4");
-const { Sha256 } = require("@aws-crypto/sha256-js");
+const { verify } = require("./strict-sigv4");
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const secrets = { S3RVER: "S3RVER" };
-const stats = { requests: 0, faulted: 0, refused: 0, stored: 0 };
+const stats = { requests: 0, faulted: 0, refused: 0, stored: 0, signedBy: {}, refusals: [] };
 let fault = { status: 0, count: 0 };
 
 function s3Error(res, status, code, message) {
-  stats.refused += status === fault.status ? 0 : 1;
+  if (status !== fault.status) { stats.refused++; stats.refusals.push(code); }
   res.writeHead(status, { "content-type": "application/xml" });
   res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
-}
-
-async function verify(req, body) {
-  const auth = req.headers["authorization"] || "";
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
-  if (!m) return [400, "AuthorizationHeaderMalformed", "not a SigV4 header: " + auth.split(",")[0]];
-  const [, accessKeyId, , region, signedHeaders] = m;
-  if (!(accessKeyId in secrets)) return [403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."];
-  const hash = crypto.createHash("sha256").update(body).digest("hex");
-  if (req.headers["x-amz-content-sha256"] !== hash) return [400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."];
-  const url = new URL(req.url, "http://front");
-  const query = {};
-  for (const part of url.search.slice(1).split("&").filter(p => p.length > 0)) {
-    const [name, value = ""] = part.split("=");
-    query[decodeURIComponent(name)] = decodeURIComponent(value);
-  }
-  const headers = {};
-  for (const name of signedHeaders.split(";")) headers[name] = req.headers[name] || "";
-  const amzDate = req.headers["x-amz-date"] || "";
-  const date = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId, secretAccessKey: secrets[accessKeyId], sessionToken: req.headers["x-amz-security-token"] },
-    region, service: "s3", sha256: Sha256, uriEscapePath: false, applyChecksum: false,
-  });
-  const signed = await signer.signRequest({ method: req.method, protocol: "http:", hostname: url.hostname, path: url.pathname, query, headers }, { signingDate: date });
-  if (signed.headers["authorization"] !== auth) return [403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."];
-  return null;
 }
 
 async function main() {
@@ -68,10 +41,14 @@ async function main() {
         s3Error(res, fault.status, fault.status === 403 ? "AccessDenied" : "SlowDown", "fault injected by the test");
         return;
       }
-      const refusal = await verify(req, body).catch(e => [500, "InternalError", String(e)]);
+      const refusal = await verify(req, body, { service: "s3", keys: secrets, isS3: true }).catch(e => [500, "InternalError", String(e)]);
       if (refusal) { s3Error(res, ...refusal); return; }
       const upstream = http.request({ host: "127.0.0.1", port: s3Port, method: req.method, path: req.url, headers: req.headers }, answer => {
-        if (req.method === "PUT" && answer.statusCode === 200) stats.stored++;
+        if (req.method === "PUT" && answer.statusCode === 200) {
+          stats.stored++;
+          const signer = /Credential=([^/]+)\//.exec(req.headers["authorization"] || "");
+          stats.signedBy[decodeURIComponent(new URL(req.url, "http://front").pathname.split("/").slice(2).join("/"))] = signer ? signer[1] : "";
+        }
         res.writeHead(answer.statusCode, answer.headers);
         answer.pipe(res);
       });
