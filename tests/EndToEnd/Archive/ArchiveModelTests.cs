@@ -59,7 +59,7 @@ public sealed class ArchiveModelTests(ExtensionBinaryFixture extension)
 
         Assert.Empty(sandbox.ProtocolErrors);
         Assert.Equal(0, shutdown.ExitCode);
-        Assert.True(objectsAtRestore >= 1, "the init's copies were written before the snapshot");
+        Assert.True(objectsAtRestore >= 1, "the init's copies were written before the snapshot: " + string.Join("\n", sandbox.Output));
         var archived = ArchivedEntry.Of(s3.Objects());
         Assert.Single(archived, e => e.Line.EndsWith($"{run} Spring context started", StringComparison.Ordinal));
         Assert.Single(archived, e => e.Line.EndsWith($"{run} caches warm", StringComparison.Ordinal));
