@@ -29,7 +29,7 @@ internal static class Intake
         Seq<TelemetryRecord> records = telemetry.Records;
         if (Restores.Awaited(settings, state) && records.Exists(r => r.Kind == TelemetryKind.RestoreStart))
         {
-            state = Restores.Restored(state, telemetry.Draw);
+            state = Restores.Restored(settings, state, telemetry.Draw);
         }
         EntryShaping shaping = settings.Shaping;
         // Concurrent invocations (Managed Instances): no invocation is "the one in progress", so a line's request is

@@ -9,6 +9,8 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// reset (<see cref="ConnectionsRenewed"/>);</item>
 /// <item>the sandbox discriminator is drawn anew (every clone shares the snapshot's, and identical entries of two
 /// clones would be one entry in Loki), from a draw of the operating system's random source;</item>
+/// <item>credentials from the endpoint are asked for anew (the restore installed new ones) and secrets read from AWS
+/// are read again (they may have been rotated since the snapshot) (<see cref="AwsAccess.Restored"/>);</item>
 /// <item>records stamped no later than the latest one the snapshot's process had received are the snapshot's init
 /// records delivered again: not shipped a second time.</item>
 /// </list>
@@ -22,13 +24,13 @@ internal static class Restores
 
     /// <summary>The first event from <c>/event/next</c> after init: in a SnapStart environment, a restored clone's.</summary>
     public static ExtensionState AfterEvent(LifecycleSettings settings, ExtensionState state, long draw) =>
-        Awaited(settings, state) ? AwsAccess.Restored(settings, Restored(state, draw)) : state;
+        Awaited(settings, state) ? Restored(settings, state, draw) : state;
 
-    public static ExtensionState Restored(ExtensionState state, long draw) => (state with
+    public static ExtensionState Restored(LifecycleSettings settings, ExtensionState state, long draw) => AwsAccess.Restored(settings, state with
     {
         Stamps = EntryStamps.For(draw) with { Sequence = state.Stamps.Sequence },
         Snapshot = state.Snapshot with { Restored = true, ConnectionsStale = true },
-    }).Tell(NoticeLevel.Debug, "restored from a SnapStart snapshot: new connections to Loki, a new sandbox discriminator");
+    }).Tell(NoticeLevel.Debug, "restored from a SnapStart snapshot: new connections to Loki and AWS, a new sandbox discriminator");
 
     /// <summary>Before the restore, the latest record time is remembered (the snapshot may be taken at any moment).</summary>
     public static bool Remembers(LifecycleSettings settings, ExtensionState state) =>
