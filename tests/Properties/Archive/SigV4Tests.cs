@@ -28,6 +28,47 @@ public sealed class SigV4Tests
         }
     }
 
+    /// <summary>The secret reads exactly as the shell sends them (<see cref="Shell.Aws.AwsSigning"/>: the JSON body, the
+    /// target, the session token), for Secrets Manager and Parameter Store in several partitions and regions, signed as
+    /// AWS's signer would sign that request.</summary>
+    [Fact]
+    public async Task SecretReads_AsTheShellSendsThem_AreSignedAsAwsSignerSignsThem()
+    {
+        string[] references =
+        [
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:loki-AbCdEf:token",
+            "arn:aws:secretsmanager:us-gov-west-1:123456789012:secret:team/loki+prod=1@x-AbCdEf::AWSPREVIOUS",
+            "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:loki-AbCdEf",
+            "arn:aws:ssm:ap-southeast-2:123456789012:parameter/loki/password",
+            "arn:aws:ssm:eu-central-1:123456789012:parameter/a b/é",
+        ];
+        var credentials = new AwsCredentials("ASIAEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjEXAMPLE/+=");
+        var requests = new JsonArray();
+        var ours = new List<string>();
+        foreach (string text in references)
+        {
+            SecretReference reference = SecretReference.Parse("LOKI_AUTH_TOKEN", text, _ => "").Match(r => r, problem => throw new Xunit.Sdk.XunitException(problem));
+            byte[] body = reference.RequestBody();
+            var (service, target) = reference.Call;
+            using HttpRequestMessage request = Shell.Aws.AwsSigning.Signed(HttpMethod.Post, reference.Endpoint, [], new ByteArrayContent(body), body,
+                credentials, reference.Region, service, isS3: false, new KeyValuePair<string, string>("x-amz-target", target));
+            string amzDate = request.Headers.GetValues("x-amz-date").Single();
+            ours.Add(request.Headers.GetValues("Authorization").Single());
+            requests.Add(new JsonObject
+            {
+                ["method"] = "POST", ["hostname"] = reference.Endpoint.Host, ["path"] = "/", ["query"] = new JsonObject(),
+                ["headers"] = new JsonObject { ["host"] = reference.Endpoint.Host, ["x-amz-target"] = target },
+                ["bodyBase64"] = Convert.ToBase64String(body), ["accessKeyId"] = credentials.AccessKeyId, ["secretAccessKey"] = credentials.SecretAccessKey,
+                ["sessionToken"] = credentials.SessionToken, ["region"] = reference.Region, ["service"] = service,
+                ["date"] = DateTimeOffset.ParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal).ToString("O"),
+                ["isS3"] = false,
+            });
+        }
+        string[] expected = JsonSerializer.Deserialize<string[]>(await NodeTools.ScriptAsync("sigv4-oracle.js", ["sign"], requests.ToJsonString()))!;
+        Assert.Equal(expected, ours);
+    }
+
     [Fact]
     public async Task AwsTestSuite_EveryRequest_GivesThePublishedSignature()
     {
