@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace LokiLambdaExtension.Core.Access;
@@ -26,21 +25,20 @@ public sealed record AwsCredentials(string AccessKeyId, string SecretAccessKey, 
         }
         try
         {
-            using JsonDocument document = JsonDocument.Parse(body.ToArray());
-            JsonElement root = document.RootElement;
-            string? key = Text(root, "AccessKeyId"), secret = Text(root, "SecretAccessKey"), token = Text(root, "Token");
+            string? key = JsonFields.Text(body, "AccessKeyId"), secret = JsonFields.Text(body, "SecretAccessKey"), token = JsonFields.Text(body, "Token");
             if (key is not { Length: > 0 } || secret is not { Length: > 0 })
             {
                 return (null, "an answer without AccessKeyId and SecretAccessKey");
             }
             long? expires = null;
-            if (Text(root, "Expiration") is { } expiration)
+            if (JsonFields.Text(body, "Expiration") is { } expiration)
             {
-                if (!DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
+                // The telemetry's ISO 8601 reader: the endpoint writes RFC 3339 times, as the platform's records do.
+                if (!Telemetry.Iso8601.TryParseUnixNanos(System.Text.Encoding.UTF8.GetBytes(expiration), out long atNanos))
                 {
                     return (null, $"an Expiration that is no time ('{Configuration.EnvironmentValues.Shorten(expiration)}')");
                 }
-                expires = nowMs + (at.ToUnixTimeMilliseconds() - wallMs);
+                expires = nowMs + (atNanos / 1_000_000 - wallMs);
             }
             return (new AwsCredentials(key, secret, token is { Length: > 0 } ? token : null, expires), null);
         }
@@ -49,8 +47,4 @@ public sealed record AwsCredentials(string AccessKeyId, string SecretAccessKey, 
             return (null, "an answer that is not JSON");
         }
     }
-
-    private static string? Text(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() : null;
 }

@@ -25,31 +25,8 @@ public static class AwsErrors
     {
         try
         {
-            var reader = new Utf8JsonReader(body);
-            string code = "", message = "";
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return ("", "");
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string name = reader.GetString() ?? "";
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String && name is "__type" or "code")
-                {
-                    string type = reader.GetString() ?? "";
-                    code = type[(type.LastIndexOf('#') + 1)..];
-                }
-                else if (reader.TokenType == JsonTokenType.String && name.Equals("message", StringComparison.OrdinalIgnoreCase))
-                {
-                    message = reader.GetString() ?? "";
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            return (code, message);
+            string type = JsonFields.Text(body, "__type") ?? JsonFields.Text(body, "code") ?? "";
+            return (type[(type.LastIndexOf('#') + 1)..], JsonFields.Text(body, "message") ?? JsonFields.Text(body, "Message") ?? "");
         }
         catch (JsonException)
         {

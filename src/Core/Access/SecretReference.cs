@@ -100,11 +100,10 @@ public sealed record SecretReference(string Variable, SecretStore Store, string 
                 var (code, message) = AwsErrors.OfJson(body);
                 return (null, AwsErrors.Describe(status, code, message), AwsErrors.RefusesCredentials(status, code));
             }
-            using JsonDocument document = JsonDocument.Parse(body.ToArray());
-            JsonElement root = document.RootElement;
             string? text = Store == SecretStore.SecretsManager
-                ? String(root, "SecretString") ?? (String(root, "SecretBinary") is { } binary ? Encoding.UTF8.GetString(Convert.FromBase64String(binary)) : null)
-                : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Parameter", out JsonElement parameter) ? String(parameter, "Value") : null;
+                ? JsonFields.Text(body, "SecretString")
+                    ?? (JsonFields.Text(body, "SecretBinary") is { } binary ? Encoding.UTF8.GetString(Convert.FromBase64String(binary)) : null)
+                : JsonFields.Text(body, "Parameter", "Value");
             if (text is null)
             {
                 return (null, "an answer without a value", false);
@@ -122,27 +121,23 @@ public sealed record SecretReference(string Variable, SecretStore Store, string 
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(secret);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(JsonKey!, out JsonElement field))
+            byte[] json = Encoding.UTF8.GetBytes(secret);
+            if (!json.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("{"u8))
             {
-                return field.ValueKind switch
-                {
-                    JsonValueKind.String => (field.GetString(), null, false),
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => (field.GetRawText(), null, false),
-                    _ => (null, $"the secret's key '{JsonKey}' holds no text", false),
-                };
+                return (null, $"the secret is not a JSON object, so key '{JsonKey}' cannot be read", false);
             }
-            return (null, $"the secret has no key '{JsonKey}'", false);
+            return JsonFields.Field(json, JsonKey!) switch
+            {
+                (JsonTokenType.None, _) => (null, $"the secret has no key '{JsonKey}'", false),
+                (_, string value) => (value, null, false),
+                _ => (null, $"the secret's key '{JsonKey}' holds no text", false),
+            };
         }
         catch (JsonException)
         {
             return (null, $"the secret is not a JSON object, so key '{JsonKey}' cannot be read", false);
         }
     }
-
-    private static string? String(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() : null;
 
     private static bool Valid(string region, string account) =>
         region.Length > 0 && region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && account.All(char.IsAsciiDigit);
