@@ -21,7 +21,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.Display ?? "Loki",
         config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive,
         AccessOrNone: config.Access);
-    private readonly AwsFetcher _aws = new();
+    /// <summary>Made only where something is fetched from AWS (a secret, or SnapStart's credentials): a function without
+    /// either pays nothing for it.</summary>
+    private readonly AwsFetcher? _aws = config.Access is { } access && (access.ReadsSecrets || access.RenewsCredentials) ? new AwsFetcher() : null;
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
     private CancellationTokenSource? _timer;
@@ -116,14 +118,14 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             case ConnectionsRenewed:
                 loki?.Renew();
                 archive?.Renew();
-                _aws.Renew();
+                _aws?.Renew();
                 return null;
             case CredentialsFetchStarted fetch:
-                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws.CredentialsAsync(fetch.Source, cancellation),
+                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws!.CredentialsAsync(fetch.Source, cancellation),
                     e => new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], e, 0));
                 return null;
             case SecretsFetchStarted fetch:
-                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws.SecretsAsync(fetch.References, fetch.SignWith, cancellation),
+                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws!.SecretsAsync(fetch.References, fetch.SignWith, cancellation),
                     e => new SecretsFetched(ShellClock.NowMs, fetch.References.Map(r => new SecretAnswer(r, null, [], e)), 0));
                 return null;
             case ArchiveStarted write:
