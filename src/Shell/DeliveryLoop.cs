@@ -120,13 +120,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
                 archive?.Renew();
                 _aws?.Renew();
                 return null;
-            case CredentialsFetchStarted fetch:
-                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws!.CredentialsAsync(fetch.Source, cancellation),
-                    e => new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], e, 0));
-                return null;
-            case SecretsFetchStarted fetch:
-                _ = FetchAsync(fetch.NotAfterMs, cancellation => _aws!.SecretsAsync(fetch.References, fetch.SignWith, cancellation),
-                    e => new SecretsFetched(ShellClock.NowMs, fetch.References.Map(r => new SecretAnswer(r, null, [], e)), 0));
+            case CredentialsFetchStarted or SecretsFetchStarted:
+                _ = _aws!.PerformAsync(decision, Observe);
                 return null;
             case ArchiveStarted write:
                 _ = ArchiveAsync(write);
@@ -219,23 +214,6 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             error = $"{e.GetType().Name}: {e.Message}";
         }
         Observe(new ArchiveFinished(ShellClock.NowMs, write.ObjectId, error, ShellRandom.Jitter(), status, code));
-    }
-
-    /// <summary>A fetch from AWS within its deadline; whatever happens, the core hears of it (a fetch left open would hold
-    /// <c>/event/next</c>).</summary>
-    private async Task FetchAsync<T>(long notAfterMs, Func<CancellationToken, Task<T>> fetch, Func<string, T> failed) where T : Observation
-    {
-        T observation;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
-            observation = await fetch(timeout.Token);
-        }
-        catch (Exception e)
-        {
-            observation = failed($"{e.GetType().Name}: {e.Message}");
-        }
-        Observe(observation);
     }
 
     private void Spill(SpillStarted spill)

@@ -16,6 +16,32 @@ internal sealed class AwsFetcher : IDisposable
     private HttpClient _services = LokiHttp.Create();
     private HttpClient _endpoint = LocalClient();
 
+    /// <summary>Performs a fetch the core decided, within its deadline; whatever happens, the core hears of it (a fetch
+    /// left open would hold <c>/event/next</c>).</summary>
+    public async Task PerformAsync(Decision fetch, Action<Observation> observe)
+    {
+        long notAfterMs = fetch switch { CredentialsFetchStarted c => c.NotAfterMs, SecretsFetchStarted s => s.NotAfterMs, _ => ShellClock.NowMs };
+        Observation observation;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
+            observation = fetch switch
+            {
+                CredentialsFetchStarted credentials => await CredentialsAsync(credentials.Source, timeout.Token),
+                SecretsFetchStarted secrets => await SecretsAsync(secrets.References, secrets.SignWith, timeout.Token),
+                _ => throw new ArgumentException($"not a fetch: {fetch.GetType().Name}", nameof(fetch)),
+            };
+        }
+        catch (Exception e)
+        {
+            string problem = $"{e.GetType().Name}: {e.Message}";
+            observation = fetch is SecretsFetchStarted asked
+                ? new SecretsFetched(ShellClock.NowMs, asked.References.Map(r => new SecretAnswer(r, null, [], problem)), 0)
+                : new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], problem, 0);
+        }
+        observe(observation);
+    }
+
     public async Task<CredentialsFetched> CredentialsAsync(CredentialSource.ContainerEndpoint source, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, source.Endpoint);
