@@ -67,9 +67,12 @@ internal static class Intake
             seenUntil = remembersSnapshot ? Math.Max(seenUntil, record.UnixNanos) : seenUntil;
             initRuntimeDone |= record.Kind is TelemetryKind.InitRuntimeDone;
             received++;
-            if (record.Kind is TelemetryKind.Start && oneInvocationAtATime && record.RequestId is { } startedId)
+            if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
             {
-                context = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), shaping);
+                var started = new InvocationContext(startedId, InvocationContext.TraceIdFromHeader(record.Fields.TracingValue), shaping);
+                // One invocation at a time: it is the one in progress. Concurrent ones (Managed Instances): each request's
+                // lines find its trace among the requests started lately, by the request id they name.
+                (context, recentRequests) = oneInvocationAtATime ? (started, recentRequests) : (context, recentRequests.With(started));
             }
             switch (verdicts?.Outcomes[index] ?? FilterOutcome.Kept)
             {

@@ -62,6 +62,11 @@ internal static class RecordFieldsReader
 
         int property = PropertyIndex(ref reader);
         reader.Read();
+        if (property == LogFieldNames.Level && reader.TokenType == JsonTokenType.Number)
+        {
+            fields.Level ??= LogFieldNames.NumericLevel(ref reader);
+            return fields;
+        }
         if (property < 0 || reader.TokenType != JsonTokenType.String)
         {
             reader.Skip();
@@ -97,14 +102,13 @@ internal static class RecordFieldsReader
         : reader.ValueTextEquals("runtimeVersionArn"u8) ? 5
         : reader.ValueTextEquals("initializationType"u8) ? 6
         : reader.ValueTextEquals("reason"u8) ? 7
-        : reader.ValueTextEquals("level"u8) || reader.ValueTextEquals("severity"u8) ? 8
-        : reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("xrayTraceId"u8) || reader.ValueTextEquals("trace_id"u8) ? 9
+        : reader.ValueTextEquals("level"u8) ? 8
+        : reader.ValueTextEquals("traceId"u8) ? 9
         : reader.ValueTextEquals("phase"u8) ? 10
         : reader.ValueTextEquals("name"u8) ? 11
         : reader.ValueTextEquals("state"u8) ? 12
-        : reader.ValueTextEquals("tenantId"u8) || reader.ValueTextEquals("tenant_id"u8) ? 13
-        : reader.ValueTextEquals("AWSRequestId"u8) || reader.ValueTextEquals("request_id"u8) || reader.ValueTextEquals("awsRequestId"u8) ? 0
-        : -1;
+        : reader.ValueTextEquals("tenantId"u8) ? 13
+        : LogFieldNames.Index(ref reader);
 
     private static RecordFields ReadMetrics(ref Utf8JsonReader reader, RecordFields fields)
     {

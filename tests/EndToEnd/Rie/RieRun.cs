@@ -17,7 +17,11 @@ internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnl
     /// <param name="waves">Invocations per wave; a wave's run at once (Managed Instances), then the next.</param>
     /// <param name="crashingNeighbour">Another extension beside this one, that exits with an error during init: /opt is
     /// bound, in a mount namespace of the run's own, to a folder holding it, so the RIE's overlay of /opt shows it.</param>
-    public static async Task<RieRun> RunAsync(string extension, string mode, int[] waves, string lokiVersion = "3.4.6", bool crashingNeighbour = false)
+    /// <param name="bootstrap">The function's runtime (default: <c>function-bootstrap</c>, a Python custom runtime).</param>
+    /// <param name="functionEnvironment">Variables of the function besides the extension's.</param>
+    /// <param name="requestIds">Makes the request ids of a wave (default: GUIDs).</param>
+    public static async Task<RieRun> RunAsync(string extension, string mode, int[] waves, string lokiVersion = "3.4.6", bool crashingNeighbour = false,
+        string? bootstrap = null, IReadOnlyList<string>? functionEnvironment = null, Func<int, string>? requestIds = null)
     {
         string work = Directory.CreateTempSubdirectory("rie-run-").FullName;
         // Managed Instances run the extension as uid 993: its spool must be a folder it can write.
@@ -25,7 +29,8 @@ internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnl
         Directory.CreateDirectory(Path.Combine(work, "spool"));
         File.SetUnixFileMode(Path.Combine(work, "spool"), (UnixFileMode)0b111_111_111);
         string driver = Path.Combine(work, "driver.sh");
-        var requests = waves.Select((size, wave) => Enumerable.Range(0, size).Select(i => Guid.NewGuid().ToString()).ToArray()).ToArray();
+        int made = 0;
+        var requests = waves.Select((size, wave) => Enumerable.Range(0, size).Select(i => requestIds?.Invoke(made++) ?? Guid.NewGuid().ToString()).ToArray()).ToArray();
         await File.WriteAllTextAsync(driver, Driver(work, mode, requests, lokiVersion));
         File.SetUnixFileMode(driver, (UnixFileMode)0b111_101_101);
         string sandbox = Path.Combine(SharedDirectory, "rie", "rie-sandbox");
@@ -49,9 +54,9 @@ internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnl
         foreach (string argument in new[]
                  {
                      "--mode", mode, "--extension", extension, "--log", Path.Combine(work, "rie.log"),
-                     "--bootstrap", Path.Combine(ExtensionBinary.RepositoryRoot(), "tests", "EndToEnd", "Rie", "function-bootstrap"),
-                     "--env", "LOKI_PUSH_URL=http://127.0.0.1:3100", "--env", $"LOKI_SPOOL_DIR={work}/spool", "--", driver,
-                 })
+                     "--bootstrap", bootstrap ?? Path.Combine(ExtensionBinary.RepositoryRoot(), "tests", "EndToEnd", "Rie", "function-bootstrap"),
+                     "--env", "LOKI_PUSH_URL=http://127.0.0.1:3100", "--env", $"LOKI_SPOOL_DIR={work}/spool",
+                 }.Concat((functionEnvironment ?? []).SelectMany(v => new[] { "--env", v })).Concat(["--", driver]))
         {
             info.ArgumentList.Add(argument);
         }
@@ -73,16 +78,24 @@ internal sealed record RieRun(IReadOnlyList<RieInvocation> Invocations, IReadOnl
         return new RieRun(invocations, entries, log, spooled);
     }
 
+    /// <summary>The X-Ray trace id the caller sends with a request: one of its own, made from its id, so that a line
+    /// given another request's trace shows.</summary>
+    public static string TraceOf(string requestId)
+    {
+        string hex = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(requestId)));
+        return $"1-{hex[..8]}-{hex[8..32]}";
+    }
+
     /// <summary>The script run inside the namespace: Loki, the invocations (each line: request id, HTTP status,
     /// seconds), SHUTDOWN, then every entry Loki holds.</summary>
     private static string Driver(string work, string mode, string[][] waves, string lokiVersion)
     {
         string loki = Path.Combine(SharedDirectory, "loki");
         string invoke = "curl -s -o /dev/null -w \"$1 %{http_code} %{time_total}\\n\" -XPOST 127.0.0.1:8080/2015-03-31/functions/function/invocations " +
-                        "-H \"X-Amzn-RequestId: $1\" -H \"X-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1\" -d \"{\\\"n\\\":\\\"$1\\\"}\"";
+                        "-H \"X-Amzn-RequestId: $1\" -H \"X-Amzn-Trace-Id: Root=$2;Parent=0efbd19962d95b05;Sampled=1\" -d \"{\\\"n\\\":\\\"$1\\\"}\"";
         var waveLines = waves.Select(wave => mode == "lmi"
-            ? string.Join("\n", wave.Select(id => $"invoke {id} >> {work}/invocations &")) + "\nwait"
-            : string.Join("\n", wave.Select(id => $"invoke {id} >> {work}/invocations")));
+            ? string.Join("\n", wave.Select(id => $"invoke {id} {TraceOf(id)} >> {work}/invocations &")) + "\nwait"
+            : string.Join("\n", wave.Select(id => $"invoke {id} {TraceOf(id)} >> {work}/invocations")));
         return $$"""
             #!/usr/bin/env bash
             set -u

@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>The names under which the loggers Lambda users run put a structured line's request id, trace id, level and
+/// tenant, whatever their case or spelling. Read from each library's documentation and source:
+/// <list type="bullet">
+/// <item>Lambda's runtime clients with <c>AWS_LAMBDA_LOG_FORMAT=JSON</c> (Node, Python, Java, .NET): <c>requestId</c>,
+/// <c>traceId</c> (Node on Managed Instances), <c>level</c>; Java's log4j2/slf4j layouts also <c>AWSRequestId</c>;</item>
+/// <item>Powertools for AWS Lambda, Node.js and Python: <c>function_request_id</c>, <c>xray_trace_id</c>, <c>level</c>;
+/// Java: <c>function_request_id</c>, <c>xray_trace_id</c>, <c>level</c>; .NET: <c>FunctionRequestId</c>,
+/// <c>XRayTraceId</c>, <c>Level</c> (Microsoft.Extensions.Logging's names: <c>Information</c>, <c>Critical</c>…);</item>
+/// <item>pino and bunyan (Node): numeric levels, 10 trace to 60 fatal; Python's logging formatters: <c>levelname</c>.</item>
+/// </list>
+/// A name is compared with its letters lower-cased and its underscores and dashes dropped, so <c>xray_trace_id</c>,
+/// <c>XRayTraceId</c> and <c>xRayTraceId</c> are one name.</summary>
+internal static class LogFieldNames
+{
+    public const int RequestId = 0;
+    public const int Level = 8;
+    public const int TraceId = 9;
+    public const int TenantId = 13;
+
+    /// <summary>Longest name compared (longer ones are nobody's request id).</summary>
+    private const int MaxNameBytes = 32;
+
+    /// <summary>The field a property name is (<see cref="RequestId"/>, <see cref="TraceId"/>, <see cref="Level"/>,
+    /// <see cref="TenantId"/>), or -1.</summary>
+    public static int Index(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > MaxNameBytes)
+        {
+            return -1;
+        }
+        Span<byte> name = stackalloc byte[MaxNameBytes];
+        int length = 0;
+        foreach (byte b in reader.ValueSpan)
+        {
+            if (b is (byte)'_' or (byte)'-')
+            {
+                continue;
+            }
+            name[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
+        }
+        ReadOnlySpan<byte> folded = name[..length];
+        return folded.SequenceEqual("requestid"u8) || folded.SequenceEqual("awsrequestid"u8) || folded.SequenceEqual("functionrequestid"u8)
+                || folded.SequenceEqual("lambdarequestid"u8) ? RequestId
+            : folded.SequenceEqual("traceid"u8) || folded.SequenceEqual("xraytraceid"u8) || folded.SequenceEqual("awstraceid"u8) ? TraceId
+            : folded.SequenceEqual("level"u8) || folded.SequenceEqual("severity"u8) || folded.SequenceEqual("levelname"u8)
+                || folded.SequenceEqual("loglevel"u8) ? Level
+            : folded.SequenceEqual("tenantid"u8) ? TenantId
+            : -1;
+    }
+
+    /// <summary>A numeric level as pino and bunyan write them (10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal),
+    /// as the word the level parser reads; null for another number.</summary>
+    public static string? NumericLevel(ref Utf8JsonReader reader) =>
+        reader.TryGetInt32(out int value) ? value switch
+        {
+            >= 10 and < 20 => "trace",
+            >= 20 and < 30 => "debug",
+            >= 30 and < 40 => "info",
+            >= 40 and < 50 => "warn",
+            >= 50 and < 60 => "error",
+            >= 60 and < 70 => "fatal",
+            _ => null,
+        } : null;
+}
