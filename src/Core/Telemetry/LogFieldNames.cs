@@ -8,8 +8,9 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <item>Lambda's runtime clients with <c>AWS_LAMBDA_LOG_FORMAT=JSON</c> (Node, Python, Java, .NET): <c>requestId</c>,
 /// <c>traceId</c> (Node on Managed Instances), <c>level</c>; Java's log4j2/slf4j layouts also <c>AWSRequestId</c>;</item>
 /// <item>Powertools for AWS Lambda, Node.js and Python: <c>function_request_id</c>, <c>xray_trace_id</c>, <c>level</c>;
-/// Java: <c>function_request_id</c>, <c>xray_trace_id</c>, <c>level</c>; .NET: <c>FunctionRequestId</c>,
-/// <c>XRayTraceId</c>, <c>Level</c> (Microsoft.Extensions.Logging's names: <c>Information</c>, <c>Critical</c>…);</item>
+/// Java: <c>function_request_id</c>, <c>xray_trace_id</c>, <c>level</c>; .NET: the same in snake case by default, or
+/// <c>FunctionRequestId</c>, <c>XRayTraceId</c>, <c>Level</c> in Pascal (or camel) case by its output-case setting, with
+/// Microsoft.Extensions.Logging's level names (<c>Information</c>, <c>Critical</c>…);</item>
 /// <item>pino and bunyan (Node): numeric levels, 10 trace to 60 fatal; Python's logging formatters: <c>levelname</c>.</item>
 /// </list>
 /// A name is compared with its letters lower-cased and its underscores and dashes dropped, so <c>xray_trace_id</c>,
