@@ -108,7 +108,8 @@ public sealed record SecretReference(string Variable, SecretStore Store, string 
             {
                 return (null, "an answer without a value", false);
             }
-            return JsonKey is null ? (text, null, false) : Select(text);
+            // Trimmed as a variable's value is: a secret pasted with its newline would otherwise be no header value.
+            return JsonKey is null ? (text.Trim(), null, false) : Select(text);
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
@@ -129,7 +130,7 @@ public sealed record SecretReference(string Variable, SecretStore Store, string 
             return JsonFields.Field(json, JsonKey!) switch
             {
                 (JsonTokenType.None, _) => (null, $"the secret has no key '{JsonKey}'", false),
-                (_, string value) => (value, null, false),
+                (_, string value) => (value.Trim(), null, false),
                 _ => (null, $"the secret's key '{JsonKey}' holds no text", false),
             };
         }

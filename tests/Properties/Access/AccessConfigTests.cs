@@ -111,6 +111,7 @@ public sealed class AccessConfigTests
     [InlineData(200, """{"SecretString":"{\"token\":\"glc_1\"}"}""", "other", null, "the secret has no key 'other'")]
     [InlineData(200, """{"SecretString":"glc_plain"}""", "token", null, "is not a JSON object")]
     [InlineData(200, """{"SecretBinary":"Z2xjX2Jpbg=="}""", null, "glc_bin", null)]
+    [InlineData(200, """{"Parameter":{"Value":"x"},"SecretString":"glc_pasted\n"}""", null, "glc_pasted", null)]
     [InlineData(400, """{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}""", null, null,
         "HTTP 400 ResourceNotFoundException: Secrets Manager can't find the specified secret.")]
     [InlineData(400, """{"__type":"com.amazonaws.kms#KMSAccessDeniedException","message":"denied"}""", null, null, "HTTP 400 KMSAccessDeniedException: denied")]
