@@ -75,6 +75,9 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
     /// <summary>The access keys of the function role handed to the extension, in order (environment or endpoint).</summary>
     public IReadOnlyList<string> CredentialsHanded => _api.Role.Handed();
 
+    /// <summary>How many times the container credentials endpoint answered (SnapStart).</summary>
+    public int CredentialsAnswers => _api.Role.Answers;
+
     public long PeakRssKb => _process.PeakRssKb;
 
     /// <summary>How the listener answered each raw body, in order (0: no answer).</summary>

@@ -52,9 +52,15 @@ internal sealed class RoleCredentials(TimeSpan validFor)
         }
     }
 
+    private int _answers;
+
+    /// <summary>How many times the endpoint answered.</summary>
+    public int Answers => Volatile.Read(ref _answers);
+
     /// <summary>The endpoint's answer, once it is open (it is not while a snapshot is taken or restored).</summary>
     public async Task<Issued> AnswerAsync()
     {
+        Interlocked.Increment(ref _answers);
         Task open;
         lock (_gate)
         {

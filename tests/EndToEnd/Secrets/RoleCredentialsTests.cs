@@ -83,6 +83,35 @@ public sealed class RoleCredentialsTests(ExtensionBinaryFixture extension)
         NoCredentialIn(output);
     }
 
+    [Fact]
+    public async Task CredentialsS3Refuses_AreAskedForAgainOnce_AndTheWriteGoesThroughOnItsRetry()
+    {
+        await using var s3 = await S3Front.StartAsync();
+        await using var loki = LokiReceiver.Start();
+        string run = Guid.NewGuid().ToString("N")[..8];
+        var output = new List<string>();
+        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value))])
+            with
+            {
+                Model = EmulatedModel.SnapStart,
+                OnOutput = line => { lock (output) { output.Add(line); } },
+            });
+        await sandbox.InvokeAsync(new Invocation($"00000001-0000-4000-8000-{run}0000", [new TelemetryLine.Text($"{run} order 1 loaded")]));
+        int answersBefore = sandbox.CredentialsAnswers;
+        await s3.FaultAsync(403, 1); // the next write is refused as if the credentials were no good
+        await sandbox.InvokeAsync(new Invocation($"00000002-0000-4000-8000-{run}0000", [new TelemetryLine.Text($"{run} order 2 loaded")]));
+        ShutdownResult shutdown = await sandbox.ShutdownAsync();
+
+        Assert.Equal(0, shutdown.ExitCode);
+        Assert.Equal(1, (await s3.StatsAsync()).Faulted);
+        Assert.Single(output, line => line.Contains("AWS refused the credentials", StringComparison.Ordinal));
+        Assert.True(sandbox.CredentialsAnswers > answersBefore, "new credentials were asked for after the refusal");
+        var archived = ArchivedEntry.Of(s3.Objects());
+        Assert.Single(archived, e => e.Line.EndsWith($"{run} order 1 loaded", StringComparison.Ordinal));
+        Assert.Single(archived, e => e.Line.EndsWith($"{run} order 2 loaded", StringComparison.Ordinal));
+        NoCredentialIn(output);
+    }
+
     /// <summary>No secret key, session token or endpoint token in anything the extension printed.</summary>
     internal static void NoCredentialIn(IEnumerable<string> output)
     {
