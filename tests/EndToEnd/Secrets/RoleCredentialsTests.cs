@@ -17,13 +17,7 @@ public sealed class RoleCredentialsTests(ExtensionBinaryFixture extension)
         string run = Guid.NewGuid().ToString("N")[..8];
         var output = new List<string>();
         // The test's environment names S3's own keys: an environment initialised for SnapStart gets none, whatever it says.
-        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value))])
-            with
-            {
-                Model = EmulatedModel.SnapStart,
-                InitLines = [$"{run} init line"],
-                OnOutput = line => { lock (output) { output.Add(line); } },
-            });
+        await using var sandbox = await SnapStartAsync(s3, loki, output, options => options with { InitLines = [$"{run} init line"] });
         FrontStats atRestore = await s3.StatsAsync();
         for (int i = 1; i <= 2; i++)
         {
@@ -56,13 +50,7 @@ public sealed class RoleCredentialsTests(ExtensionBinaryFixture extension)
         await using var loki = LokiReceiver.Start();
         string run = Guid.NewGuid().ToString("N")[..8];
         var output = new List<string>();
-        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value))])
-            with
-            {
-                Model = EmulatedModel.SnapStart,
-                CredentialsValidFor = TimeSpan.FromSeconds(6),
-                OnOutput = line => { lock (output) { output.Add(line); } },
-            });
+        await using var sandbox = await SnapStartAsync(s3, loki, output, options => options with { CredentialsValidFor = TimeSpan.FromSeconds(6) });
         // Ten seconds of invocations: the credentials of the restore expire on the way.
         for (int i = 1; i <= 10; i++)
         {
@@ -90,12 +78,7 @@ public sealed class RoleCredentialsTests(ExtensionBinaryFixture extension)
         await using var loki = LokiReceiver.Start();
         string run = Guid.NewGuid().ToString("N")[..8];
         var output = new List<string>();
-        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value))])
-            with
-            {
-                Model = EmulatedModel.SnapStart,
-                OnOutput = line => { lock (output) { output.Add(line); } },
-            });
+        await using var sandbox = await SnapStartAsync(s3, loki, output, options => options);
         await sandbox.InvokeAsync(new Invocation($"00000001-0000-4000-8000-{run}0000", [new TelemetryLine.Text($"{run} order 1 loaded")]));
         int answersBefore = sandbox.CredentialsAnswers;
         await s3.FaultAsync(403, 1); // the next write is refused as if the credentials were no good
@@ -111,6 +94,14 @@ public sealed class RoleCredentialsTests(ExtensionBinaryFixture extension)
         Assert.Single(archived, e => e.Line.EndsWith($"{run} order 2 loaded", StringComparison.Ordinal));
         NoCredentialIn(output);
     }
+
+    /// <summary>A SnapStart sandbox archiving everything to <paramref name="s3"/>, its output collected in <paramref name="output"/>.</summary>
+    private Task<LambdaSandbox> SnapStartAsync(S3Front s3, LokiReceiver loki, List<string> output, Func<SandboxOptions, SandboxOptions> adjust) =>
+        LambdaSandbox.StartAsync(adjust(extension.Options(loki.BaseUrl, [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value))]) with
+        {
+            Model = EmulatedModel.SnapStart,
+            OnOutput = line => { lock (output) { output.Add(line); } },
+        }));
 
     /// <summary>No secret key, session token or endpoint token in anything the extension printed.</summary>
     internal static void NoCredentialIn(IEnumerable<string> output)
