@@ -155,4 +155,23 @@ public sealed class AccessConfigTests
         Assert.DoesNotContain("s3cr3t", AwsCredentials.FromEndpoint(200, """{"AccessKeyId":"ASIA1","SecretAccessKey":"s3cr3t-value","Expiration":"soon"}"""u8, nowMs, wallMs).Problem
             ?? "");
     }
+
+    /// <summary>A broken or hostile answer (invalid UTF-8 in its strings, nesting past any depth, a body cut short) is a
+    /// problem said, never an exception: one thrown in the core's fold would stop shipping.</summary>
+    [Theory]
+    [InlineData(200, new byte[] { (byte)'{', (byte)'"', (byte)'S', (byte)'e', (byte)'c', (byte)'r', (byte)'e', (byte)'t', (byte)'S', (byte)'t', (byte)'r', (byte)'i', (byte)'n', (byte)'g', (byte)'"', (byte)':', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}' })]
+    [InlineData(400, new byte[] { (byte)'{', (byte)'"', (byte)'_', (byte)'_', (byte)'t', (byte)'y', (byte)'p', (byte)'e', (byte)'"', (byte)':', (byte)'"', 0xFF, 0xFE, (byte)'"', (byte)'}' })]
+    [InlineData(200, new byte[] { (byte)'{', (byte)'"', (byte)'S', (byte)'e', (byte)'c' })]
+    public void ABrokenAnswer_IsAProblem_NeverAnException(int status, byte[] body)
+    {
+        SecretReference reference = SecretReference.Parse("LOKI_AUTH_TOKEN", Arn, _ => "").Match(r => r, p => throw new Xunit.Sdk.XunitException(p));
+        var (value, problem, _) = reference.Read(status, body);
+        Assert.Null(value);
+        Assert.NotNull(problem);
+        byte[] deep = Encoding.UTF8.GetBytes("{\"SecretString\":" + new string('[', 5000) + "}");
+        Assert.NotNull(reference.Read(200, deep).Problem);
+        var (credentials, said) = AwsCredentials.FromEndpoint(status, body, 0, 0);
+        Assert.Null(credentials);
+        Assert.NotNull(said);
+    }
 }
