@@ -89,7 +89,7 @@ internal sealed class S3Client(ArchiveTarget target) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return new Answer([], $"{e.HttpRequestError}: {(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)}");
+            return new Answer([], LokiHttp.Describe(e));
         }
         catch (OperationCanceledException)
         {

@@ -106,7 +106,7 @@ internal sealed class AwsFetcher : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return (null, [], $"{e.HttpRequestError}: {(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)}");
+            return (null, [], LokiHttp.Describe(e));
         }
         catch (OperationCanceledException)
         {

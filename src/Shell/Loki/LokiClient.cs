@@ -48,8 +48,7 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
             // been stored.
             bool sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
                 or HttpRequestError.SecureConnectionError);
-            string reason = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
-            return (new PushOutcome.Retryable($"{e.HttpRequestError}: {reason}", null, MayHaveBeenStored: sent), null);
+            return (new PushOutcome.Retryable(LokiHttp.Describe(e), null, MayHaveBeenStored: sent), null);
         }
         catch (OperationCanceledException)
         {

@@ -17,4 +17,9 @@ internal static class LokiHttp
         // Each push has its own deadline from the core.
         Timeout = Timeout.InfiniteTimeSpan,
     };
+
+    /// <summary>What the transport said, in one line: its kind and message, with the inner cause's (the pushes to Loki,
+    /// the S3 archive and the fetches from AWS say it alike).</summary>
+    public static string Describe(HttpRequestException e) =>
+        $"{e.HttpRequestError}: {(e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message)}";
 }
