@@ -51,7 +51,8 @@ internal static class ExtensionHost
             return 1;
         }
         // Shipping off (no URL, a mask that does not compile) is a mode of the same lifecycle, not a loop of its own.
-        using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, config.Headers) : null;
+        // No headers of its own: every push carries the core's (built from secrets read from AWS, which can change).
+        using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, []) : null;
         using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
         var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.Delivery.MaxBufferBytes), config);
         using TelemetryListener? listener = loki is null ? null : await ListenAsync(lambda, config, loop);
