@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using LanguageExt;
 using LokiLambdaExtension.Shell.Archive;
 using LokiLambdaExtension.Shell.Aws;
@@ -16,8 +15,8 @@ namespace LokiLambdaExtension.Shell;
 /// <param name="archive">The S3 archive, when it is on.</param>
 internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki, S3Client? archive, SpoolStore spool, ExtensionConfig config)
 {
-    private readonly Channel<Observation> _observations =
-        Channel.CreateUnbounded<Observation>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>What the loop waits for, on the main thread (see <see cref="LoopInbox"/>).</summary>
+    private readonly LoopInbox _inbox = new();
     private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.Display ?? "Loki",
         config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive,
         AccessOrNone: config.Access);
@@ -26,12 +25,11 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     private readonly AwsFetcher? _aws = config.Access is { } access && (access.ReadsSecrets || access.RenewsCredentials) ? new AwsFetcher() : null;
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
-    private CancellationTokenSource? _timer;
     private int _malformedBodies;
     private int _refusedRequests;
 
     /// <summary>Hands the core something the shell saw outside the loop (shipping stopped at start-up).</summary>
-    public void Observe(Observation observation) => _observations.Writer.TryWrite(observation);
+    public void Observe(Observation observation) => _inbox.Post(observation);
 
     /// <summary>Called by the telemetry listener for every body, on its own thread, one body after the other. The drop
     /// and mask patterns run here, off the decision loop.</summary>
@@ -56,7 +54,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     public void OnRefusedRequest(string why) =>
         IntakeWarnings.Once(ref _refusedRequests, $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?");
 
-    public async Task<int> RunAsync()
+    /// <summary>Runs the loop on the calling thread (the main thread) until the core asks to exit.</summary>
+    public int Run()
     {
         // This sandbox's discriminator below the millisecond of every entry's time (see EntryStamps).
         var state = ExtensionState.Initial(config.Delivery, ShellRandom.Discriminator(), shipping: loki is not null,
@@ -66,8 +65,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         {
             Observe(new SpoolFound(ShellClock.NowMs, toSeq(leftovers)));
         }
-        await foreach (Observation observation in _observations.Reader.ReadAllAsync())
+        while (true)
         {
+            Observation observation = _inbox.Take();
             Seq<Decision> decisions;
             try
             {
@@ -90,7 +90,6 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
                 return exitCode;
             }
         }
-        return 0;
     }
 
     private int? PerformAll(Seq<Decision> decisions)
@@ -133,7 +132,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
                 _ = Task.Run(() => Load(load.File));
                 return null;
             case TimerArmed timer:
-                Arm(timer.AtMs);
+                _inbox.ArmTimer(timer.AtMs);
                 return null;
             case Notified { Notice: var notice }:
                 ExtensionLog.Tell(notice);
@@ -181,9 +180,16 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         try
         {
             using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels, stream);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
-            (PushOutcome outcome, _) = await loki!.PushAsync(body.Memory, timeout.Token, headers);
-            return outcome;
+            CancellationTokenSource timeout = _inbox.Deadline(notAfterMs);
+            try
+            {
+                (PushOutcome outcome, _) = await loki!.PushAsync(body.Memory, timeout.Token, headers);
+                return outcome;
+            }
+            finally
+            {
+                _inbox.Release(timeout);
+            }
         }
         catch (Exception e)
         {
@@ -201,8 +207,15 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         try
         {
             using PooledBuffer body = PushRequestBody.Create(write.Entries.AsSpan(), config.Labels);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, write.NotAfterMs - ShellClock.NowMs)));
-            (error, status, code) = await archive!.PutAsync(write.Key, body.Memory, write.SignWith, timeout.Token);
+            CancellationTokenSource timeout = _inbox.Deadline(write.NotAfterMs);
+            try
+            {
+                (error, status, code) = await archive!.PutAsync(write.Key, body.Memory, write.SignWith, timeout.Token);
+            }
+            finally
+            {
+                _inbox.Release(timeout);
+            }
             if (error is null)
             {
                 ExtensionLog.Debug($"archived {write.Entries.Length} entries as {write.Key}");
@@ -270,15 +283,5 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
             ExtensionLog.Warn($"cannot look into the spool at {spool.Directory}: {e.Message}");
             return [];
         }
-    }
-
-    private void Arm(long atMs)
-    {
-        _timer?.Cancel();
-        _timer?.Dispose();
-        var timer = _timer = new CancellationTokenSource();
-        _ = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, atMs - ShellClock.NowMs)), timer.Token).ContinueWith(
-            t => { if (!t.IsCanceled) Observe(new TimerFired(ShellClock.NowMs)); },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

@@ -10,7 +10,9 @@ namespace LokiLambdaExtension.Shell;
 /// is off (a configuration problem, a refused subscription), the loop serves the lifecycle alone, so the function is never affected.</summary>
 internal static class ExtensionHost
 {
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>Runs on the main thread to the end: the calls of init are waited for here (their answers come on a socket's
+    /// thread), and the <see cref="DeliveryLoop"/> then runs on this thread.</summary>
+    public static int Run(IReadOnlyDictionary<string, string> environment)
     {
         if (!environment.TryGetValue("AWS_LAMBDA_RUNTIME_API", out string? runtimeApi) || runtimeApi.Length == 0)
         {
@@ -29,15 +31,13 @@ internal static class ExtensionHost
             ExtensionLog.Warn(note);
         }
 
-        // No timeout: /event/next is a long poll that the freeze between invocations suspends.
-        using var lambdaHttp = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-        var lambda = new ExtensionsApiClient(lambdaHttp, runtimeApi);
+        using var lambda = new ExtensionsApiClient(runtimeApi);
         string name = Path.GetFileName(Environment.ProcessPath) ?? "loki-lambda-extension";
         try
         {
-            await lambda.RegisterAsync(name, config.Model.RegisteredEvents());
+            lambda.RegisterAsync(name, config.Model.RegisteredEvents()).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or System.Text.Json.JsonException)
         {
             ExtensionLog.Error($"cannot register with the Extensions API at {runtimeApi}: {e.Message}");
             return 1;
@@ -46,7 +46,7 @@ internal static class ExtensionHost
         if (!problems.IsEmpty && config.FailOnConfigError)
         {
             // Asked for: a configuration error fails the function's init, so a bad deploy is caught at once.
-            await lambda.ReportInitErrorAsync("Extension.ConfigError", string.Join("; ", problems));
+            lambda.ReportInitErrorAsync("Extension.ConfigError", string.Join("; ", problems)).GetAwaiter().GetResult();
             ExtensionLog.Error($"{ConfigValues.Names.FailOnConfigError}=true: reported the configuration error to Lambda (init fails)");
             return 1;
         }
@@ -55,13 +55,13 @@ internal static class ExtensionHost
         using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, []) : null;
         using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
         var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.Delivery.MaxBufferBytes), config);
-        using TelemetryListener? listener = loki is null ? null : await ListenAsync(lambda, config, loop);
-        return await loop.RunAsync();
+        using TelemetryListener? listener = loki is null ? null : Listen(lambda, config, loop);
+        return loop.Run();
     }
 
     /// <summary>Listens and subscribes; when either fails, the loop hears that shipping stopped, and the function
     /// goes on unaffected.</summary>
-    private static async Task<TelemetryListener?> ListenAsync(ExtensionsApiClient lambda, ExtensionConfig config, DeliveryLoop loop)
+    private static TelemetryListener? Listen(ExtensionsApiClient lambda, ExtensionConfig config, DeliveryLoop loop)
     {
         TelemetryListener? listener = null;
         try
@@ -69,7 +69,7 @@ internal static class ExtensionHost
             listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.Buffering.MaxBytes),
                 loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Warn);
             _ = listener.RunAsync();
-            if (await SubscribeAsync(lambda, config, listener.Port) is string refused)
+            if (SubscribeAsync(lambda, config, listener.Port).GetAwaiter().GetResult() is string refused)
             {
                 loop.Observe(new ShippingStopped(ShellClock.NowMs, refused));
             }

@@ -4,12 +4,12 @@ using LokiLambdaExtension.Tools.Receiver;
 
 // Figures of the real binary, in rounds: every section runs once per round, the rounds interleave, and each figure is
 // printed as its median over the rounds with the spread beside it (see README, "Figures"). Arguments name the sections
-// (start, small, large, busy, managed, fleet or fleet=N) and the rounds (rounds=N, 3 by default); none runs every section, and
+// (start, small, large, busy, managed, cpu-share, fleet or fleet=N) and the rounds (rounds=N, 3 by default); none runs every section, and
 // such a full run is written to artifacts/bench/results.json. The fleet section runs against a real Loki: LOKI_TEST_URL
 // and LOKI_TEST_TIGHT_URL, or ones it starts from ../shared/loki. BENCH_ENV=NAME=value;NAME2=value2 adds variables to
 // the extension's environment (runtime settings to compare).
 string binary = ExtensionBinary.Locate();
-string[] all = ["start", "small", "large", "busy", "managed", "fleet"];
+string[] all = ["start", "small", "large", "busy", "managed", "cpu-share", "fleet"];
 var asked = args.Where(a => !a.StartsWith("rounds=", StringComparison.Ordinal)).Select(a => a.Split('=')[0]).ToHashSet();
 string[] sections = asked.Count == 0 ? all : [.. all.Where(asked.Contains)];
 int rounds = Number("rounds", 3);
@@ -29,6 +29,7 @@ for (int round = 1; round <= rounds; round++)
             "large" => await Sections.LargeAsync(Options),
             "busy" => await Sections.BusyAsync(Options),
             "managed" => await ManagedBench.RunAsync(Options),
+            "cpu-share" => await CpuShareBench.RunAsync(Options),
             _ => await FleetBench.RunAsync(fleetSandboxes, url => OptionsFor(url, [])),
         });
     }

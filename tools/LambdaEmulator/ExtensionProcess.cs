@@ -73,6 +73,16 @@ internal sealed class ExtensionProcess(SandboxOptions options, string runtimeApi
         _cpuTime = cpu > _cpuTime ? cpu : _cpuTime;
     }
 
+    /// <summary>CPU used so far: the cgroup's count where the options name one, else the live threads'.</summary>
+    public TimeSpan CpuNow() => options.CpuMeter is { } meter ? meter()
+        : !HasStarted || _process.HasExited ? TimeSpan.Zero : ProcessStats.ThreadCpu(_process.Id);
+
+    /// <summary>Context switches so far, of the live threads.</summary>
+    public long ContextSwitchesNow() => !HasStarted || _process.HasExited ? 0 : ProcessStats.ContextSwitches(_process.Id);
+
+    /// <summary>Minor page faults so far (a page first touched, or shared one written).</summary>
+    public long PageFaultsNow() => !HasStarted || _process.HasExited ? 0 : ProcessStats.MinorFaults(_process.Id);
+
     public void Dispose() => _process.Dispose();
 
     private void Collect(string? line)

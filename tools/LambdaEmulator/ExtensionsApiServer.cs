@@ -42,6 +42,9 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
 
     public DateTimeOffset? FirstNextAt { get; private set; }
 
+    /// <summary>Called as the first <c>/event/next</c> arrives, before it is answered (the bench reads the init's CPU).</summary>
+    public Action? FirstNextArrived { get; set; }
+
     private readonly TaskCompletionSource<DateTimeOffset> _firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>When the first request of any kind arrives (what the bench's spawn baseline measures).</summary>
@@ -137,7 +140,11 @@ internal sealed class ExtensionsApiServer : IAsyncDisposable
                             Refuse(context, 403, "Extension.Forbidden", "an error was reported; no further calls succeed");
                             return;
                         }
-                        FirstNextAt ??= DateTimeOffset.UtcNow;
+                        if (FirstNextAt is null)
+                        {
+                            FirstNextAt = DateTimeOffset.UtcNow;
+                            FirstNextArrived?.Invoke();
+                        }
                         if (!_nextCall.TrySetResult(context))
                         {
                             Refuse(context, 403, "Extension.InvalidState", "another /event/next is already waiting");

@@ -45,6 +45,7 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
         _telemetry = new TelemetryPlatform(() => _frozen, _protocolErrors);
         _api = ExtensionsApiServer.Start(options, _telemetry, _protocolErrors);
         _process = new ExtensionProcess(options, _api.RuntimeApi, _api.Role, OnOutput);
+        _api.FirstNextArrived = () => CpuAtFirstNext = _process.CpuNow();
     }
 
     public string RuntimeApi => _api.RuntimeApi;
@@ -54,6 +55,18 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
     public DateTimeOffset? FirstNextAt => _api.FirstNextAt;
     public TimeSpan StartToFirstNext => (FirstNextAt ?? DateTimeOffset.UtcNow) - ProcessStartedAt;
     public TelemetrySubscription? Subscription => _telemetry.Subscription;
+
+    /// <summary>The CPU the extension used from exec to its first <c>/event/next</c> (see <see cref="SandboxOptions.CpuMeter"/>).</summary>
+    public TimeSpan? CpuAtFirstNext { get; private set; }
+
+    /// <summary>The CPU the extension has used so far (all threads).</summary>
+    public TimeSpan CpuNow() => _process.CpuNow();
+
+    /// <summary>The context switches of the extension's threads so far.</summary>
+    public long ContextSwitchesNow() => _process.ContextSwitchesNow();
+
+    /// <summary>The extension's minor page faults so far.</summary>
+    public long PageFaultsNow() => _process.PageFaultsNow();
 
     /// <summary>The next <paramref name="count"/> telemetry deliveries lose their answer (the connection is cut as it
     /// begins), so the platform delivers each again.</summary>

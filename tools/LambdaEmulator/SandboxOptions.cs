@@ -79,6 +79,10 @@ public sealed record SandboxOptions(string ExtensionPath)
     public string? Launcher { get; init; }
     public IReadOnlyList<string> LauncherArguments { get; init; } = [];
 
+    /// <summary>Reads the CPU of a cgroup the launcher puts the extension in: the emulator's CPU readings come from
+    /// there (every thread, exited ones too) instead of the live threads' counters.</summary>
+    public Func<TimeSpan>? CpuMeter { get; init; }
+
     /// <summary>Called with every line the extension prints, as it prints it.</summary>
     public Action<string>? OnOutput { get; init; }
 }

@@ -40,7 +40,7 @@ public sealed class LokiReceiver : IAsyncDisposable
         _ingester = new IngesterStreams(options.OutOfOrderWindow);
         _upstream = options.Upstream is { } upstream ? new UpstreamLoki(upstream) : null;
         _relay = new FaultRelay(new IPEndPoint(IPAddress.Loopback, port));
-        BaseUrl = new Uri($"http://127.0.0.1:{_relay.Port}");
+        BaseUrl = new Uri($"http://127.0.0.1:{(options.KeepAlive ? port : _relay.Port)}");
         _serving = Task.Run(() => HttpListenerLoop.ServeAsync(_listener, HandleAsync, _stop.Token));
     }
 
@@ -77,6 +77,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     /// <summary>Faults applied to the next pushes, one each, in order.</summary>
     public void EnqueueFaults(params Fault[] faults)
     {
+        Array.ForEach(faults, CheckPlayable);
         lock (_gate)
         {
             foreach (Fault fault in faults)
@@ -89,9 +90,18 @@ public sealed class LokiReceiver : IAsyncDisposable
     /// <summary>A fault applied to every push until cleared with null (an outage).</summary>
     public void SetPersistentFault(Fault? fault)
     {
+        CheckPlayable(fault);
         lock (_gate)
         {
             _persistentFault = fault;
+        }
+    }
+
+    private void CheckPlayable(Fault? fault)
+    {
+        if (_options.KeepAlive && fault is Fault.DropConnection or Fault.StoreThenDrop)
+        {
+            throw new InvalidOperationException("a receiver that keeps connections alive has no relay to drop one: start it without KeepAlive");
         }
     }
 
@@ -121,7 +131,7 @@ public sealed class LokiReceiver : IAsyncDisposable
         {
             if (request.HttpMethod != "POST" || request.Url?.AbsolutePath != "/loki/api/v1/push")
             {
-                PlainAnswer.Write(response, 404, "404 page not found");
+                PlainAnswer.Write(response, 404, "404 page not found", _options.KeepAlive);
                 return;
             }
             using var body = new MemoryStream();
@@ -147,12 +157,12 @@ public sealed class LokiReceiver : IAsyncDisposable
                     {
                         response.Headers["Retry-After"] = seconds.ToString();
                     }
-                    PlainAnswer.Write(response, status.Code, status.Body);
+                    PlainAnswer.Write(response, status.Code, status.Body, _options.KeepAlive);
                     return;
                 case Fault.Redirect redirect:
                     Record(index, arrivedAt, request, redirect.Code, $"redirect to {redirect.Location}", 0, 0, 0, (int)body.Length);
                     response.Headers["Location"] = redirect.Location;
-                    PlainAnswer.Write(response, redirect.Code, "");
+                    PlainAnswer.Write(response, redirect.Code, "", _options.KeepAlive);
                     return;
                 case Fault.DropConnection:
                     Record(index, arrivedAt, request, 0, "connection dropped", 0, 0, 0, (int)body.Length);
@@ -160,7 +170,7 @@ public sealed class LokiReceiver : IAsyncDisposable
                     return;
             }
             var (code, answer) = _upstream is null ? Validate(index, arrivedAt, request, body.ToArray()) : await ForwardAsync(index, arrivedAt, request, body.ToArray());
-            PlainAnswer.Write(response, fault is Fault.StoreThenDrop ? FaultRelay.DropStatus : code, answer);
+            PlainAnswer.Write(response, fault is Fault.StoreThenDrop ? FaultRelay.DropStatus : code, answer, _options.KeepAlive);
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
         {

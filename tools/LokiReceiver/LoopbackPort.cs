@@ -39,12 +39,13 @@ public static class LoopbackPort
     public static int Free() => LoopbackPorts.Any();
 }
 
-/// <summary>How the receiver answers: a status and a plain-text body, as Loki does, one request per connection.</summary>
+/// <summary>How the receiver answers: a status and a plain-text body, as Loki does, one request per connection unless
+/// the connection is kept alive (no relay in front).</summary>
 internal static class PlainAnswer
 {
-    public static void Write(HttpListenerResponse response, int code, string body)
+    public static void Write(HttpListenerResponse response, int code, string body, bool keepAlive = false)
     {
-        response.KeepAlive = false; // one request per connection: the relay can see each answer whole
+        response.KeepAlive = keepAlive; // else one request per connection: the relay can see each answer whole
         response.StatusCode = code;
         byte[] bytes = Encoding.UTF8.GetBytes(body);
         response.ContentLength64 = bytes.Length;

@@ -67,4 +67,9 @@ public sealed record ReceiverOptions
     /// <summary>A real Loki to pass every push on to: it decides what is stored and answers; the receiver injects its
     /// faults around it and records the pushes (its <see cref="LokiReceiver.Entries"/> stay empty: ask the real Loki).</summary>
     public Uri? Upstream { get; init; }
+
+    /// <summary>Connections kept alive between pushes, as Loki keeps them: the extension's HTTP client reuses one
+    /// instead of connecting for every push (what the bench's CPU figures need). The fault relay is then not in front,
+    /// so a connection cannot be dropped (<see cref="Fault.DropConnection"/>, <see cref="Fault.StoreThenDrop"/>).</summary>
+    public bool KeepAlive { get; init; }
 }

@@ -1,75 +1,55 @@
-using System.Net.Http.Headers;
-using LokiLambdaExtension.Shell.Loki;
-
 namespace LokiLambdaExtension.Shell.LambdaApi;
 
-/// <summary>The Extensions API: register, wait for the next event, report errors. One method per call, as
-/// Amazon.Lambda.RuntimeSupport's <c>RuntimeApiClient</c> does.</summary>
-internal sealed class ExtensionsApiClient(HttpClient http, string runtimeApi)
+/// <summary>The Extensions API: register, wait for the next event, subscribe, report errors. One method per call, as
+/// Amazon.Lambda.RuntimeSupport's <c>RuntimeApiClient</c> does, over a connection of its own
+/// (<see cref="RuntimeApiConnection"/>). Calls come one at a time: register and subscribe at init, then
+/// <c>/event/next</c> whenever the core decides it.</summary>
+internal sealed class ExtensionsApiClient(string runtimeApi) : IDisposable
 {
-    private const string IdentifierHeader = "Lambda-Extension-Identifier";
-    private readonly string _baseUrl = $"http://{runtimeApi}/2020-01-01/extension";
+    private const string Base = "/2020-01-01/extension";
+    private readonly RuntimeApiConnection _connection = new(runtimeApi);
     private string _identifier = "";
-
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     public async Task RegisterAsync(string extensionName, IReadOnlyList<string> events)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/register") { Content = JsonBody(LambdaApiJson.Register(events)) };
-        request.Headers.Add("Lambda-Extension-Name", extensionName);
-        using HttpResponseMessage response = await http.SendAsync(request);
-        await EnsureSuccessAsync(response, "register");
-        _identifier = response.Headers.TryGetValues(IdentifierHeader, out var values) ? values.First() : "";
+        RuntimeApiAnswer answer = await _connection.SendAsync("POST", $"{Base}/register", null, LambdaApiJson.Register(events),
+            [("Lambda-Extension-Name", extensionName)]);
+        EnsureSuccess(answer, "register");
+        _identifier = answer.Identifier ?? "";
         if (_identifier.Length == 0)
         {
             throw new InvalidOperationException("register answered without a Lambda-Extension-Identifier header");
         }
     }
 
-    /// <summary>Blocks until the next event. The HttpClient has no timeout: the process is frozen in the middle of
-    /// this call between invocations, for as long as the platform likes.</summary>
+    /// <summary>Blocks until the next event: the process is frozen in the middle of this call between invocations, for
+    /// as long as the platform likes, so it has no timeout.</summary>
     public async Task<NextEvent> NextAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_baseUrl}/event/next");
-        request.Headers.Add(IdentifierHeader, _identifier);
-        using HttpResponseMessage response = await http.SendAsync(request);
-        await EnsureSuccessAsync(response, "event/next");
-        return LambdaApiJson.ReadNextEvent(await response.Content.ReadAsByteArrayAsync());
+        RuntimeApiAnswer answer = await _connection.SendAsync("GET", $"{Base}/event/next", _identifier, ReadOnlyMemory<byte>.Empty);
+        EnsureSuccess(answer, "event/next");
+        return LambdaApiJson.ReadNextEvent(answer.Body);
     }
 
     public Task ReportInitErrorAsync(string errorType, string message) =>
-        ReportErrorAsync("init/error", errorType, message);
+        _connection.SendAsync("POST", $"{Base}/init/error", _identifier, LambdaApiJson.Error(errorType, message),
+            [("Lambda-Extension-Function-Error-Type", errorType)]);
 
     /// <summary>PUTs a subscription (Telemetry or Logs API) and says whether it was accepted, with the platform's answer.</summary>
     public async Task<(bool Accepted, string Answer)> SubscribeAsync(string path, SubscriptionRequest subscription)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"http://{runtimeApi}/{path}")
-        {
-            Content = JsonBody(LambdaApiJson.Subscription(subscription)),
-        };
-        request.Headers.Add(IdentifierHeader, _identifier);
-        using HttpResponseMessage response = await http.SendAsync(request);
-        string answer = await BoundedContent.ReadTextAsync(response.Content, 64 * 1024, CancellationToken.None);
-        int status = (int)response.StatusCode;
-        return (TelemetrySubscriptionKinds.IsSubscription(status, answer), $"HTTP {status} {answer}".Trim());
+        RuntimeApiAnswer answer = await _connection.SendAsync("PUT", $"/{path}", _identifier, LambdaApiJson.Subscription(subscription));
+        string text = System.Text.Encoding.UTF8.GetString(answer.Body.AsSpan(0, Math.Min(answer.Body.Length, 64 * 1024)));
+        return (TelemetrySubscriptionKinds.IsSubscription(answer.Status, text), $"HTTP {answer.Status} {text}".Trim());
     }
 
-    private async Task ReportErrorAsync(string path, string errorType, string message)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/{path}") { Content = JsonBody(LambdaApiJson.Error(errorType, message)) };
-        request.Headers.Add(IdentifierHeader, _identifier);
-        request.Headers.Add("Lambda-Extension-Function-Error-Type", errorType);
-        using HttpResponseMessage response = await http.SendAsync(request);
-    }
+    public void Dispose() => _connection.Dispose();
 
-    private static ByteArrayContent JsonBody(byte[] body) => new(body) { Headers = { ContentType = Json } };
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string call)
+    private static void EnsureSuccess(RuntimeApiAnswer answer, string call)
     {
-        if (!response.IsSuccessStatusCode)
+        if (!answer.IsSuccess)
         {
-            string body = await response.Content.ReadAsStringAsync();
-            throw new InvalidOperationException($"{call} answered HTTP {(int)response.StatusCode}: {body}");
+            throw new InvalidOperationException($"{call} answered HTTP {answer.Status}: {System.Text.Encoding.UTF8.GetString(answer.Body.AsSpan(0, Math.Min(answer.Body.Length, 1024)))}");
         }
     }
 }
