@@ -25,14 +25,17 @@ public static class PushRequestBody
 
     private static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels, ReadOnlySpan<StreamKind> streams)
     {
-        int encodedLength = PushRequestEncoder.GetEncodedLength(entries, labels, streams);
+        // Each entry is sized once: the lengths measured for the buffer are the ones its prefixes are written from.
+        int[] entryLengths = ArrayPool<int>.Shared.Rent(entries.Length);
+        Span<int> streamLengths = stackalloc int[streams.Length];
+        int encodedLength = PushRequestEncoder.Size(entries, labels, streams, entryLengths, streamLengths);
         int bufferLength = InPlaceSnappy.BufferLength(encodedLength);
         byte[] buffer = Buffers.Rent(bufferLength);
         byte[] scratch = Buffers.Rent(InPlaceSnappy.ScratchLength);
         try
         {
             Span<byte> block = buffer.AsSpan(0, bufferLength);
-            PushRequestEncoder.Encode(entries, labels, block[^encodedLength..], streams);
+            PushRequestEncoder.Write(entries, labels, block[^encodedLength..], streams, entryLengths, streamLengths);
             return new PooledBuffer(Buffers, buffer, InPlaceSnappy.Compress(block, encodedLength, scratch));
         }
         catch
@@ -43,6 +46,7 @@ public static class PushRequestBody
         finally
         {
             Buffers.Return(scratch);
+            ArrayPool<int>.Shared.Return(entryLengths);
         }
     }
 }

@@ -1,8 +1,10 @@
+using System.Buffers;
 
 namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>Encodes entries as Loki's <c>PushRequest</c> protobuf (loki pkg/push/push.proto) without allocating:
-/// <see cref="GetEncodedLength"/> sizes the buffer, <see cref="Encode"/> writes into it and returns the count.
+/// <see cref="GetEncodedLength"/> sizes the buffer, <see cref="Encode"/> writes into it and returns the count; a push
+/// body sizes once (<see cref="Size"/>) and writes from those lengths (<see cref="Write"/>).
 /// Entries are grouped into one <c>StreamAdapter</c> per <see cref="StreamKind"/>, keeping their order within a stream.</summary>
 internal static class PushRequestEncoder
 {
@@ -28,16 +30,15 @@ internal static class PushRequestEncoder
     /// <summary>The length of a push request holding only the entries of <paramref name="streams"/>.</summary>
     public static int GetEncodedLength(ReadOnlySpan<LogEntry> entries, StreamLabels labels, ReadOnlySpan<StreamKind> streams)
     {
-        int length = 0;
-        foreach (StreamKind stream in streams)
+        int[] entryLengths = ArrayPool<int>.Shared.Rent(entries.Length);
+        try
         {
-            int streamLength = StreamLength(entries, stream, labels.For(stream));
-            if (streamLength >= 0)
-            {
-                length += ProtobufSize.LengthDelimitedField(StreamsField, streamLength);
-            }
+            return Size(entries, labels, streams, entryLengths, stackalloc int[streams.Length]);
         }
-        return length;
+        finally
+        {
+            ArrayPool<int>.Shared.Return(entryLengths);
+        }
     }
 
     /// <summary>Writes the push request into <paramref name="destination"/>, which must hold
@@ -48,42 +49,70 @@ internal static class PushRequestEncoder
     /// <summary>Writes a push request holding only the entries of <paramref name="streams"/>.</summary>
     public static int Encode(ReadOnlySpan<LogEntry> entries, StreamLabels labels, Span<byte> destination, ReadOnlySpan<StreamKind> streams)
     {
-        var writer = new ProtobufWriter(destination);
-        foreach (StreamKind stream in streams)
+        int[] entryLengths = ArrayPool<int>.Shared.Rent(entries.Length);
+        try
         {
-            string streamLabels = labels.For(stream);
-            int streamLength = StreamLength(entries, stream, streamLabels);
-            if (streamLength < 0)
+            Span<int> streamLengths = stackalloc int[streams.Length];
+            Size(entries, labels, streams, entryLengths, streamLengths);
+            return Write(entries, labels, destination, streams, entryLengths, streamLengths);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(entryLengths);
+        }
+    }
+
+    /// <summary>Sizes the request once: each entry's encoded length into <paramref name="entryLengths"/> (by index),
+    /// each stream's message length into <paramref name="streamLengths"/> (-1 for a stream with no entry), so that
+    /// <see cref="Write"/> writes every length prefix from them instead of sizing each entry again.</summary>
+    public static int Size(ReadOnlySpan<LogEntry> entries, StreamLabels labels, ReadOnlySpan<StreamKind> streams,
+        Span<int> entryLengths, Span<int> streamLengths)
+    {
+        int length = 0;
+        for (int s = 0; s < streams.Length; s++)
+        {
+            int streamLength = 0;
+            bool any = false;
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (entries[i].Stream == streams[s])
+                {
+                    any = true;
+                    int entryLength = entryLengths[i] = EntryLength(in entries[i]);
+                    streamLength += ProtobufSize.LengthDelimitedField(EntriesField, entryLength);
+                }
+            }
+            streamLengths[s] = any ? streamLength + ProtobufSize.StringField(LabelsField, labels.For(streams[s])) : -1;
+            if (any)
+            {
+                length += ProtobufSize.LengthDelimitedField(StreamsField, streamLengths[s]);
+            }
+        }
+        return length;
+    }
+
+    /// <summary>Writes the request <see cref="Size"/> measured, from its lengths.</summary>
+    public static int Write(ReadOnlySpan<LogEntry> entries, StreamLabels labels, Span<byte> destination, ReadOnlySpan<StreamKind> streams,
+        ReadOnlySpan<int> entryLengths, ReadOnlySpan<int> streamLengths)
+    {
+        var writer = new ProtobufWriter(destination);
+        for (int s = 0; s < streams.Length; s++)
+        {
+            if (streamLengths[s] < 0)
             {
                 continue;
             }
-            writer.WriteMessageHeader(StreamsField, streamLength);
-            writer.WriteStringField(LabelsField, streamLabels);
-            foreach (ref readonly LogEntry entry in entries)
+            writer.WriteMessageHeader(StreamsField, streamLengths[s]);
+            writer.WriteStringField(LabelsField, labels.For(streams[s]));
+            for (int i = 0; i < entries.Length; i++)
             {
-                if (entry.Stream == stream)
+                if (entries[i].Stream == streams[s])
                 {
-                    WriteEntry(ref writer, in entry);
+                    WriteEntry(ref writer, in entries[i], entryLengths[i]);
                 }
             }
         }
         return writer.Position;
-    }
-
-    /// <summary>The encoded length of the stream's message body, or -1 when no entry belongs to it.</summary>
-    private static int StreamLength(ReadOnlySpan<LogEntry> entries, StreamKind stream, string streamLabels)
-    {
-        int length = 0;
-        bool any = false;
-        foreach (ref readonly LogEntry entry in entries)
-        {
-            if (entry.Stream == stream)
-            {
-                any = true;
-                length += ProtobufSize.LengthDelimitedField(EntriesField, EntryLength(in entry));
-            }
-        }
-        return any ? length + ProtobufSize.StringField(LabelsField, streamLabels) : -1;
     }
 
     private static int EntryLength(in LogEntry entry)
@@ -104,9 +133,9 @@ internal static class PushRequestEncoder
     private static int PairLength(in MetadataPair pair) =>
         ProtobufSize.StringField(NameField, pair.NameBytes) + ProtobufSize.StringField(ValueField, pair.ValueBytes);
 
-    private static void WriteEntry(ref ProtobufWriter writer, in LogEntry entry)
+    private static void WriteEntry(ref ProtobufWriter writer, in LogEntry entry, int entryLength)
     {
-        writer.WriteMessageHeader(EntriesField, EntryLength(in entry));
+        writer.WriteMessageHeader(EntriesField, entryLength);
         var (seconds, nanos) = SplitTimestamp(entry.UnixNanos);
         writer.WriteMessageHeader(TimestampField, TimestampLength(seconds, nanos));
         writer.WriteVarintField(SecondsField, (ulong)seconds);
