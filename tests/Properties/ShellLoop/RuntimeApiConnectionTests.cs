@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LokiLambdaExtension.Shell.LambdaApi;
+
+namespace LokiLambdaExtension.Properties.ShellLoop;
+
+/// <summary>The Extensions API client's own HTTP/1.1, against a loopback server that answers as scripted: every framing
+/// Go's net/http uses (Content-Length, chunked, to the connection's end), answers that arrive in pieces, a kept
+/// connection the server has closed (sent again on a new one), and answers that are not HTTP or too large.</summary>
+public sealed class RuntimeApiConnectionTests
+{
+    [Fact]
+    public async Task AnAnswerByContentLength_InPieces_ReadsWhole_AndTheConnectionIsKept()
+    {
+        await using var server = ScriptedServer.Start(
+            ["HTTP/1.1 200 OK\r\nLambda-Extension-Identifier: id-1\r\nContent-Len", "gth: 11\r\n\r\nhello", " world",
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
+        using var connection = new RuntimeApiConnection(server.Address);
+
+        RuntimeApiAnswer first = await connection.SendAsync("POST", "/register", null, "{}"u8.ToArray());
+        RuntimeApiAnswer second = await connection.SendAsync("GET", "/event/next", "id-1", ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal((200, "id-1", "hello world"), (first.Status, first.Identifier, Encoding.UTF8.GetString(first.Body)));
+        Assert.Equal("ok", Encoding.UTF8.GetString(second.Body));
+        Assert.Equal(1, server.Connections);
+        Assert.StartsWith("GET /event/next HTTP/1.1\r\n", server.Requests[1]);
+        Assert.Contains("Lambda-Extension-Identifier: id-1\r\n", server.Requests[1]);
+    }
+
+    [Fact]
+    public async Task AChunkedAnswer_ReadsWhole()
+    {
+        await using var server = ScriptedServer.Start(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", "6;x=y\r\n world\r\n0\r\n\r\n"]);
+        using var connection = new RuntimeApiConnection(server.Address);
+
+        RuntimeApiAnswer answer = await connection.SendAsync("GET", "/event/next", "id", ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal("hello world", Encoding.UTF8.GetString(answer.Body));
+    }
+
+    [Fact]
+    public async Task AKeptConnectionTheServerClosed_TheRequestGoesAgainOnANewOne()
+    {
+        await using var server = ScriptedServer.Start(["HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", ScriptedServer.Close], ["HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb"]);
+        using var connection = new RuntimeApiConnection(server.Address);
+
+        RuntimeApiAnswer first = await connection.SendAsync("GET", "/event/next", "id", ReadOnlyMemory<byte>.Empty);
+        RuntimeApiAnswer second = await connection.SendAsync("GET", "/event/next", "id", ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal(("a", "b"), (Encoding.UTF8.GetString(first.Body), Encoding.UTF8.GetString(second.Body)));
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Theory]
+    [InlineData("SSH-2.0-OpenSSH\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc" + ScriptedServer.Close)]
+    public async Task AnAnswerThatIsNotTheApis_IsAClearFailure(string answer)
+    {
+        await using var server = ScriptedServer.Start([answer]);
+        using var connection = new RuntimeApiConnection(server.Address);
+
+        Exception failure = await Assert.ThrowsAnyAsync<Exception>(() => connection.SendAsync("GET", "/event/next", "id", ReadOnlyMemory<byte>.Empty));
+
+        Assert.True(failure is InvalidOperationException or IOException, failure.ToString());
+        Assert.NotEmpty(failure.Message);
+    }
+
+    /// <summary>Serves one scripted connection after the other: each script is the pieces written, in order, one per
+    /// request read (a piece may hold a whole answer); <see cref="Close"/> ends the connection.</summary>
+    private sealed class ScriptedServer : IAsyncDisposable
+    {
+        public const string Close = "\u0000close";
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly List<string> _requests = [];
+        private readonly Task _serving;
+        private int _connections;
+
+        private ScriptedServer(string[][] scripts)
+        {
+            _listener.Start();
+            _serving = ServeAsync(scripts);
+        }
+
+        public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+        public int Connections => _connections;
+        public IReadOnlyList<string> Requests { get { lock (_requests) { return [.. _requests]; } } }
+
+        public static ScriptedServer Start(params string[][] scripts) => new(scripts);
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            await _serving.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
+        }
+
+        private async Task ServeAsync(string[][] scripts)
+        {
+            foreach (string[] script in scripts)
+            {
+                using TcpClient client = await _listener.AcceptTcpClientAsync();
+                Interlocked.Increment(ref _connections);
+                NetworkStream stream = client.GetStream();
+                bool answering = false;
+                foreach (string piece in script)
+                {
+                    if (piece.EndsWith(Close, StringComparison.Ordinal))
+                    {
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(piece[..^Close.Length]));
+                        break;
+                    }
+                    if (!answering || piece.StartsWith("HTTP/", StringComparison.Ordinal) || piece.StartsWith("SSH", StringComparison.Ordinal))
+                    {
+                        string request = await ReadRequestAsync(stream);
+                        lock (_requests)
+                        {
+                            _requests.Add(request);
+                        }
+                        answering = true;
+                    }
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(piece));
+                    await Task.Delay(5); // the client sees the answer in pieces
+                }
+            }
+        }
+
+        private static async Task<string> ReadRequestAsync(NetworkStream stream)
+        {
+            var head = new StringBuilder();
+            byte[] one = new byte[1];
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+            {
+                head.Append((char)one[0]);
+            }
+            string text = head.ToString();
+            int at = text.IndexOf("Content-Length: ", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                int length = int.Parse(text[(at + 16)..text.IndexOf('\r', at)]);
+                byte[] body = new byte[length];
+                await stream.ReadExactlyAsync(body);
+                text += Encoding.UTF8.GetString(body);
+            }
+            return text;
+        }
+    }
+}
