@@ -35,17 +35,16 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     /// and mask patterns run here, off the decision loop.</summary>
     public void OnTelemetryBody(ReadOnlyMemory<byte> body)
     {
-        TelemetryParseResult result = TelemetryBodyParser.Parse(body.Span, ShellClock.WallUnixNanos, _lines);
-        if (result.Problem.Case is string problem)
+        var (received, problem) = TelemetryIntake.Read(body.Span, ShellClock.NowMs, ShellClock.WallUnixNanos, ShellRandom.Discriminator(),
+            _lines, config.Shaping);
+        if (problem is not null)
         {
             // What could not be read is shipped regardless.
             IntakeWarnings.Once(ref _malformedBodies, $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry");
         }
-        if (!result.Records.IsEmpty)
+        if (received is not null)
         {
-            Seq<TelemetryRecord> records = config.Shaping.Joined(result.Records);
-            LineVerdicts? verdicts = config.Shaping.Filter.Sift(records, config.Shaping.MaxLineBytes);
-            Observe(new TelemetryReceived(ShellClock.NowMs, records, BodyDigest.Of(body.Span), verdicts, ShellRandom.Discriminator()));
+            Observe(received);
         }
     }
 

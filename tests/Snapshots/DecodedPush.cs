@@ -28,8 +28,9 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
     {
         ExtensionConfig config = Config(model);
         const long now = 1_795_000_000_000;
-        TelemetryParseResult parsed = TelemetryBodyParser.Parse(body, now * 1_000_000, new LineArena());
-        Assert.True(parsed.Problem.IsNone, parsed.Problem.IfNone(""));
+        // The path the extension's intake takes: parse, join, sift, fingerprint.
+        var (received, problem) = TelemetryIntake.Read(body, now, now * 1_000_000, 0, new LineArena(), config.Shaping);
+        Assert.True(problem is null, problem);
 
         var settings = LifecycleSettings.For(DeliveryPolicy.Default, config.Shaping, config.Model);
         var state = ExtensionState.Initial(DeliveryPolicy.Default);
@@ -38,7 +39,7 @@ public sealed record DecodedPush(IReadOnlyList<DecodedStream> Streams)
         {
             new Initialized(now),
             new ShutdownReceived(now, now + 2000, "spindown"),
-            new TelemetryReceived(now, config.Shaping.Joined(parsed.Records)),
+            received!,
         };
         foreach (Observation observation in observations)
         {
