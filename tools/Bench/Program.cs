@@ -3,7 +3,7 @@ using LokiLambdaExtension.Tools.LambdaEmulator;
 using LokiLambdaExtension.Tools.Receiver;
 
 // Figures of the real binary, in rounds: every section runs once per round, the rounds interleave, and each figure is
-// printed as its median over the rounds with the spread beside it (see README, "Figures"). Arguments name the sections
+// printed as its median over the rounds with the spread beside it (see docs/figures.md). Arguments name the sections
 // (start, small, large, busy, managed, cpu-share, fleet or fleet=N) and the rounds (rounds=N, 3 by default); none runs every section, and
 // such a full run is written to artifacts/bench/results.json. The fleet section runs against a real Loki: LOKI_TEST_URL
 // and LOKI_TEST_TIGHT_URL, or ones it starts from ../shared/loki. BENCH_ENV=NAME=value;NAME2=value2 adds variables to

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace LokiLambdaExtension.EndToEnd.RealLokiSuite;
 
-/// <summary>The labels, structured metadata and LogQL queries the README and the Grafana dashboard advertise, run
+/// <summary>The labels, structured metadata and LogQL queries docs/loki-payload.md and the Grafana dashboard advertise, run
 /// through a real Loki's query API on what one sandbox shipped.</summary>
 [Collection(ExtensionCollection.Name)]
 public sealed class QueryTests(ExtensionBinaryFixture extension)
