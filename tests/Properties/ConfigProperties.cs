@@ -17,11 +17,11 @@ public sealed class ConfigProperties
             "platform,bogus", "Authorization=x\r\ny", "X-Test=ok", "env=prod,team=payments", "tenant/1", "..", "1000000000",
             "adaptive", "periodic,500", "periodic,5", "periodic"));
 
-    private static readonly Arbitrary<Dictionary<string, string>> Environments =
-        (from values in Values.ArrayOf(Variables.Length)
+    private static readonly Arbitrary<Dictionary<string, string>> Environments = Shrinking.Environment(
+        from values in Values.ArrayOf(Variables.Length)
          from mask in Gen.Choose(0, (1 << Variables.Length) - 1)
          select Variables.Select((name, i) => (name, value: values[i], set: (mask >> i & 1) == 1))
-             .Where(v => v.set).ToDictionary(v => v.name, v => v.value)).ToArbitrary();
+             .Where(v => v.set).ToDictionary(v => v.name, v => v.value));
 
     [Property(MaxTest = 1000)]
     public Property Read_AnyValueInAnyVariable_GivesAConfigAndProblemsThatNameTheirVariable() => Prop.ForAll(Environments, environment =>

@@ -33,7 +33,7 @@ public static class Generators
         from pairs in Pair.ArrayOf().Select(p => p.Take(4).ToArray())
         select new LogEntry(nanos, line, stream, new MetadataPairs(pairs));
 
-    public static Arbitrary<LogEntry[]> Entries => Entry.ArrayOf().Select(e => e.ToArray()).ToArbitrary();
+    public static Arbitrary<LogEntry[]> Entries => Shrinking.Entries(Entry.ArrayOf().Select(e => e.ToArray()));
 
-    public static Arbitrary<string> Unicode => UnicodeString.ToArbitrary();
+    public static Arbitrary<string> Unicode => Shrinking.Text(UnicodeString, minLength: 0);
 }

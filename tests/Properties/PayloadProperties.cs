@@ -54,7 +54,7 @@ public sealed class PayloadProperties
 
     [Property(MaxTest = 300)]
     public Property Truncate_AnyLine_FitsTheLimitWithoutSplittingACharacter() =>
-        Prop.ForAll(Generators.UnicodeString.SelectMany(s => Gen.Choose(1, 300).Select(n => string.Concat(Enumerable.Repeat(s, n)))).ToArbitrary(),
+        Prop.ForAll(Shrinking.Text(Generators.UnicodeString.SelectMany(s => Gen.Choose(1, 300).Select(n => string.Concat(Enumerable.Repeat(s, n)))), minLength: 0),
             Gen.Choose(LineLimit.MinimumMaxBytes, 8192).ToArbitrary(), (line, maxBytes) =>
         {
             Utf8Line input = Utf8Line.From(line);
@@ -75,9 +75,9 @@ public sealed class PayloadProperties
 
     [Property(MaxTest = 500)]
     public Property Parse_AnyBytes_NeverThrowsAndNamesAProblemExactlyWhenTheBodyIsNotAnArrayOfObjects() =>
-        Prop.ForAll(Gen.OneOf(ArbMap.Default.GeneratorFor<byte[]>().Select(b => b ?? []),
+        Prop.ForAll(Shrinking.Arrays(Gen.OneOf(ArbMap.Default.GeneratorFor<byte[]>().Select(b => b ?? []),
                 JsonValue(2).Select(v => Encoding.UTF8.GetBytes(v)),
-                JsonValue(2).ArrayOf().Select(v => Encoding.UTF8.GetBytes("[" + string.Join(",", v) + "]"))).ToArbitrary(), bytes =>
+                JsonValue(2).ArrayOf().Select(v => Encoding.UTF8.GetBytes("[" + string.Join(",", v) + "]")))), bytes =>
         {
             var result = TelemetryBodyParser.Parse(bytes, 42, new LineArena());
             Assert.Equal(IsArrayOfObjects(bytes), result.Problem.IsNone);
