@@ -61,7 +61,9 @@ public static class Lifecycle
         TimerArmed d => state with { TimerAtMs = d.AtMs },
         Notified => state with { Notices = state.Notices.WithoutFirst() },
         ExitRequested => state with { Phase = new Phase.Exited() },
-        _ => state,
+        // Every decision is folded above: a new one that is not fails EveryEventIsFolded (and, shipped, stops shipping
+        // through the loop's guard rather than pass unseen).
+        _ => throw new System.Diagnostics.UnreachableException($"{e.GetType().Name} is not folded by Lifecycle.Evolve"),
     };
 
     private static ExtensionState Observe(LifecycleSettings settings, ExtensionState state, Observation o) => o switch
@@ -90,7 +92,8 @@ public static class Lifecycle
         SpoolFound found => Spooling.Found(state, found),
         ArchiveFinished archived => Archiving.Finished(settings, state, archived),
         CredentialsFetched or SecretsFetched => AwsAccess.Evolve(settings, state, o),
-        _ => state, // Initialized: only the time moves
+        Initialized => state, // after init: only the time moves
+        _ => throw new System.Diagnostics.UnreachableException($"{o.GetType().Name} is not folded by Lifecycle.Observe"),
     };
 
     /// <summary>The last chance outweighs backoff politeness: whatever is pending gets one more try before exit.</summary>
