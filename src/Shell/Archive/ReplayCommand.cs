@@ -11,7 +11,6 @@ namespace LokiLambdaExtension.Shell.Archive;
 /// object was stored, 1 when some were not (each said), 2 when the configuration leaves nothing to replay.</summary>
 internal static class ReplayCommand
 {
-    private const int Attempts = 5;
 
     /// <summary>The largest object fetched: an archived object holds one push batch (2 MiB of lines), compressed.</summary>
     private const int MaxObjectBytes = 16 * 1024 * 1024;
@@ -125,15 +124,15 @@ internal static class ReplayCommand
     }
 
     /// <summary>Gets the object and pushes it stream by stream (<see cref="PushRequestStreams"/>: Loki answers a push of
-    /// several streams with the last one's error only), each tried up to <see cref="Attempts"/> times with backoff; no
+    /// several streams with the last one's error only), each tried as <see cref="ReplayRetries"/> decides; no
     /// problem once Loki stored every stream, with the object's length.</summary>
     private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key)
     {
         byte[]? body = null;
         string problem = "";
-        for (int attempt = 0; attempt < Attempts && body is null; attempt++)
+        for (int attempt = 0; attempt < ReplayRetries.Attempts && body is null; attempt++)
         {
-            await BackoffAsync(attempt);
+            await Task.Delay(TimeSpan.FromMilliseconds(ReplayRetries.WaitBeforeMs(attempt, ShellRandom.Jitter())));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             // Archived objects are one push batch: a larger one is not the extension's, and is not read whole.
             (body, string? getProblem) = await s3.GetAsync(key, MaxObjectBytes, credentials, timeout.Token);
@@ -165,9 +164,10 @@ internal static class ReplayCommand
     private static async Task<string?> PushAsync(LokiClient loki, byte[] stream)
     {
         string problem = "";
-        for (int attempt = 0; attempt < Attempts; attempt++)
+        long? retryAfterMs = null;
+        for (int attempt = 0; attempt < ReplayRetries.Attempts; attempt++)
         {
-            await BackoffAsync(attempt);
+            await Task.Delay(TimeSpan.FromMilliseconds(ReplayRetries.WaitBeforeMs(attempt, ShellRandom.Jitter(), retryAfterMs)));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var (outcome, status) = await loki.PushAsync(stream, timeout.Token);
             if (outcome is PushOutcome.Delivered)
@@ -175,13 +175,12 @@ internal static class ReplayCommand
                 return null;
             }
             problem = $"Loki: {(status is { } s ? $"HTTP {s} " : "")}{OutcomeWords.Answer(outcome)}";
-            if (outcome is not PushOutcome.Retryable)
+            if (!ReplayRetries.TriesAgain(outcome))
             {
                 return problem; // refused as it is: another try would be refused alike
             }
+            retryAfterMs = (outcome as PushOutcome.Retryable)?.RetryAfterMs;
         }
         return problem;
     }
-
-    private static Task BackoffAsync(int attempt) => attempt == 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(200 << attempt));
 }

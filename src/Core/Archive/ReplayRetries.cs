@@ -1,0 +1,19 @@
+using LokiLambdaExtension.Core.Lifecycle;
+
+namespace LokiLambdaExtension.Core.Archive;
+
+/// <summary><c>replay</c>'s retries of a GET from S3 and of a push to Loki, decided as the extension's own pushes are:
+/// up to <see cref="Attempts"/> tries, the delivery policy's backoff (doubling, with full jitter; Loki's
+/// <c>Retry-After</c> when it asks for longer), and no second try of an answer that would come again the same.</summary>
+public static class ReplayRetries
+{
+    public const int Attempts = 5;
+
+    /// <summary>How long to wait before try <paramref name="attempt"/> (the first, 0, waits for nothing).</summary>
+    public static long WaitBeforeMs(int attempt, double jitter, long? retryAfterMs = null) =>
+        attempt == 0 ? 0 : PushSettlement.Backoff(DeliveryPolicy.Default, attempt, jitter, retryAfterMs);
+
+    /// <summary>Whether a push's outcome is worth another try: only what may pass another time (an outage, a rate
+    /// limit, a cut connection), not a refusal of the body as it is.</summary>
+    public static bool TriesAgain(PushOutcome outcome) => outcome is PushOutcome.Retryable;
+}
