@@ -25,8 +25,6 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     private readonly AwsFetcher? _aws = config.Access is { } access && (access.ReadsSecrets || access.RenewsCredentials) ? new AwsFetcher() : null;
     /// <summary>Where received lines are written; only <see cref="OnTelemetryBody"/> writes, one body at a time.</summary>
     private readonly LineArena _lines = new();
-    private int _malformedBodies;
-    private int _refusedRequests;
 
     /// <summary>Hands the core something the shell saw outside the loop (shipping stopped at start-up).</summary>
     public void Observe(Observation observation) => _inbox.Post(observation);
@@ -40,7 +38,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         if (problem is not null)
         {
             // What could not be read is shipped regardless.
-            IntakeWarnings.Once(ref _malformedBodies, $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry");
+            Observe(new IntakeTroubled(ShellClock.NowMs, IntakeTrouble.MalformedBody,
+                $"telemetry body of {body.Length} bytes: {problem}; the unreadable part is shipped as an 'unparsed' entry"));
         }
         if (received is not null)
         {
@@ -51,7 +50,8 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     /// <summary>Called by the telemetry listener for a request it refused or cut (too large, too slow, not HTTP). The
     /// platform sends its own deliveries again when refused.</summary>
     public void OnRefusedRequest(string why) =>
-        IntakeWarnings.Once(ref _refusedRequests, $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?");
+        Observe(new IntakeTroubled(ShellClock.NowMs, IntakeTrouble.RefusedRequest,
+            $"telemetry listener refused {why}; a client of port {config.ListenerPort} that is not the platform?"));
 
     /// <summary>Runs the loop on the calling thread (the main thread) until the core asks to exit.</summary>
     public int Run()

@@ -14,9 +14,11 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="ArchiveCopies">Lines Loki stored that were archived too (<c>LOKI_ARCHIVE_MODE=all</c>).</param>
 /// <param name="ArchiveFailures">Archive writes that failed (each retried).</param>
 /// <param name="NotArchived">Stored lines not copied to the archive: it lagged too far behind Loki.</param>
+/// <param name="MalformedBodies">Telemetry bodies the intake could not read whole (<see cref="IntakeTrouble"/>).</param>
+/// <param name="RefusedRequests">Requests to the telemetry port the intake refused or cut.</param>
 public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
     long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0, long SnapshotRecords = 0, long Archived = 0, long ArchiveCopies = 0,
-    long ArchiveFailures = 0, long NotArchived = 0)
+    long ArchiveFailures = 0, long NotArchived = 0, long MalformedBodies = 0, long RefusedRequests = 0)
 {
     public static DeliveryCounters Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 

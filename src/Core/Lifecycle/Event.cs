@@ -42,6 +42,19 @@ public sealed record ShippingStopped(long NowMs, string Reason) : Observation(No
 public sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null, LineVerdicts? Verdicts = null,
     long Draw = 0) : Observation(NowMs);
 
+/// <summary>The shell's intake met a problem that may recur: a body it could not read whole, a request it refused or
+/// cut. The core says the first of each kind in full and counts the rest (at debug level).</summary>
+public sealed record IntakeTroubled(long NowMs, IntakeTrouble Trouble, string Message) : Observation(NowMs);
+
+public enum IntakeTrouble
+{
+    /// <summary>A telemetry body not (wholly) readable: what could not be read is shipped as an 'unparsed' entry.</summary>
+    MalformedBody,
+
+    /// <summary>A request to the telemetry port refused or cut (too large, too slow, not HTTP).</summary>
+    RefusedRequest,
+}
+
 /// <summary>A batch's push requests (one per stream) all ended, each with its own outcome. <paramref name="Jitter"/> is
 /// a uniform sample in [0, 1) for retry backoff: randomness comes from the shell so the core stays deterministic.</summary>
 public sealed record PushFinished(long NowMs, long BatchId, StreamOutcomes Outcomes, double Jitter) : Observation(NowMs);

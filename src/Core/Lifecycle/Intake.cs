@@ -152,4 +152,16 @@ internal static class Intake
 
     private static long FlushUntil(LifecycleSettings settings, ExtensionState state, long deadlineMs) =>
         Math.Min(state.NowMs + settings.Policy.FlushBudgetMs, deadlineMs - settings.Policy.DeadlineMarginMs);
+
+    /// <summary>A recurring problem of the shell's intake: the first of its kind is said in full, later ones counted at
+    /// debug level, so a client that keeps probing the port cannot fill the function's logs.</summary>
+    public static ExtensionState Troubled(ExtensionState state, IntakeTroubled trouble)
+    {
+        DeliveryCounters counters = trouble.Trouble == IntakeTrouble.MalformedBody
+            ? state.Counters with { MalformedBodies = state.Counters.MalformedBodies + 1 }
+            : state.Counters with { RefusedRequests = state.Counters.RefusedRequests + 1 };
+        long count = trouble.Trouble == IntakeTrouble.MalformedBody ? counters.MalformedBodies : counters.RefusedRequests;
+        return (state with { Counters = counters }).Tell(count == 1 ? NoticeLevel.Warn : NoticeLevel.Debug,
+            count == 1 ? $"{trouble.Message} (said once; later ones at debug level)" : $"{trouble.Message} ({count} so far)");
+    }
 }

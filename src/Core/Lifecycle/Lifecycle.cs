@@ -79,6 +79,7 @@ public static class Lifecycle
             .Tell(NoticeLevel.Error, $"event/next failed ({failed.Reason}); flushing and exiting"),
         ShippingStopped stopped => Stopped(state, stopped.Reason),
         TimerFired => TelemetryProof.WaitedInVain(state with { TimerAtMs = None }),
+        IntakeTroubled trouble => Intake.Troubled(state, trouble),
         _ when !state.Shipping => state, // nothing is shipped: telemetry and late answers change nothing
         TelemetryReceived { Digest: { } digest } telemetry => state.Bodies.Admit(digest, state.NowMs) switch
         {
