@@ -119,7 +119,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
                 _aws?.Renew();
                 return null;
             case CredentialsFetchStarted or SecretsFetchStarted:
-                _ = _aws!.PerformAsync(decision, Observe);
+                _ = _aws!.PerformAsync(decision, _inbox);
                 return null;
             case ArchiveStarted write:
                 _ = ArchiveAsync(write);

@@ -16,15 +16,16 @@ internal sealed class AwsFetcher : IDisposable
     private HttpClient _services = LokiHttp.Create();
     private HttpClient _endpoint = LocalClient();
 
-    /// <summary>Performs a fetch the core decided, within its deadline; whatever happens, the core hears of it (a fetch
-    /// left open would hold <c>/event/next</c>).</summary>
-    public async Task PerformAsync(Decision fetch, Action<Observation> observe)
+    /// <summary>Performs a fetch the core decided, within its deadline (kept by the loop's <paramref name="inbox"/>, which
+    /// cancels the fetch when it is due, on its own thread); whatever happens, the core hears of it (a fetch left open
+    /// would hold <c>/event/next</c>).</summary>
+    public async Task PerformAsync(Decision fetch, LoopInbox inbox)
     {
         long notAfterMs = fetch switch { CredentialsFetchStarted c => c.NotAfterMs, SecretsFetchStarted s => s.NotAfterMs, _ => ShellClock.NowMs };
         Observation observation;
+        CancellationTokenSource timeout = inbox.Deadline(notAfterMs);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, notAfterMs - ShellClock.NowMs)));
             observation = fetch switch
             {
                 CredentialsFetchStarted credentials => await CredentialsAsync(credentials.Source, timeout.Token),
@@ -39,7 +40,11 @@ internal sealed class AwsFetcher : IDisposable
                 ? new SecretsFetched(ShellClock.NowMs, asked.References.Map(r => new SecretAnswer(r, null, [], problem)), 0)
                 : new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], problem, 0);
         }
-        observe(observation);
+        finally
+        {
+            inbox.Release(timeout);
+        }
+        inbox.Post(observation);
     }
 
     public async Task<CredentialsFetched> CredentialsAsync(CredentialSource.ContainerEndpoint source, CancellationToken cancellation)
