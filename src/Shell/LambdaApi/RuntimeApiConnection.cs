@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LokiLambdaExtension.Shell.Listener;
 
 namespace LokiLambdaExtension.Shell.LambdaApi;
 
@@ -56,13 +57,22 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
             Close();
             throw new StaleConnectionException(e.Message);
         }
-        var (status, identifier, length, chunked, close) = await ReadHeadAsync(socket);
-        byte[] body = chunked ? await ReadChunkedAsync(socket) : length is { } known ? await ReadExactlyAsync(socket, known) : await ReadToEndAsync(socket);
-        if (close)
+        try
         {
-            Close();
+            var (status, identifier, length, chunked, close) = await ReadHeadAsync(socket);
+            byte[] body = chunked ? await ReadChunkedAsync(socket) : length is { } known ? await ReadExactlyAsync(socket, known) : await ReadToEndAsync(socket);
+            if (close)
+            {
+                Close();
+            }
+            return new RuntimeApiAnswer(status, identifier, body);
         }
-        return new RuntimeApiAnswer(status, identifier, body);
+        catch (Exception e) when (e is not StaleConnectionException)
+        {
+            // An answer read in part leaves the connection in no known state: the next request gets a new one.
+            Close();
+            throw;
+        }
     }
 
     private Socket Connect()
@@ -71,7 +81,8 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
         int colon = runtimeApi.LastIndexOf(':');
         string host = colon > 0 ? runtimeApi[..colon].Trim('[', ']') : runtimeApi;
         int port = colon > 0 && int.TryParse(runtimeApi.AsSpan(colon + 1), out int given) ? given : 80;
-        IPAddress address = IPAddress.TryParse(host, out IPAddress? literal) ? literal : Dns.GetHostAddresses(host)[0];
+        IPAddress address = IPAddress.TryParse(host, out IPAddress? literal) ? literal
+            : Dns.GetHostAddresses(host).FirstOrDefault() ?? throw new IOException($"{host} has no address");
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -107,9 +118,9 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
         {
             head.Append($"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n");
         }
-        head.Append("\r\n");
-        byte[] request = new byte[Encoding.ASCII.GetByteCount(head.ToString()) + body.Length];
-        int written = Encoding.ASCII.GetBytes(head.ToString(), request);
+        string text = head.Append("\r\n").ToString();
+        byte[] request = new byte[Encoding.ASCII.GetByteCount(text) + body.Length];
+        int written = Encoding.ASCII.GetBytes(text, request);
         body.CopyTo(request.AsSpan(written));
         return request;
     }
@@ -213,7 +224,6 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
         {
             if (_start == _end && await FillAsync(socket) == 0)
             {
-                Close();
                 throw new InvalidOperationException("the connection was closed in the middle of an answer");
             }
             int take = Math.Min(body.Length - copied, _end - _start);
@@ -234,25 +244,25 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
             {
                 if (_end - _start > 1024 || await FillAsync(socket) == 0)
                 {
-                    Close();
                     throw new InvalidOperationException("an answer whose chunked framing is broken");
                 }
             }
-            ReadOnlySpan<byte> sizeLine = _buffer.AsSpan(_start, lineEnd);
-            int extension = sizeLine.IndexOf((byte)';');
-            if (!Utf8Parser.TryParse(extension < 0 ? sizeLine : sizeLine[..extension], out int size, out _, 'X') || size < 0
-                || body.Count + size > MaxBodyBytes)
+            // The listener's reading of a size line; subtracted, not added, so that a size near the maximum cannot wrap.
+            if (!ConnectionReader.TryChunkSize(_buffer.AsSpan(_start, lineEnd), out long size) || size > MaxBodyBytes - body.Count)
             {
-                Close();
                 throw new InvalidOperationException("an answer whose chunked framing is broken or too large");
             }
             _start += lineEnd + 2;
-            body.AddRange(await ReadExactlyAsync(socket, size + 2)); // the chunk and its CRLF (or the last one's CRLF)
-            body.RemoveRange(body.Count - 2, 2);
+            byte[] chunk = await ReadExactlyAsync(socket, size + 2); // the chunk and the line end after it
+            if (chunk.AsSpan((int)size) is not [(byte)'\r', (byte)'\n'])
+            {
+                throw new InvalidOperationException("an answer whose chunk is not followed by its line end (or has trailers)");
+            }
             if (size == 0)
             {
                 return [.. body];
             }
+            body.AddRange(chunk.AsSpan(0, (int)size));
         }
     }
 

@@ -170,7 +170,7 @@ internal sealed class ConnectionReader(Stream stream, ListenerLimits limits)
         int length = 0;
         while (true)
         {
-            if (await ReadLineAsync(deadline) is not { } line || !TryChunkSize(line, out long size))
+            if (await ReadLineAsync(deadline) is not { } line || !TryChunkSize(line.Span, out long size))
             {
                 Problem ??= (400, "a chunked body that is not well formed");
                 return -1;
@@ -211,9 +211,10 @@ internal sealed class ConnectionReader(Stream stream, ListenerLimits limits)
         }
     }
 
-    private static bool TryChunkSize(ReadOnlyMemory<byte> line, out long size)
+    /// <summary>A chunk's size line (hex digits, then any extension after ';'): shared with the Extensions API's reader.</summary>
+    internal static bool TryChunkSize(ReadOnlySpan<byte> line, out long size)
     {
-        ReadOnlySpan<byte> digits = line.Span;
+        ReadOnlySpan<byte> digits = line;
         int extension = digits.IndexOf((byte)';');
         digits = (extension >= 0 ? digits[..extension] : digits).Trim((byte)' ');
         return Utf8Parser.TryParse(digits, out size, out int consumed, 'X') && consumed == digits.Length && size >= 0;

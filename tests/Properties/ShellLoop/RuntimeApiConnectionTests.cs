@@ -57,6 +57,8 @@ public sealed class RuntimeApiConnectionTests
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc" + ScriptedServer.Close)]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7FFFFFFFFFFFFFFF\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXY0\r\n\r\n")]
     public async Task AnAnswerThatIsNotTheApis_IsAClearFailure(string answer)
     {
         await using var server = ScriptedServer.Start([answer]);
@@ -66,6 +68,18 @@ public sealed class RuntimeApiConnectionTests
 
         Assert.True(failure is InvalidOperationException or IOException, failure.ToString());
         Assert.NotEmpty(failure.Message);
+    }
+
+    [Fact]
+    public async Task AfterAnAnswerThatIsNotTheApis_TheNextRequestGoesOnANewConnection()
+    {
+        await using var server = ScriptedServer.Start(["HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"], ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
+        using var connection = new RuntimeApiConnection(server.Address);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => connection.SendAsync("GET", "/event/next", "id", ReadOnlyMemory<byte>.Empty));
+        RuntimeApiAnswer answer = await connection.SendAsync("GET", "/event/next", "id", ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal(("ok", 2), (Encoding.UTF8.GetString(answer.Body), server.Connections));
     }
 
     /// <summary>Serves one scripted connection after the other: each script is the pieces written, in order, one per
