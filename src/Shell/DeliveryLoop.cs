@@ -19,7 +19,7 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
     private readonly LoopInbox _inbox = new();
     private readonly LifecycleSettings _settings = new(config.Delivery, config.Shaping, loki?.Display ?? "Loki",
         config.Model, SeesPlatformRecords: config.TelemetryTypes.Exists(t => t == "platform"), Archive: archive is null ? None : config.Archive,
-        AccessOrNone: config.Access);
+        AccessOrNone: config.Access, TenantsOrNone: config.Tenants);
     /// <summary>Made only where something is fetched from AWS (a secret, or SnapStart's credentials): a function without
     /// either pays nothing for it.</summary>
     private readonly AwsFetcher? _aws = config.Access is { } access && (access.ReadsSecrets || access.RenewsCredentials) ? new AwsFetcher() : null;

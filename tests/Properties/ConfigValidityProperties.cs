@@ -31,6 +31,8 @@ public sealed class ConfigValidityProperties
         [Names.Multiline] = ("off", "sometimes"),
         [Names.AuthToken] = ("t0ken", "a\u0001b"),
         [Names.TenantId] = ("team-a", "tenant/1"),
+        [Names.TenantMode] = ("fixed", "per-tenant"),
+        [Names.TenantPrefix] = ("acme-", "acme/"),
         [Names.ExtraHeaders] = ("X-Team=a", "=x"),
         [Names.ServiceName] = ("orders-api", null),
         [Names.TelemetryTypes] = ("platform,extension", "platform,bogus"),

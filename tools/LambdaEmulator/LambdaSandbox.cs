@@ -35,6 +35,11 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
 
     private LambdaSandbox(SandboxOptions options)
     {
+        if (options.TenantId is not null && options.Model != EmulatedModel.OnDemand)
+        {
+            // Lambda refuses tenant isolation with SnapStart and provisioned concurrency; Managed Instances are not played with it.
+            throw new ArgumentException($"tenant isolation is played on-demand only, not {options.Model}", nameof(options));
+        }
         if (options.Model == EmulatedModel.SnapStart && options.Environment.TryGetValue("LOKI_PUSH_URL", out string? pushUrl)
             && SnapshotRelay.For(pushUrl) is var (relay, relayedUrl))
         {
@@ -152,7 +157,7 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
         string tracing = invocation.TraceHeader is { } trace ? $$""","tracing":{"type":"X-Amzn-Trace-Id","value":"{{trace}}"}""" : "";
         _api.RespondJson(next, 200, $$"""{"eventType":"INVOKE","deadlineMs":{{deadlineMs}},"requestId":"{{rid}}","invokedFunctionArn":"arn:aws:lambda:{{_options.Region}}:123456789012:function:{{_options.FunctionName}}"{{tracing}}{{End}}""");
 
-        _telemetry.Emit("platform.start", $$"""{"requestId":"{{rid}}","version":"{{_options.FunctionVersion}}"{{tracing}}{{End}}""");
+        _telemetry.Emit("platform.start", $$"""{"requestId":"{{rid}}","version":"{{_options.FunctionVersion}}"{{TenantField}}{{tracing}}{{End}}""");
         foreach (TelemetryLine line in invocation.Lines)
         {
             EmitLine(rid, line);
@@ -201,7 +206,7 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
             : $$""","initDurationMs":{{(FirstNextAt!.Value - _initStartedAt).TotalMilliseconds:F2}}""";
         string error = invocation.Outcome == InvocationOutcome.Timeout ? "," + "\"errorType\":\"Sandbox.Timedout\"" : "";
         _telemetry.Emit("platform.report",
-            $$"""{"requestId":"{{rid}}","status":"{{status}}"{{error}},"metrics":{"durationMs":{{durationMs:F2}},"billedDurationMs":{{billed}},"memorySizeMB":{{_options.MemorySizeMb}},"maxMemoryUsedMB":{{Math.Max(1, _process.PeakRssKb / 1024)}}{{init}}{{End}}{{tracing}}{{End}}""");
+            $$"""{"requestId":"{{rid}}","status":"{{status}}"{{error}},"metrics":{"durationMs":{{durationMs:F2}},"billedDurationMs":{{billed}},"memorySizeMB":{{_options.MemorySizeMb}},"maxMemoryUsedMB":{{Math.Max(1, _process.PeakRssKb / 1024)}}{{init}}{{End}}{{TenantField}}{{tracing}}{{End}}""");
         _coldStart = false;
         DateTimeOffset frozenAt = DateTimeOffset.UtcNow;
         if (_options.FreezeBetweenInvocations && readyAt is not null)
@@ -225,13 +230,17 @@ public sealed partial class LambdaSandbox : IAsyncDisposable
                 break;
             case TelemetryLine.Json json:
                 _telemetry.Emit("function",
-                    $$"""{"timestamp":"{{now}}","level":"{{json.Level}}","requestId":"{{requestId}}","message":{{TelemetryPlatform.JsonString(json.Message)}}}""", at);
+                    $$"""{"timestamp":"{{now}}","level":"{{json.Level}}","requestId":"{{requestId}}"{{TenantField}},"message":{{TelemetryPlatform.JsonString(json.Message)}}}""", at);
                 break;
             case TelemetryLine.Raw raw:
                 _telemetry.Emit(raw.Type, raw.RecordJson, raw.At ?? at);
                 break;
         }
     }
+
+    /// <summary>Tenant isolation: Lambda names the environment's tenant in platform.start, platform.report and the
+    /// function's JSON lines (tenant-isolation-monitor.html).</summary>
+    private string TenantField => _options.TenantId is { } tenant ? $",\"tenantId\":{TelemetryPlatform.JsonString(tenant)}" : "";
 
     private async Task<HttpListenerContext> WaitForNextCallAsync(TimeSpan timeout)
     {

@@ -51,6 +51,10 @@ public sealed record SandboxOptions(string ExtensionPath)
     /// <summary>Variables added to the Lambda ones (LOKI_PUSH_URL and friends).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Tenant isolation mode (<c>PER_TENANT</c>): the one tenant this environment serves, named where Lambda
+    /// names it; null when the function is not in that mode.</summary>
+    public string? TenantId { get; init; }
+
     public string FunctionName { get; init; } = "orders-api";
     public string FunctionVersion { get; init; } = "$LATEST";
     public string Region { get; init; } = "eu-west-1";

@@ -72,6 +72,12 @@ public static class ConfigReader
         }
         // A secret that cannot be read leaves the pushes unauthenticated: shipping waits for it, or is off when it never can be.
         bool secretsUnreadable = referenceBroken || (!references.IsEmpty && credentials.IsNone);
+        var notes = new List<string>();
+        if (unknownModel is not null)
+        {
+            notes.Add(unknownModel);
+        }
+        TenantRouting tenants = ReadTenants(values, problems, notes);
         var config = new ExtensionConfig(
             PushUri: maskBroken || secretsUnreadable ? None : values.PushUri,
             Headers: references.IsEmpty ? LokiHeaders.Build(auth, problems) : Seq<HttpHeader>(),
@@ -88,10 +94,42 @@ public static class ConfigReader
             Verbosity: values.Verbosity,
             FailOnConfigError: values.FailOnConfigError,
             Model: model,
-            Notes: unknownModel is null ? Seq<string>() : Seq1(unknownModel),
+            Notes: toSeq(notes.ToArray()),
             Archive: ArchiveTargets.Read(values, env, credentials, labels[0].Value, problems),
-            Access: new AccessSettings(credentials, references, auth));
+            Access: new AccessSettings(credentials, references, auth),
+            Tenants: tenants);
         return (config, toSeq(problems.ToArray()));
+    }
+
+    /// <summary><c>LOKI_TENANT_MODE</c> and <c>LOKI_TENANT_PREFIX</c>, with <c>LOKI_TENANT_ID</c> as the fallback tenant
+    /// (whose own problems <see cref="LokiHeaders.Build"/> says). A prefix Loki cannot take is dropped, not mended: two
+    /// prefixes must never make one tenant.</summary>
+    private static TenantRouting ReadTenants(ConfigValues values, List<string> problems, List<string> notes)
+    {
+        string fallback = LokiTenantIds.IsValid(values.TenantId) ? values.TenantId : "";
+        string prefix = values.TenantPrefix;
+        if (!LokiTenantIds.IsValidPrefix(prefix))
+        {
+            problems.Add($"{ConfigValues.Names.TenantPrefix}='{LokiTenantIds.Shown(prefix)}' cannot begin a Loki tenant id " +
+                         $"({LokiTenantIds.Rule}, with room for the Lambda tenant's); every line goes to the fallback tenant");
+            return TenantRouting.Fixed with { Fallback = fallback };
+        }
+        if (values.TenantMode == TenantMode.Fixed)
+        {
+            if (prefix.Length > 0)
+            {
+                notes.Add($"{ConfigValues.Names.TenantPrefix} is set, but {ConfigValues.Names.TenantMode} is fixed: every line goes to " +
+                          (fallback.Length > 0 ? $"'{fallback}'" : "no tenant"));
+            }
+            return TenantRouting.Fixed with { Fallback = fallback };
+        }
+        if (fallback.Length == 0)
+        {
+            problems.Add($"{ConfigValues.Names.TenantMode}=lambda needs {ConfigValues.Names.TenantId}, the fallback tenant of lines no Lambda tenant " +
+                         "owns (init's, the extension's own, a tenant id Loki cannot take): they go without X-Scope-OrgID, which a " +
+                         "multi-tenant Loki refuses");
+        }
+        return new TenantRouting(TenantMode.Lambda, fallback, prefix);
     }
 
     /// <summary>A base URL gets the push path appended; a URL that already ends in it is used as it is.</summary>

@@ -58,7 +58,12 @@ namespace LokiLambdaExtension.Core.Configuration;
 [TextVariable("LOKI_PASSWORD", Property = nameof(Password), Secret = true,
     Meaning = "HTTP basic auth password (Grafana Cloud: an access token); or a secret's ARN, as for LOKI_AUTH_TOKEN")]
 [TextVariable("LOKI_TENANT_ID", Property = nameof(TenantId),
-    Meaning = "X-Scope-OrgID header, for multi-tenant Loki (up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ))")]
+    Meaning = "X-Scope-OrgID header, for multi-tenant Loki (up to 150 of a-z A-Z 0-9 ! - _ . * ' ( )); with LOKI_TENANT_MODE=lambda, the fallback tenant")]
+[ChoiceVariable("LOKI_TENANT_MODE", typeof(TenantMode), Property = nameof(TenantMode), Choices = "fixed,lambda", Default = "fixed",
+    Meaning = "fixed: every line to LOKI_TENANT_ID; lambda: under Lambda's tenant isolation, each environment's lines to its tenant's Loki tenant",
+    Details = "With `lambda`, an environment's lines go to the Loki tenant `LOKI_TENANT_PREFIX` + the Lambda tenant id that `platform.start` names. Lines from before it is named (init), the extension's own, a Lambda tenant id Loki cannot take, and a record naming another tenant go to `LOKI_TENANT_ID`, the fallback tenant. See \"Tenant isolation\".")]
+[TextVariable("LOKI_TENANT_PREFIX", Property = nameof(TenantPrefix),
+    Meaning = "with LOKI_TENANT_MODE=lambda, put before each Lambda tenant id to make its Loki tenant id (e.g. acme-)")]
 [TextVariable("LOKI_HEADERS", Property = nameof(ExtraHeaders), Secret = true,
     Meaning = "extra request headers, Name=value,Name2=value2; or a secret's ARN holding them, as for LOKI_AUTH_TOKEN")]
 [TextVariable("LOKI_SERVICE_NAME", Property = nameof(ServiceName), DefaultText = "the function name",

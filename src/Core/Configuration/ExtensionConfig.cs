@@ -12,6 +12,7 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// <param name="Archive">The S3 archive, when <c>LOKI_ARCHIVE_S3</c> turns it on and credentials are there.</param>
 /// <param name="Access">Where AWS credentials come from, and the variables that are secrets to read from AWS (then
 /// <paramref name="Headers"/> is empty: the core builds them once the secrets are read).</param>
+/// <param name="Tenants">Which Loki tenants lines go to (<c>LOKI_TENANT_MODE</c>).</param>
 public sealed record ExtensionConfig(
     Option<Uri> PushUri,
     Seq<HttpHeader> Headers,
@@ -27,7 +28,8 @@ public sealed record ExtensionConfig(
     ExecutionModel Model,
     Seq<string> Notes,
     Option<ArchiveTarget> Archive = default,
-    AccessSettings? Access = null);
+    AccessSettings? Access = null,
+    TenantRouting? Tenants = null);
 
 /// <summary>The buffering asked of the Telemetry API: sent explicitly, because AWS's pages disagree on the defaults.</summary>
 public sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutMs);

@@ -55,14 +55,20 @@ public sealed class EntryQueue : IEnumerable<LogEntry>
     }
 
     /// <summary>The oldest entries that fit in <paramref name="maxBytes"/> (counted as <see cref="LogEntry.ApproximateBytes"/>),
-    /// and always at least one: what a push or a spill takes.</summary>
+    /// and always at least one: what a push, a spill or an archive object takes. They are of one tenant, the oldest
+    /// entry's: a push carries one <c>X-Scope-OrgID</c>.</summary>
     public (ImmutableArray<LogEntry> Entries, long Bytes) Oldest(long maxBytes)
     {
         long bytes = 0;
         int count = 0;
+        string? tenant = null;
         foreach (LogEntry entry in this)
         {
-            if (count > 0 && bytes + entry.ApproximateBytes > maxBytes)
+            if (count == 0)
+            {
+                tenant = entry.Tenant;
+            }
+            else if (bytes + entry.ApproximateBytes > maxBytes || !string.Equals(entry.Tenant, tenant, StringComparison.Ordinal))
             {
                 break;
             }

@@ -24,6 +24,11 @@ public readonly record struct LogEntry(long UnixNanos, Utf8Line Line, StreamKind
 
     public LogEntry(long unixNanos, string line, StreamKind stream) : this(unixNanos, Utf8Line.From(line), stream, MetadataPairs.Empty) { }
 
+    /// <summary>The Loki tenant the entry goes to (<c>X-Scope-OrgID</c>), when it is a Lambda tenant's (see
+    /// <see cref="Tenancy.Tenants"/>); null for the configured tenant. A push, a spool file and an archive object hold
+    /// entries of one tenant only.</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>The bytes this entry costs in a push, for batching and memory caps (lines dominate).</summary>
     public int ApproximateBytes => Line.Length + 32;
 }

@@ -46,6 +46,19 @@ public readonly struct MetadataPairs : IEquatable<MetadataPairs>
 
     public int Count => _pairs?.Length ?? 0;
 
+    /// <summary>The value of the pair named <paramref name="name"/>, if the entry carries one.</summary>
+    public string? ValueOf(string name)
+    {
+        foreach (MetadataPair pair in Span)
+        {
+            if (pair.Name == name)
+            {
+                return pair.Value;
+            }
+        }
+        return null;
+    }
+
     public bool Equals(MetadataPairs other) => Span.SequenceEqual(other.Span);
 
     public override bool Equals(object? obj) => obj is MetadataPairs other && Equals(other);

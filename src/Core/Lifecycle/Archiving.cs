@@ -38,13 +38,13 @@ internal static class Archiving
         }
         if (!archive.Rescued.IsEmpty)
         {
-            return Start(target, state, ArchiveSource.Rescued, archive.Rescued.Oldest(archive.NextObject, ObjectBytes(settings)), until, None, signWith);
+            return Start(settings, target, state, ArchiveSource.Rescued, archive.Rescued.Oldest(archive.NextObject, ObjectBytes(settings)), until, None, signWith);
         }
         // Before a snapshot or a long idle (init's end where init lines are pushed) copies go at once: every SnapStart
         // clone would otherwise write the snapshot's copies again, each under its own key.
         bool copiesDue = !archive.Copies.IsEmpty && (archive.Copies.Bytes >= ObjectBytes(settings) || state.Phase is Phase.ShuttingDown or Phase.EndingInit
             || state.NowMs - archive.CopiesSinceMs >= CopiesMaxAgeMs);
-        return copiesDue ? Start(target, state, ArchiveSource.Copies, archive.Copies.Oldest(archive.NextObject, ObjectBytes(settings)), until, None, signWith) : None;
+        return copiesDue ? Start(settings, target, state, ArchiveSource.Copies, archive.Copies.Oldest(archive.NextObject, ObjectBytes(settings)), until, None, signWith) : None;
     }
 
     /// <summary>At SHUTDOWN, once Loki is given up on: the oldest of memory goes to the archive, with a report saying so.</summary>
@@ -58,7 +58,8 @@ internal static class Archiving
         PushBatch taken = state.Buffer.Oldest(state.Archive.NextObject, ObjectBytes(settings));
         LogEntry report = state.Stamps.Stamp(LossReport.Entry(state.NowMs, taken.Entries.Length, taken.Bytes,
             $"archived to {target.Location}: {settings.LokiTarget} did not take them before SHUTDOWN's deadline", "archived")).Entry;
-        return Start(target, state, ArchiveSource.Buffer, taken, archiveUntil, report, signWith);
+        // The report tells of this object's entries only: it is theirs, and goes to their tenant (an object has one).
+        return Start(settings, target, state, ArchiveSource.Buffer, taken, archiveUntil, report with { Tenant = taken.Tenant }, signWith);
     }
 
     /// <summary>Whether SHUTDOWN should still wait for the archive: a write under way, or one due before the cut-off.</summary>
@@ -67,10 +68,13 @@ internal static class Archiving
             || ((!state.Buffer.IsEmpty || !state.Archive.Rescued.IsEmpty || !state.Archive.Copies.IsEmpty) && state.Archive.RetryAtMs < archiveUntil));
 
     /// <summary>The write of <paramref name="taken"/> (the oldest of <paramref name="source"/>, numbered as the next object).</summary>
-    private static Decision Start(ArchiveTarget target, ExtensionState state, ArchiveSource source, PushBatch taken, long until, Option<LogEntry> report,
-        AwsCredentials signWith)
+    private static Decision Start(LifecycleSettings settings, ArchiveTarget target, ExtensionState state, ArchiveSource source, PushBatch taken, long until,
+        Option<LogEntry> report, AwsCredentials signWith)
     {
-        string key = ArchiveKeys.For(target.Location, target.ServiceName, taken.Entries[0].UnixNanos, state.Stamps.SandboxNanos, taken.Id);
+        // With LOKI_TENANT_MODE=lambda every object names its Loki tenant in its key, the fallback's too: replay sends
+        // it back there, and a tenant can be given its own prefix to read.
+        string? tenant = settings.Tenants.FollowsLambda ? taken.Tenant ?? settings.Tenants.Fallback : null;
+        string key = ArchiveKeys.For(target.Location, target.ServiceName, taken.Entries[0].UnixNanos, state.Stamps.SandboxNanos, taken.Id, tenant);
         return new ArchiveStarted(taken, report, key, until, source, signWith);
     }
 

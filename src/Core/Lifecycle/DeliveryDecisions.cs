@@ -204,7 +204,9 @@ internal static class DeliveryDecisions
     private static Option<Decision> ArmTimer(ExtensionState state, long atMs) =>
         atMs > state.NowMs && !(state.TimerAtMs.Case is long armed && armed == atMs) ? new TimerArmed(atMs) : None;
 
-    private static Decision TakeBatch(ExtensionState state, long notAfterMs) =>
-        new PushStarted(state.Buffer.Oldest(state.Delivery.NextBatchId, state.Delivery.BatchCap), notAfterMs,
-            state.Access.LokiHeaders.IfNone(Seq<HttpHeader>()));
+    private static Decision TakeBatch(ExtensionState state, long notAfterMs)
+    {
+        PushBatch batch = state.Buffer.Oldest(state.Delivery.NextBatchId, state.Delivery.BatchCap);
+        return new PushStarted(batch, notAfterMs, TenantHeaders.For(state.Access.LokiHeaders.IfNone(Seq<HttpHeader>()), batch.Tenant));
+    }
 }

@@ -21,6 +21,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Access">The function role's credentials and Loki's headers, and what is being fetched from AWS.</param>
 /// <param name="Shipping">False when shipping is off (a configuration problem, a refused subscription, a failure after
 /// registering): the lifecycle is still served, so the function never waits on the extension.</param>
+/// <param name="Tenancy">The Lambda tenant this environment serves, once the platform named it.</param>
 public sealed record ExtensionState(
     Phase Phase,
     long NowMs,
@@ -37,7 +38,8 @@ public sealed record ExtensionState(
     SnapshotState Snapshot,
     bool Shipping,
     ArchiveState Archive,
-    AccessState Access)
+    AccessState Access,
+    TenantState Tenancy)
 {
     /// <param name="sandboxNanos">This process's discriminator below the millisecond (see <see cref="EntryStamps"/>),
     /// drawn at random by the shell.</param>
@@ -45,7 +47,7 @@ public sealed record ExtensionState(
     public static ExtensionState Initial(DeliveryPolicy policy, long sandboxNanos = 0, bool shipping = true, AccessState? access = null) => new(
         new Phase.Initializing(), 0, None, EntryBuffer.Empty, DeliveryState.Start(policy.MaxBatchBytes), SpoolState.Start(policy.SpoolMaxBytes > 0),
         InvocationState.None, Traffic.None, EntryStamps.For(sandboxNanos), RecentBodies.None, DeliveryCounters.Zero, Seq<Notice>(),
-        SnapshotState.None, shipping, ArchiveState.Start, access ?? AccessState.Start);
+        SnapshotState.None, shipping, ArchiveState.Start, access ?? AccessState.Start, TenantState.Unknown);
 
     /// <summary>Entries the core answers for that are not delivered yet: memory, in flight, spilling, spooled, waiting
     /// for the archive.</summary>

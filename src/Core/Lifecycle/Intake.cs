@@ -25,6 +25,7 @@ internal static class Intake
 
     public static ExtensionState Received(LifecycleSettings settings, ExtensionState state, TelemetryReceived telemetry)
     {
+        TenantState before = state.Tenancy;
         state = TelemetryProof.Delivered(settings, state);
         Seq<TelemetryRecord> records = telemetry.Records;
         if (Restores.Awaited(settings, state) && records.Exists(r => r.Kind == TelemetryKind.RestoreStart))
@@ -43,6 +44,8 @@ internal static class Intake
         InvocationContext? context = invocation.Context;
         RecentRequests recentRequests = invocation.RecentRequests;
         EntryStamps stamps = state.Stamps;
+        TenantRouting tenants = settings.Tenants;
+        TenantState tenancy = state.Tenancy;
         long bytes = 0;
         // Counted here and folded into the counters once per body: a record per line would allocate per line.
         long received = 0, filtered = 0, maskTimeouts = 0, maskTimeoutBytes = 0;
@@ -65,6 +68,7 @@ internal static class Intake
                 continue;
             }
             seenUntil = remembersSnapshot ? Math.Max(seenUntil, record.UnixNanos) : seenUntil;
+            tenancy = Tenants.Learn(tenants, tenancy, in record);
             initRuntimeDone |= record.Kind is TelemetryKind.InitRuntimeDone;
             received++;
             if (record.Kind is TelemetryKind.Start && record.RequestId is { } startedId)
@@ -86,6 +90,7 @@ internal static class Intake
                 default:
                     LogEntry entry = LogEntries.From(in record, shaping, context, ref recentRequests);
                     entry = verdicts?.Masked[index] is { } masked ? entry with { Line = masked } : entry;
+                    entry = Tenants.Of(tenants, ref tenancy, in entry) is { } tenant ? entry with { Tenant = tenant } : entry;
                     (entry, stamps) = stamps.Stamp(entry);
                     kept[keptCount++] = entry;
                     bytes += entry.ApproximateBytes;
@@ -126,6 +131,7 @@ internal static class Intake
             Buffer = state.Buffer.Append(ImmutableCollectionsMarshal.AsImmutableArray(kept), bytes),
             Invocation = invocation with { Context = context, RecentRequests = recentRequests },
             Stamps = stamps,
+            Tenancy = tenancy,
             Snapshot = state.Snapshot with { SeenUntilNanos = seenUntil },
             Counters = state.Counters with
             {
@@ -138,6 +144,7 @@ internal static class Intake
         state = Losses.Add(state, platformDropped.Lines, platformDropped.Bytes,
             $"dropped by Lambda before they reached the extension: {platformDropped.Reason}", "platform_logs_dropped");
         state = Losses.Add(state, maskTimeouts, maskTimeoutBytes, $"dropped: {ConfigValues.Names.MaskPattern} timed out on them", "mask_timeout");
+        state = TenantsTold(tenants, before, state);
         return Spooling.Shed(settings, state, state.Spool.Works ? "the spool is full" : "no spool");
     }
 
@@ -152,6 +159,37 @@ internal static class Intake
 
     private static long FlushUntil(LifecycleSettings settings, ExtensionState state, long deadlineMs) =>
         Math.Min(state.NowMs + settings.Policy.FlushBudgetMs, deadlineMs - settings.Policy.DeadlineMarginMs);
+
+    /// <summary>What the body taught about tenants, said: the environment's tenant once known (a Lambda tenant id that
+    /// makes no Loki tenant id as a warning), a function not in tenant isolation once, and records naming another tenant
+    /// (the first as a warning, later ones counted at debug level).</summary>
+    private static ExtensionState TenantsTold(TenantRouting routing, TenantState before, ExtensionState state)
+    {
+        TenantState now = state.Tenancy;
+        string fallback = routing.FallbackShown;
+        if (before.LambdaTenant is null && now.LambdaTenant is { } lambda)
+        {
+            state = now.LokiTenant is { } loki
+                ? state.Tell(NoticeLevel.Info, $"this environment serves Lambda tenant '{lambda}': its lines go to Loki tenant '{loki}' " +
+                                               $"(lines from before the platform named it, such as init's, to {fallback})")
+                : state.Tell(NoticeLevel.Warn, $"this environment serves Lambda tenant '{LokiTenantIds.Shown(lambda)}', but " +
+                                               $"'{LokiTenantIds.Shown(routing.Prefix + lambda)}' is no Loki tenant id ({LokiTenantIds.Rule}): " +
+                                               $"its lines go to {fallback}");
+        }
+        if (!before.Untenanted && now.Untenanted && now.LambdaTenant is null)
+        {
+            state = state.Tell(NoticeLevel.Info, $"{ConfigValues.Names.TenantMode}=lambda, but platform.start names no tenant (the function is not in " +
+                                                 $"tenant isolation mode): lines go to {fallback}");
+        }
+        if (now.Strays > before.Strays)
+        {
+            state = before.Strays == 0
+                ? state.Tell(NoticeLevel.Warn, $"a record names another tenant than this environment's ('{LokiTenantIds.Shown(now.LambdaTenant ?? "")}'): " +
+                                               $"kept under {fallback}, never sent to either tenant (said once; later ones at debug level)")
+                : state.Tell(NoticeLevel.Debug, $"{now.Strays} records so far named another tenant than this environment's; kept under {fallback}");
+        }
+        return state;
+    }
 
     /// <summary>A recurring problem of the shell's intake: the first of its kind is said in full, later ones counted at
     /// debug level, so a client that keeps probing the port cannot fill the function's logs.</summary>

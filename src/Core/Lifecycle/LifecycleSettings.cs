@@ -10,11 +10,14 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <c>platform.initRuntimeDone</c> will say when the runtime's init is done, so it is not waited for.</param>
 /// <param name="Archive">The S3 archive, when it is on.</param>
 /// <param name="Access">Where credentials come from and which variables are secrets to read from AWS.</param>
+/// <param name="Tenants">Which Loki tenants lines go to (<c>LOKI_TENANT_MODE</c>).</param>
 public sealed record LifecycleSettings(DeliveryPolicy Policy, EntryShaping Shaping, string LokiTarget,
     ExecutionModel Model = ExecutionModel.OnDemand, bool SeesPlatformRecords = true, Option<ArchiveTarget> Archive = default,
-    AccessSettings? AccessOrNone = null)
+    AccessSettings? AccessOrNone = null, TenantRouting? TenantsOrNone = null)
 {
     public AccessSettings Access => AccessOrNone ?? AccessSettings.None;
+
+    public TenantRouting Tenants => TenantsOrNone ?? TenantRouting.Fixed;
 
     public static LifecycleSettings Default { get; } = new(DeliveryPolicy.Default, EntryShaping.Default, "Loki");
 

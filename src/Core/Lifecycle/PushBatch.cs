@@ -6,6 +6,10 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <paramref name="ReadBack"/> of them (the first ones) had been read back from the spool.</summary>
 public sealed record PushBatch(long Id, ImmutableArray<LogEntry> Entries, long Bytes, int ReadBack = 0)
 {
+    /// <summary>The Loki tenant of the batch's entries (they have one, see <see cref="EntryQueue.Oldest"/>); null for the
+    /// configured one.</summary>
+    public string? Tenant => Entries.IsDefaultOrEmpty ? null : Entries[0].Tenant;
+
     /// <summary>The buffer's read-back mark once these entries are put back in front of it.</summary>
     public int ReadBackWhenPutBack(int readBackLeft) => ReadBack == Entries.Length ? ReadBack + readBackLeft : ReadBack;
 

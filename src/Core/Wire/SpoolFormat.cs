@@ -5,13 +5,15 @@ using System.Text;
 namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>How spilled entries are laid out in a spool file: a magic and version, the count (int32), then each entry's
-/// time (int64), stream (a byte), line and metadata pairs (an int32 count); the line and every string as a 7-bit
-/// encoded byte count and UTF-8, little-endian throughout (the layout <c>BinaryWriter</c> wrote, so files of earlier
-/// versions read back). Written as the push encoder is: size first, then into a span. A file that does not read back
+/// time (int64), stream (a byte), Loki tenant (empty for the configured one; since version 2), line and metadata pairs
+/// (an int32 count); the line and every string as a 7-bit encoded byte count and UTF-8, little-endian throughout (the
+/// layout <c>BinaryWriter</c> wrote). Version 1 files, without tenants, still read back. Written as the push encoder is: size first, then into a span. A file that does not read back
 /// whole is refused with <see cref="InvalidDataException"/>, never half-read.</summary>
 public static class SpoolFormat
 {
-    private static ReadOnlySpan<byte> Magic => "LKS1"u8;
+    private static ReadOnlySpan<byte> Magic => "LKS2"u8;
+
+    private static ReadOnlySpan<byte> MagicWithoutTenants => "LKS1"u8;
 
     /// <summary>Largest metadata pair count a sane entry has; more means the file is corrupt.</summary>
     private const int MaxPairs = 1024;
@@ -21,7 +23,7 @@ public static class SpoolFormat
         int length = Magic.Length + sizeof(int);
         foreach (LogEntry entry in entries)
         {
-            length += sizeof(long) + 1 + Sized(entry.Line.Length) + sizeof(int);
+            length += sizeof(long) + 1 + Sized(entry.Tenant is { } tenant ? Encoding.UTF8.GetByteCount(tenant) : 0) + Sized(entry.Line.Length) + sizeof(int);
             foreach (MetadataPair pair in entry.Metadata.Span)
             {
                 length += Sized(Encoding.UTF8.GetByteCount(pair.Name)) + Sized(Encoding.UTF8.GetByteCount(pair.Value));
@@ -43,6 +45,7 @@ public static class SpoolFormat
             BinaryPrimitives.WriteInt64LittleEndian(destination[at..], entry.UnixNanos);
             at += sizeof(long);
             destination[at++] = (byte)entry.Stream;
+            at += WriteString(entry.Tenant ?? "", destination[at..]);
             at += WriteBytes(entry.Line.Span, destination[at..]);
             BinaryPrimitives.WriteInt32LittleEndian(destination[at..], entry.Metadata.Count);
             at += sizeof(int);
@@ -65,10 +68,12 @@ public static class SpoolFormat
 
     public static ImmutableArray<LogEntry> Read(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < Magic.Length + sizeof(int) || !bytes.StartsWith(Magic))
+        bool tenants = bytes.StartsWith(Magic);
+        if (bytes.Length < Magic.Length + sizeof(int) || !(tenants || bytes.StartsWith(MagicWithoutTenants)))
         {
             throw new InvalidDataException(bytes.Length < Magic.Length ? "the file is cut short" : "not a spool file (bad magic)");
         }
+        string? tenant = null;
         var reader = new SpanReader(bytes, Magic.Length);
         int count = reader.Int32();
         if (count < 0 || count > bytes.Length)
@@ -80,6 +85,7 @@ public static class SpoolFormat
         {
             long nanos = reader.Int64();
             var stream = (StreamKind)reader.Byte();
+            tenant = tenants ? TenantOf(reader.Sized(), tenant, i) : null;
             Utf8Line line = Utf8Line.Adopt(reader.Sized().ToArray());
             int pairs = reader.Int32();
             if (pairs < 0 || pairs > MaxPairs || !Enum.IsDefined(stream))
@@ -91,13 +97,29 @@ public static class SpoolFormat
             {
                 metadata[p] = new MetadataPair(Encoding.UTF8.GetString(reader.Sized()), Encoding.UTF8.GetString(reader.Sized()));
             }
-            entries.Add(new LogEntry(nanos, line, stream, new MetadataPairs(metadata)));
+            entries.Add(new LogEntry(nanos, line, stream, new MetadataPairs(metadata)) { Tenant = tenant });
         }
         if (!reader.AtEnd)
         {
             throw new InvalidDataException("trailing bytes after the last entry");
         }
         return entries.MoveToImmutable();
+    }
+
+    /// <summary>The tenant an entry names: the one before it when the same (one string for the file's entries), checked
+    /// as Loki would, since a file in /tmp can be anyone's.</summary>
+    private static string? TenantOf(ReadOnlySpan<byte> bytes, string? previous, int entry)
+    {
+        if (bytes.IsEmpty)
+        {
+            return null;
+        }
+        if (previous is not null && Ascii.Equals(bytes, previous))
+        {
+            return previous; // valid ids are ASCII
+        }
+        string tenant = Encoding.UTF8.GetString(bytes);
+        return LokiTenantIds.IsValid(tenant) ? tenant : throw new InvalidDataException($"entry {entry} names no valid Loki tenant");
     }
 
     private static int Sized(int length) => SevenBit.Length((uint)length) + length;

@@ -1,3 +1,4 @@
+using HttpHeaders = LanguageExt.Seq<LokiLambdaExtension.Core.Configuration.HttpHeader>;
 using LokiLambdaExtension.Shell.Aws;
 using LokiLambdaExtension.Shell.Loki;
 
@@ -7,7 +8,8 @@ namespace LokiLambdaExtension.Shell.Archive;
 /// the Loki of <c>LOKI_PUSH_URL</c> (with its credentials), in key order, which is time order per service. Each
 /// object goes once: it is listed once (pages followed to the end, keys de-duplicated) and pushed until Loki stores
 /// it, a failure being tried again with backoff; the entries keep the timestamps they were archived with, so even
-/// a second replay of the same prefix adds nothing to Loki (it keeps one of two identical entries). Exit 0 when every
+/// a second replay of the same prefix adds nothing to Loki (it keeps one of two identical entries). An object whose key
+/// names its Loki tenant (<c>tenant=ID/</c>, <c>LOKI_TENANT_MODE=lambda</c>) goes back to that tenant. Exit 0 when every
 /// object was stored, 1 when some were not (each said), 2 when the configuration leaves nothing to replay.</summary>
 internal static class ReplayCommand
 {
@@ -57,7 +59,8 @@ internal static class ReplayCommand
         long bytes = 0;
         foreach (string key in keys)
         {
-            var (problem, length) = await ReplayIsolatedAsync(s3, credentials, loki, key);
+            HttpHeaders objectHeaders = TenantHeaders.For(headers.Value, ArchiveKeys.TenantOf(target.Location, key));
+            var (problem, length) = await ReplayIsolatedAsync(s3, credentials, loki, key, objectHeaders);
             if (problem is null)
             {
                 stored++;
@@ -107,7 +110,8 @@ internal static class ReplayCommand
 
     /// <summary>One object, whatever it holds: a problem of its own (a key that cannot be addressed, a body that is not a
     /// push, a failure inside the extension) is said for it, and the next object is replayed.</summary>
-    private static async Task<(string? Problem, long Bytes)> ReplayIsolatedAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key)
+    private static async Task<(string? Problem, long Bytes)> ReplayIsolatedAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key,
+        HttpHeaders headers)
     {
         if (!ArchiveTarget.IsAddressable(key))
         {
@@ -115,7 +119,7 @@ internal static class ReplayCommand
         }
         try
         {
-            return await ReplayAsync(s3, credentials, loki, key);
+            return await ReplayAsync(s3, credentials, loki, key, headers);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -126,7 +130,8 @@ internal static class ReplayCommand
     /// <summary>Gets the object and pushes it stream by stream (<see cref="PushRequestStreams"/>: Loki answers a push of
     /// several streams with the last one's error only), each tried as <see cref="ReplayRetries"/> decides; no
     /// problem once Loki stored every stream, with the object's length.</summary>
-    private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key)
+    private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key,
+        HttpHeaders headers)
     {
         byte[]? body = null;
         string problem = "";
@@ -153,7 +158,7 @@ internal static class ReplayCommand
         }
         foreach (byte[] stream in streams)
         {
-            if (await PushAsync(loki, stream) is { } refused)
+            if (await PushAsync(loki, stream, headers) is { } refused)
             {
                 return (refused, 0);
             }
@@ -161,7 +166,7 @@ internal static class ReplayCommand
         return (null, body.Length);
     }
 
-    private static async Task<string?> PushAsync(LokiClient loki, byte[] stream)
+    private static async Task<string?> PushAsync(LokiClient loki, byte[] stream, HttpHeaders headers)
     {
         string problem = "";
         long? retryAfterMs = null;
@@ -169,7 +174,7 @@ internal static class ReplayCommand
         {
             await Task.Delay(TimeSpan.FromMilliseconds(ReplayRetries.WaitBeforeMs(attempt, ShellRandom.Jitter(), retryAfterMs)));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var (outcome, status) = await loki.PushAsync(stream, timeout.Token);
+            var (outcome, status) = await loki.PushAsync(stream, timeout.Token, headers);
             if (outcome is PushOutcome.Delivered)
             {
                 return null;
