@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace LokiLambdaExtension.Tools.Receiver;
 
 /// <summary>A real Loki (the tests' and the bench's judge of what Loki keeps), read back through its query API
-/// (<c>query_range</c>, paged forward), with each entry's structured metadata (<c>categorize-labels</c>).</summary>
-public sealed class RealLoki(Uri baseUrl)
+/// (<c>query_range</c>, paged forward), with each entry's structured metadata (<c>categorize-labels</c>); as
+/// <paramref name="tenant"/> (<c>X-Scope-OrgID</c>) when given, for a multi-tenant Loki.</summary>
+public sealed class RealLoki(Uri baseUrl, string? tenant = null)
 {
     /// <summary>The variable naming a Loki with its default limits (.ci/run starts one from ../shared/loki).</summary>
     public const string Variable = "LOKI_TEST_URL";
@@ -79,6 +80,10 @@ public sealed class RealLoki(Uri baseUrl)
         using var request = new HttpRequestMessage(HttpMethod.Get,
             new Uri(BaseUrl, $"loki/api/v1/{api}?query={Uri.EscapeDataString(logql)}{parameters}"));
         request.Headers.Add("X-Loki-Response-Encoding-Flags", "categorize-labels");
+        if (tenant is not null)
+        {
+            request.Headers.Add("X-Scope-OrgID", tenant);
+        }
         using HttpResponseMessage response = await Http.SendAsync(request);
         string body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
