@@ -1,11 +1,13 @@
 using LokiLambdaExtension.EndToEnd.RealLokiSuite;
+using LokiLambdaExtension.Tools.S3Store;
 
 namespace LokiLambdaExtension.EndToEnd.LokiVersions;
 
 /// <summary><c>LOKI_TENANT_MODE=lambda</c> against a real multi-tenant Loki (<c>-auth.enabled=true</c>), on each release
 /// line: three environments in Lambda's tenant isolation mode, of tenants blue and green and of one whose id Loki
 /// cannot take. Every line is read back with its own tenant's <c>X-Scope-OrgID</c> and with no other; the fallback
-/// tenant holds the init lines, the odd tenant's lines and a line that claims another tenant, and nothing else.</summary>
+/// tenant holds the init lines, the odd tenant's lines and a line that claims another tenant, and nothing else. What
+/// Loki could not take is archived under each tenant's own key prefix, and <c>replay</c> restores it to that tenant.</summary>
 [Collection(ExtensionCollection.Name)]
 public sealed class TenantIsolationTests(ExtensionBinaryFixture extension)
 {
@@ -53,10 +55,51 @@ public sealed class TenantIsolationTests(ExtensionBinaryFixture extension)
         }
     }
 
-    private async Task PlayAsync(Uri url, string service, string tenant, string prefix, string fallback)
+    [LokiVersionFact]
+    public async Task Loki376_ArchivedLinesOfEachTenant_AreKeptUnderItsPrefix_AndReplayedToIt()
     {
-        SandboxOptions options = extension.Options(url, ("LOKI_SERVICE_NAME", service), ("LOKI_TENANT_MODE", "lambda"),
-            ("LOKI_TENANT_PREFIX", prefix), ("LOKI_TENANT_ID", fallback)) with { TenantId = tenant, InitLines = [$"init of {tenant}"] };
+        string dir = Directory.CreateTempSubdirectory("loki-tenants-").FullName;
+        Uri url = await OwnLoki.StartAsync("3.7.6", dir, "-auth.enabled=true");
+        try
+        {
+            string run = Guid.NewGuid().ToString("N")[..8];
+            string prefix = $"t{run}-", fallback = $"ops{run}", service = $"archived-{run}";
+            await using var s3 = await S3Front.StartAsync();
+            await using (var down = LokiReceiver.Start())
+            {
+                down.SetPersistentFault(new Fault.Status(503, "unavailable"));
+                foreach (string tenant in new[] { "blue", "acme/eu" })
+                {
+                    await PlayAsync(down.BaseUrl, service, tenant, prefix, fallback, [.. s3.Environment("lambda").Select(v => (v.Key, v.Value))]);
+                }
+            }
+            string[] keys = [.. s3.Objects().Keys];
+            Assert.Contains(keys, k => k.StartsWith($"lambda/tenant={prefix}blue/{service}/", StringComparison.Ordinal));
+            Assert.Contains(keys, k => k.StartsWith($"lambda/tenant={fallback}/{service}/", StringComparison.Ordinal));
+            Assert.All(keys, k => Assert.Matches($"^lambda/tenant=({prefix}blue|{fallback})/{service}/", k));
+
+            var replayEnvironment = new Dictionary<string, string>(s3.Environment("lambda")) { ["LOKI_PUSH_URL"] = url.ToString(), ["LOKI_TENANT_ID"] = fallback };
+            replayEnvironment.Remove("LOKI_ARCHIVE_S3");
+            var (exit, output) = await ExtensionBinary.RunAsync(extension.Path, ["replay", $"s3://{s3.Bucket}/lambda"], replayEnvironment, TimeSpan.FromSeconds(120));
+            Assert.True(exit == 0, output);
+
+            string[] blue = await LinesAsync(url, prefix + "blue", service);
+            string[] operators = await LinesAsync(url, fallback, service);
+            Assert.Equal(["blue says hello", "blue in JSON", "blue again"], Function(blue));
+            Assert.Equal(["acme/eu again", "acme/eu claims to be red", "acme/eu in JSON", "acme/eu says hello", "blue claims to be red"], Function(operators).Order());
+            Assert.Equal(["init of acme/eu", "init of blue"], operators.Where(l => l.StartsWith("init of", StringComparison.Ordinal)).Order());
+            Assert.DoesNotContain(operators, l => l.Contains("blue says", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await OwnLoki.StopAsync("3.7.6", dir);
+        }
+    }
+
+    private async Task PlayAsync(Uri url, string service, string tenant, string prefix, string fallback, params (string, string)[] more)
+    {
+        SandboxOptions options = extension.Options(url, [("LOKI_SERVICE_NAME", service), ("LOKI_TENANT_MODE", "lambda"),
+            ("LOKI_TENANT_PREFIX", prefix), ("LOKI_TENANT_ID", fallback), .. more]) with { TenantId = tenant, InitLines = [$"init of {tenant}"] };
         await using var sandbox = await LambdaSandbox.StartAsync(options);
         string requestId = Guid.NewGuid().ToString();
         await sandbox.InvokeAsync(new Invocation(requestId,
