@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace LokiLambdaExtension.Core.Entries;
+namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>A rented array exposed as memory of an exact length; returned to the pool exactly once on dispose.</summary>
 public sealed class PooledBuffer : IMemoryOwner<byte>

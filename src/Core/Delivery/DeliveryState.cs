@@ -1,7 +1,7 @@
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Where delivery to Loki stands: the push under way, backoff, batch size, and what was already said about
 /// Loki's answers (so each problem is told once, not once per push).</summary>

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>What happened to the entries that went through the extension, for the loss accounting and the
 /// SHUTDOWN summary.</summary>

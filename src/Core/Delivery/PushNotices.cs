@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>What the extension tells about Loki's answers, and when: a refusal once per distinct message, a blocked
 /// tenant each time, the first failure of a run of failures and the recovery after it; repeats at debug level.</summary>

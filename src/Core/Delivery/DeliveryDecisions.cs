@@ -1,7 +1,7 @@
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>When to push, when to call <c>/event/next</c>, when to wake: at the end of init, during an invocation, while
 /// waiting on a never-frozen Managed Instance, and at SHUTDOWN.</summary>

@@ -1,5 +1,5 @@
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>How Loki answered each stream of a batch. Each stream goes out as a push request of its own: Loki answers
 /// a push of several streams with the last stream's error only (loki@v3.4.6 pkg/ingester/instance.go), so a refused

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>What a 400 from Loki says it refused. A 400 is a partial success: the push's valid entries are stored,
 /// and the message counts the others, in one of two forms (checked against Loki v3.4.6):

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>When an invocation's lines are pushed (<c>LOKI_FLUSH_STRATEGY</c>).</summary>
 public enum FlushMode

@@ -1,7 +1,7 @@
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Spool;
 
 /// <summary>The spool on /tmp: the files written, the one being written, the one being read back.</summary>
 /// <param name="Files">Spilled files, oldest first.</param>

@@ -1,7 +1,7 @@
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Spool;
 
 /// <summary>The bounded buffer: memory up to <see cref="DeliveryPolicy.MaxBufferBytes"/>, the oldest entries spilled to
 /// a spool on /tmp from <see cref="DeliveryPolicy.SpillAboveBytes"/> on (up to <see cref="DeliveryPolicy.SpoolMaxBytes"/>),

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Snapshot;
 
 /// <summary>Where a SnapStart environment is between its init, the snapshot and a restore (see <see cref="Restores"/>).
 /// Every restored clone starts from the same memory: this state, and everything else, is the snapshot's until the core

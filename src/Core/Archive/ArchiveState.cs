@@ -1,7 +1,7 @@
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Archive;
 
 /// <summary>Where the S3 archive stands: what waits to be written, the object being written, backoff.</summary>
 /// <param name="Rescued">Lines shed from a full buffer that the archive keeps instead (they are not in Loki).</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Loss accounting where users look: whenever lines are dropped or rejected, or the platform reports it
 /// dropped records, an entry in the <c>source="extension"</c> stream says how many lines and bytes, and why.</summary>

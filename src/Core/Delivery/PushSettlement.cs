@@ -1,6 +1,6 @@
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Settles a batch once Loki answered each of its streams: stored entries are counted sent, refused ones are
 /// counted under their cause, and those worth another try go back in front of the buffer, in order. What is worth

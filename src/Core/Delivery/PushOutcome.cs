@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>How Loki answered a push, as far as delivery is concerned (protocols.md §1, "Responses").</summary>
 public abstract record PushOutcome

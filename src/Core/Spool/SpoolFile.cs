@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Spool;
 
 /// <summary>A chunk of the oldest buffered entries written to the spool on <c>/tmp</c> because memory was nearly
 /// full; read back, oldest first, when memory has room again. Its name says what it holds (<see cref="Count"/>

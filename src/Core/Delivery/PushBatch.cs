@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Entries taken from the buffer for one push, contiguous so the encoder reads them as a span.
 /// <paramref name="ReadBack"/> of them (the first ones) had been read back from the spool.</summary>

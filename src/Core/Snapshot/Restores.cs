@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Snapshot;
 
 /// <summary>SnapStart: the environment is snapshotted while the extension waits in <c>/event/next</c> after init, and
 /// every cold start later restores a clone of it, minutes to weeks later, many at once (protocols.md §5). A clone

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
 
-namespace LokiLambdaExtension.Core.Wire;
+namespace LokiLambdaExtension.Core.Spool;
 
 /// <summary>How spilled entries are laid out in a spool file: a magic and version, the count (int32), then each entry's
 /// time (int64), stream (a byte), Loki tenant (empty for the configured one; since version 2), line and metadata pairs

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Putting entries back in front of the buffer (a failed push, a spool file read back), so they keep their
 /// order in Loki.</summary>

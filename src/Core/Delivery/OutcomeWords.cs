@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>What Loki's answers mean in words: for loss reports, for what the extension tells while running, and for
 /// <c>--check</c>. One mapping, so the three never say different things.</summary>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Archive;
 
 /// <summary>The S3 archive (<c>LOKI_ARCHIVE_S3</c>), under the rules pushes follow: no write while waiting in
 /// <c>/event/next</c> (but on never-frozen Managed Instances), none with <c>/event/next</c> outstanding for it (the

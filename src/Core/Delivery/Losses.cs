@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Lifecycle;
+namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Adds a loss report to the buffer: it goes to Loki with the rest, in the extension's stream.</summary>
 internal static class Losses
