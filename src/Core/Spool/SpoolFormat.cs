@@ -26,7 +26,7 @@ public static class SpoolFormat
             length += sizeof(long) + 1 + Sized(entry.Tenant is { } tenant ? Encoding.UTF8.GetByteCount(tenant) : 0) + Sized(entry.Line.Length) + sizeof(int);
             foreach (MetadataPair pair in entry.Metadata.Span)
             {
-                length += Sized(Encoding.UTF8.GetByteCount(pair.Name)) + Sized(Encoding.UTF8.GetByteCount(pair.Value));
+                length += Sized(pair.NameBytes) + Sized(pair.ValueBytes); // counted once, when the pair was made
             }
         }
         return length;

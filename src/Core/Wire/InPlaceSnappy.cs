@@ -39,39 +39,19 @@ internal static class InPlaceSnappy
             throw new ArgumentException($"the buffer must be BufferLength({inputLength}) = {BufferLength(inputLength)} bytes, not {buffer.Length}", nameof(buffer));
         }
         int read = buffer.Length - inputLength;
-        int written = WriteVarint(buffer, (uint)inputLength);
+        int written = SevenBit.Write((uint)inputLength, buffer);
         while (read < buffer.Length)
         {
             int fragmentLength = Math.Min(FragmentBytes, buffer.Length - read);
             int compressed = Snappy.Compress(buffer.Slice(read, fragmentLength), scratch);
             read += fragmentLength;
             // Each fragment was compressed as a block of its own: drop that block's length prefix.
-            int prefix = VarintLength(scratch);
+            int prefix = 0;
+            SevenBit.Skip(scratch, ref prefix);
             ReadOnlySpan<byte> elements = scratch[prefix..compressed];
             elements.CopyTo(buffer[written..read]);
             written += elements.Length;
         }
         return written;
-    }
-
-    private static int WriteVarint(Span<byte> destination, uint value)
-    {
-        int i = 0;
-        for (; value >= 0x80; value >>= 7)
-        {
-            destination[i++] = (byte)(value | 0x80);
-        }
-        destination[i++] = (byte)value;
-        return i;
-    }
-
-    private static int VarintLength(ReadOnlySpan<byte> source)
-    {
-        int i = 0;
-        while ((source[i] & 0x80) != 0)
-        {
-            i++;
-        }
-        return i + 1;
     }
 }

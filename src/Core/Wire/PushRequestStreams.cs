@@ -93,7 +93,7 @@ public static class PushRequestStreams
             int? tag = SevenBit.Read(stream, ref at);
             if (tag == HashTag)
             {
-                if (!SkipVarint(stream, ref at))
+                if (!SevenBit.Skip(stream, ref at))
                 {
                     throw new InvalidDataException($"stream {index + 1}: its hash does not read");
                 }
@@ -111,18 +111,5 @@ public static class PushRequestStreams
         {
             throw new InvalidDataException($"stream {index + 1} has no {(labels ? "entries" : "labels")}: Loki would refuse it");
         }
-    }
-
-    /// <summary>Moves past a varint of up to ten bytes (a 64-bit hash); false when the bytes end first.</summary>
-    private static bool SkipVarint(ReadOnlySpan<byte> bytes, ref int at)
-    {
-        for (int i = 0; i < 10 && at < bytes.Length; i++)
-        {
-            if (bytes[at++] < 0x80)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

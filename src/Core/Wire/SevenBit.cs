@@ -1,21 +1,19 @@
 namespace LokiLambdaExtension.Core.Wire;
 
-/// <summary>Unsigned integers seven bits a byte, low bits first, the high bit saying more follow: protobuf's varints
-/// and <c>BinaryWriter</c>'s string lengths alike.</summary>
+/// <summary>Unsigned integers seven bits a byte, low bits first, the high bit saying more follow: the one varint of
+/// the project, for protobuf's fields (<see cref="Protobuf.ProtobufWriter"/>, <see cref="Protobuf.ProtobufSize"/>),
+/// snappy's length prefix (<see cref="InPlaceSnappy"/>) and the spool file's string lengths (<c>BinaryWriter</c>'s
+/// layout) alike.</summary>
 internal static class SevenBit
 {
-    public static int Length(uint value)
+    /// <summary>The bytes <paramref name="value"/> takes: each carries 7 bits, and a zero still takes one.</summary>
+    public static int Length(ulong value)
     {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-        return length;
+        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(value | 1);
+        return (bits + 6) / 7;
     }
 
-    public static int Write(uint value, Span<byte> destination)
+    public static int Write(ulong value, Span<byte> destination)
     {
         int at = 0;
         while (value >= 0x80)
@@ -46,5 +44,18 @@ internal static class SevenBit
             }
         }
         return null;
+    }
+
+    /// <summary>Moves past a varint of up to ten bytes (a 64-bit value); false when the bytes end first or it is longer.</summary>
+    public static bool Skip(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        for (int i = 0; i < 10 && at < bytes.Length; i++)
+        {
+            if (bytes[at++] < 0x80)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -6,12 +6,7 @@ namespace LokiLambdaExtension.Core.Wire.Protobuf;
 /// (as Google.Protobuf's <c>CodedOutputStream.Compute*Size</c> do).</summary>
 internal static class ProtobufSize
 {
-    public static int Varint(ulong value)
-    {
-        // Each byte carries 7 bits; a zero still takes one byte.
-        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(value | 1);
-        return (bits + 6) / 7;
-    }
+    public static int Varint(ulong value) => SevenBit.Length(value);
 
     public static int Tag(int fieldNumber) => Varint((ulong)(fieldNumber << 3));
 

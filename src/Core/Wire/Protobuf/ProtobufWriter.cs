@@ -32,15 +32,7 @@ internal ref struct ProtobufWriter
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WriteVarintSlow(ulong value)
-    {
-        while (value >= 0x80)
-        {
-            _destination[_position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        _destination[_position++] = (byte)value;
-    }
+    private void WriteVarintSlow(ulong value) => _position += SevenBit.Write(value, _destination[_position..]);
 
     public void WriteTag(int fieldNumber, WireType wireType) => WriteVarint(((ulong)fieldNumber << 3) | (uint)wireType);
 
