@@ -140,7 +140,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
                 ExtensionLog.Info($"shutdown: {exit.Summary}");
                 return exit.ExitCode;
             default:
-                return null;
+                // Every decision the core makes is performed: a new one that is not fails every end-to-end test here,
+                // as an event the core does not fold fails in Lifecycle.Evolve.
+                throw new System.Diagnostics.UnreachableException($"no effect performs {decision.GetType().Name}");
         }
     }
 

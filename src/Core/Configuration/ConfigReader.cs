@@ -129,6 +129,12 @@ public static class ConfigReader
                          "owns (init's, the extension's own, a tenant id Loki cannot take): they go without X-Scope-OrgID, which a " +
                          "multi-tenant Loki refuses");
         }
+        if (!values.TelemetryTypes.Exists(t => t == "platform"))
+        {
+            // A function's JSON line can name any tenant; only Lambda's own records can be trusted to say whose this is.
+            problems.Add($"{ConfigValues.Names.TenantMode}=lambda needs platform records ({ConfigValues.Names.TelemetryTypes} with platform): only " +
+                         "they name the environment's tenant; every line goes to the fallback tenant");
+        }
         return new TenantRouting(TenantMode.Lambda, fallback, prefix);
     }
 

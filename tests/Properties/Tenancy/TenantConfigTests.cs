@@ -27,6 +27,14 @@ public sealed class TenantConfigTests
         Assert.Equal(TenantMode.Lambda, config.Tenants!.Mode);
     }
 
+    [Fact]
+    public void Lambda_WithoutPlatformRecords_IsAProblem_ForOnlyTheyNameTheTenant()
+    {
+        var (_, problems) = Read(("LOKI_TENANT_MODE", "lambda"), ("LOKI_TENANT_ID", "ops"), ("LOKI_TELEMETRY_TYPES", "function"));
+
+        Assert.Contains("only they name the environment's tenant", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("acme/")]
     [InlineData("a b")]
