@@ -108,35 +108,37 @@ public static class ConfigReader
     {
         string fallback = LokiTenantIds.IsValid(values.TenantId) ? values.TenantId : "";
         string prefix = values.TenantPrefix;
-        if (!LokiTenantIds.IsValidPrefix(prefix))
-        {
-            problems.Add($"{ConfigValues.Names.TenantPrefix}='{LokiTenantIds.Shown(prefix)}' cannot begin a Loki tenant id " +
-                         $"({LokiTenantIds.Rule}, with room for the Lambda tenant's); every line goes to the fallback tenant");
-            return TenantRouting.Fixed with { Fallback = fallback };
-        }
-        if (values.TenantMode == TenantMode.Fixed)
-        {
-            if (prefix.Length > 0)
-            {
-                notes.Add($"{ConfigValues.Names.TenantPrefix} is set, but {ConfigValues.Names.TenantMode} is fixed: every line goes to " +
-                          (fallback.Length > 0 ? $"'{fallback}'" : "no tenant"));
-            }
-            return TenantRouting.Fixed with { Fallback = fallback };
-        }
-        if (fallback.Length == 0)
+        bool lambda = values.TenantMode == TenantMode.Lambda;
+        if (lambda && fallback.Length == 0)
         {
             problems.Add($"{ConfigValues.Names.TenantMode}=lambda needs {ConfigValues.Names.TenantId}, the fallback tenant of lines no Lambda tenant " +
                          "owns (init's, the extension's own, a tenant id Loki cannot take): they go without X-Scope-OrgID, which a " +
                          "multi-tenant Loki refuses");
         }
+        if (!LokiTenantIds.IsValidPrefix(prefix))
+        {
+            problems.Add($"{ConfigValues.Names.TenantPrefix}='{LokiTenantIds.Shown(prefix)}' cannot begin a Loki tenant id " +
+                         $"({LokiTenantIds.Rule}, with room for the Lambda tenant's); every line goes to {FallbackNamed(fallback)}");
+            return TenantRouting.Fixed with { Fallback = fallback };
+        }
+        if (!lambda)
+        {
+            if (prefix.Length > 0)
+            {
+                notes.Add($"{ConfigValues.Names.TenantPrefix} is set, but {ConfigValues.Names.TenantMode} is fixed: every line goes to {FallbackNamed(fallback)}");
+            }
+            return TenantRouting.Fixed with { Fallback = fallback };
+        }
         if (!values.TelemetryTypes.Exists(t => t == "platform"))
         {
             // A function's JSON line can name any tenant; only Lambda's own records can be trusted to say whose this is.
             problems.Add($"{ConfigValues.Names.TenantMode}=lambda needs platform records ({ConfigValues.Names.TelemetryTypes} with platform): only " +
-                         "they name the environment's tenant; every line goes to the fallback tenant");
+                         $"they name the environment's tenant; every line goes to {FallbackNamed(fallback)}");
         }
         return new TenantRouting(TenantMode.Lambda, fallback, prefix);
     }
+
+    private static string FallbackNamed(string fallback) => (TenantRouting.Fixed with { Fallback = fallback }).FallbackShown;
 
     /// <summary>A base URL gets the push path appended; a URL that already ends in it is used as it is.</summary>
     public static Either<string, Uri> ParsePushUrl(string text)
