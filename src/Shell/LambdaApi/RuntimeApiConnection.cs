@@ -6,12 +6,6 @@ using LokiLambdaExtension.Shell.Listener;
 
 namespace LokiLambdaExtension.Shell.LambdaApi;
 
-/// <summary>An answer of the Extensions API: its status, the one header the extension reads, and its body.</summary>
-internal sealed record RuntimeApiAnswer(int Status, string? Identifier, byte[] Body)
-{
-    public bool IsSuccess => Status is >= 200 and < 300;
-}
-
 /// <summary>HTTP/1.1 to the Extensions API over one kept-alive loopback connection of its own, instead of an
 /// HttpClient: the API is plain HTTP on the sandbox's own address, and the client's handler, connection pool and
 /// thread-pool hops cost a 128 MB function (7.2% of a CPU) a third of the extension's start-up CPU and several context
@@ -133,7 +127,7 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
             int end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
             if (end >= 0)
             {
-                var head = ParseHead(_buffer.AsSpan(_start, end));
+                var head = RuntimeApiAnswers.ParseHead(_buffer.AsSpan(_start, end));
                 _start += end + 4;
                 return head;
             }
@@ -159,57 +153,6 @@ internal sealed class RuntimeApiConnection(string runtimeApi) : IDisposable
             }
             first = false;
         }
-    }
-
-    private static (int Status, string? Identifier, long? Length, bool Chunked, bool Close) ParseHead(ReadOnlySpan<byte> head)
-    {
-        int lineEnd = head.IndexOf("\r\n"u8);
-        ReadOnlySpan<byte> statusLine = lineEnd < 0 ? head : head[..lineEnd];
-        if (!statusLine.StartsWith("HTTP/1."u8) || statusLine.Length < 12
-            || !Utf8Parser.TryParse(statusLine.Slice(9, 3), out int status, out int consumed) || consumed != 3)
-        {
-            throw new InvalidOperationException($"an answer that is not HTTP/1.1: '{Encoding.ASCII.GetString(statusLine[..Math.Min(64, statusLine.Length)])}'");
-        }
-        bool close = statusLine.StartsWith("HTTP/1.0"u8);
-        string? identifier = null;
-        long? length = null;
-        bool chunked = false;
-        ReadOnlySpan<byte> rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
-        while (!rest.IsEmpty)
-        {
-            int end = rest.IndexOf("\r\n"u8);
-            ReadOnlySpan<byte> line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 2)..];
-            int colon = line.IndexOf((byte)':');
-            if (colon <= 0)
-            {
-                continue;
-            }
-            ReadOnlySpan<byte> name = line[..colon];
-            ReadOnlySpan<byte> value = line[(colon + 1)..].Trim((byte)' ').Trim((byte)'\t');
-            if (Ascii.EqualsIgnoreCase(name, "content-length"u8))
-            {
-                length = Utf8Parser.TryParse(value, out long parsed, out int used) && used == value.Length && parsed >= 0
-                    ? parsed : throw new InvalidOperationException("an answer with an invalid Content-Length");
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8))
-            {
-                chunked = value.IndexOf("chunked"u8) >= 0 || Ascii.EqualsIgnoreCase(value, "chunked"u8);
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "connection"u8))
-            {
-                close = Ascii.EqualsIgnoreCase(value, "close"u8);
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "lambda-extension-identifier"u8))
-            {
-                identifier = Encoding.UTF8.GetString(value);
-            }
-        }
-        if (status is 204 or 304 || status < 200)
-        {
-            length = 0;
-        }
-        return (status, identifier, chunked ? null : length, chunked, close || (!chunked && length is null));
     }
 
     private async Task<byte[]> ReadExactlyAsync(Socket socket, long length)
