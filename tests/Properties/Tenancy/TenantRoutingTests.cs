@@ -60,6 +60,23 @@ public sealed class TenantRoutingTests
         Assert.Single(world.Notices, n => n.Level == NoticeLevel.Warn && n.Text.Contains("names another tenant", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Lambda_APlatformRecordNamingAnotherTenantLater_DoesNotMoveTheEnvironment()
+    {
+        var world = new TenantWorld(Lambda, "ops");
+        world.Invoke("r1");
+        world.Deliver(Platform("start", """{"requestId":"r1","tenantId":"blue"}"""), Text("blue's line"),
+            Platform("runtimeDone", """{"requestId":"r1","status":"success"}"""));
+        world.Invoke("r2");
+        world.Deliver(Platform("start", """{"requestId":"r2","tenantId":"green"}"""), Text("after a green start"));
+        world.Shutdown();
+
+        Assert.Equal("blue", world.State.Tenancy.LambdaTenant);
+        Assert.Equal(["blue's line", "after a green start"], world.LinesOf("acme-blue").Where(l => !l.Contains("RequestId:", StringComparison.Ordinal))); // the environment's line, as a text line names none
+        Assert.Contains(world.LinesOf("ops"), l => l.StartsWith("START RequestId: r2", StringComparison.Ordinal));
+        Assert.DoesNotContain(world.Pushes, p => p.Header == "acme-green");
+    }
+
     [Theory]
     [InlineData("acme/eu")]     // Lambda allows '/', Loki does not
     [InlineData("tenant one")]  // nor a space
