@@ -68,13 +68,13 @@ public static class LokiHeaders
         string tenant = values.TenantId;
         if (tenant.Length > 0)
         {
-            if (tenant.Length <= 150 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || "!-_.*'()".Contains(c)) && tenant is not ("." or ".."))
+            if (LokiTenantIds.IsValid(tenant))
             {
                 headers.Add(new("X-Scope-OrgID", tenant));
             }
             else
             {
-                problems.Add($"{ConfigValues.Names.TenantId}='{tenant}' is not a Loki tenant id: up to 150 of a-z A-Z 0-9 ! - _ . * ' ( ); " +
+                problems.Add($"{ConfigValues.Names.TenantId}='{LokiTenantIds.Shown(tenant)}' is not a Loki tenant id: {LokiTenantIds.Rule}; " +
                              "no X-Scope-OrgID is sent");
             }
         }
