@@ -28,6 +28,11 @@ internal static class CheckCommand
             return 2;
         }
         Console.WriteLine($"labels: {config.Labels.Extension}");
+        if (config.Tenants is { FollowsLambda: true } tenants)
+        {
+            Console.WriteLine($"tenants: each Lambda tenant's lines go to Loki tenant '{tenants.Prefix}<tenant id>'; this test entry, like init's " +
+                              $"lines, to {tenants.FallbackShown}");
+        }
         var (credentials, headers) = await AwsAccessOnce.ResolveAsync(config, line => Console.WriteLine($"  {line}"));
         if (headers is not { } pushHeaders)
         {

@@ -120,6 +120,21 @@ public sealed class ConfigurationTests(ExtensionBinaryFixture extension)
     }
 
     [Fact]
+    public async Task Check_InLambdaTenantMode_SaysWhereTenantsGo_AndPushesToTheFallbackTenant()
+    {
+        await using var loki = LokiReceiver.Start(new ReceiverOptions { RequiredTenant = "acme-ops" });
+
+        var (code, output) = await Check(new()
+        {
+            ["LOKI_PUSH_URL"] = loki.BaseUrl.ToString(), ["LOKI_TENANT_MODE"] = "lambda", ["LOKI_TENANT_PREFIX"] = "acme-", ["LOKI_TENANT_ID"] = "acme-ops",
+        });
+
+        Assert.True(code == 0, output);
+        Assert.Contains("tenants: each Lambda tenant's lines go to Loki tenant 'acme-<tenant id>'; this test entry, like init's lines, to the fallback tenant 'acme-ops'", output);
+        Assert.Equal("acme-ops", Assert.Single(loki.Pushes).Tenant);
+    }
+
+    [Fact]
     public async Task Check_RefusedCredentials_ExitsNonZeroNamingTheUrlAndLokisAnswer()
     {
         await using var loki = LokiReceiver.Start(new ReceiverOptions { RequiredAuthorization = "Bearer good-token" });
