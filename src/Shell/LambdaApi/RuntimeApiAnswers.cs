@@ -27,33 +27,27 @@ internal static class RuntimeApiAnswers
         string? identifier = null;
         long? length = null;
         bool chunked = false;
-        ReadOnlySpan<byte> rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
-        while (!rest.IsEmpty)
+        foreach (HeaderLine header in new HeaderLines(lineEnd < 0 ? [] : head[(lineEnd + 2)..]))
         {
-            int end = rest.IndexOf("\r\n"u8);
-            ReadOnlySpan<byte> line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 2)..];
-            int colon = line.IndexOf((byte)':');
-            if (colon <= 0)
+            ReadOnlySpan<byte> value = header.Value;
+            if (header.IsMalformed)
             {
                 continue;
             }
-            ReadOnlySpan<byte> name = line[..colon];
-            ReadOnlySpan<byte> value = line[(colon + 1)..].Trim((byte)' ').Trim((byte)'\t');
-            if (Ascii.EqualsIgnoreCase(name, "content-length"u8))
+            if (header.Is("content-length"u8))
             {
                 length = Utf8Parser.TryParse(value, out long parsed, out int used) && used == value.Length && parsed >= 0
                     ? parsed : throw new InvalidOperationException("an answer with an invalid Content-Length");
             }
-            else if (Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8))
+            else if (header.Is("transfer-encoding"u8))
             {
                 chunked = value.IndexOf("chunked"u8) >= 0 || Ascii.EqualsIgnoreCase(value, "chunked"u8);
             }
-            else if (Ascii.EqualsIgnoreCase(name, "connection"u8))
+            else if (header.Is("connection"u8))
             {
                 close = Ascii.EqualsIgnoreCase(value, "close"u8);
             }
-            else if (Ascii.EqualsIgnoreCase(name, "lambda-extension-identifier"u8))
+            else if (header.Is("lambda-extension-identifier"u8))
             {
                 identifier = Encoding.UTF8.GetString(value);
             }

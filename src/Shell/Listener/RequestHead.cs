@@ -19,20 +19,14 @@ internal readonly record struct RequestHead(long? ContentLength, bool Chunked, b
         bool keepAlive = requestLine.EndsWith("HTTP/1.1"u8);
         long? length = null;
         bool chunked = false;
-        ReadOnlySpan<byte> rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
-        while (!rest.IsEmpty)
+        foreach (HeaderLine header in new HeaderLines(lineEnd < 0 ? [] : head[(lineEnd + 2)..]))
         {
-            int end = rest.IndexOf("\r\n"u8);
-            ReadOnlySpan<byte> line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 2)..];
-            int colon = line.IndexOf((byte)':');
-            if (colon <= 0)
+            if (header.IsMalformed)
             {
                 return null;
             }
-            ReadOnlySpan<byte> name = line[..colon];
-            ReadOnlySpan<byte> value = line[(colon + 1)..].Trim((byte)' ').Trim((byte)'\t');
-            if (Is(name, "content-length"u8))
+            ReadOnlySpan<byte> value = header.Value;
+            if (header.Is("content-length"u8))
             {
                 if (!Utf8Parser.TryParse(value, out long parsed, out int consumed) || consumed != value.Length || parsed < 0)
                 {
@@ -40,11 +34,11 @@ internal readonly record struct RequestHead(long? ContentLength, bool Chunked, b
                 }
                 length = parsed;
             }
-            else if (Is(name, "transfer-encoding"u8))
+            else if (header.Is("transfer-encoding"u8))
             {
                 chunked = Contains(value, "chunked"u8);
             }
-            else if (Is(name, "connection"u8))
+            else if (header.Is("connection"u8))
             {
                 keepAlive = Contains(value, "keep-alive"u8) || (keepAlive && !Contains(value, "close"u8));
             }
@@ -52,9 +46,6 @@ internal readonly record struct RequestHead(long? ContentLength, bool Chunked, b
         // With both, the chunked framing wins (RFC 9112 §6.3).
         return new RequestHead(chunked ? null : length, chunked, keepAlive);
     }
-
-    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> lowerCase) =>
-        name.Length == lowerCase.Length && System.Text.Ascii.EqualsIgnoreCase(name, lowerCase);
 
     private static bool Contains(ReadOnlySpan<byte> value, ReadOnlySpan<byte> lowerCase)
     {
