@@ -86,6 +86,30 @@ public sealed class CoreDecisionTests
         Assert.Contains(recovered.OfType<Notified>(), n => n.Notice.Text.Contains("answers again", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ARedirect_AfterAFailureOfAnotherKind_IsStillSaidAsAConfigurationError_Once()
+    {
+        var (state, push) = Flushing();
+        var timedOut = new PushOutcome.Retryable("timed out", null, true);
+        PushOutcome redirected = PushOutcome.FromStatus(307, "", null, "http://elsewhere/loki/api/v1/push");
+
+        (state, var first) = Step(state, new PushFinished(At + 40, push.Batch.Id, timedOut, 0.5));
+        var told = new List<Notice>(first.OfType<Notified>().Select(n => n.Notice));
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long now = state.Delivery.RetryAtMs + 1;
+            (state, var decisions) = Step(state, new InvokeReceived(now, $"r{attempt}", now + 3000));
+            PushStarted retry = Assert.Single(decisions.OfType<PushStarted>());
+            (state, decisions) = Step(state, new PushFinished(now + 5, retry.Batch.Id, redirected, 0.5));
+            told.AddRange(decisions.OfType<Notified>().Select(n => n.Notice));
+        }
+
+        Assert.Equal(NoticeLevel.Warn, told[0].Level);
+        Notice configurationError = Assert.Single(told, n => n.Level == NoticeLevel.Error);
+        Assert.Contains("configuration error: Loki at", configurationError.Text, StringComparison.Ordinal);
+        Assert.Contains("HTTP 307, redirecting to http://elsewhere/", configurationError.Text, StringComparison.Ordinal);
+    }
+
     private static (ExtensionState State, Seq<Decision> Decisions) Step(ExtensionState state, Observation observation) =>
         Lifecycle.Step(Settings, state, observation);
 
