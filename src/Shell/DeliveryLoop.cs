@@ -181,16 +181,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         try
         {
             using PooledBuffer body = PushRequestBody.Create(batch.Entries.AsSpan(), config.Labels, stream);
-            CancellationTokenSource timeout = _inbox.Deadline(notAfterMs);
-            try
-            {
-                (PushOutcome outcome, _) = await loki!.PushAsync(body.Memory, timeout.Token, headers);
-                return outcome;
-            }
-            finally
-            {
-                _inbox.Release(timeout);
-            }
+            using LoopInbox.RequestDeadline timeout = _inbox.Deadline(notAfterMs);
+            (PushOutcome outcome, _) = await loki!.PushAsync(body.Memory, timeout.Token, headers);
+            return outcome;
         }
         catch (Exception e)
         {
@@ -208,14 +201,9 @@ internal sealed class DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki,
         try
         {
             using PooledBuffer body = PushRequestBody.Create(write.Entries.AsSpan(), config.Labels);
-            CancellationTokenSource timeout = _inbox.Deadline(write.NotAfterMs);
-            try
+            using (LoopInbox.RequestDeadline timeout = _inbox.Deadline(write.NotAfterMs))
             {
                 (error, status, code) = await archive!.PutAsync(write.Key, body.Memory, write.SignWith, timeout.Token);
-            }
-            finally
-            {
-                _inbox.Release(timeout);
             }
             if (error is null)
             {

@@ -35,25 +35,37 @@ internal sealed class LoopInbox
         }
     }
 
-    /// <summary>A cancellation that fires at <paramref name="atMs"/> (the core's time) unless <see cref="Release"/>d first.</summary>
-    public CancellationTokenSource Deadline(long atMs)
+    /// <summary>A request's deadline: its token is cancelled at <paramref name="atMs"/> (the core's time) unless the
+    /// deadline is disposed first, when the request is over.</summary>
+    public RequestDeadline Deadline(long atMs)
     {
-        var cancellation = new CancellationTokenSource();
+        var deadline = new RequestDeadline(this);
         lock (_observations)
         {
-            _deadlines.Add((atMs, cancellation));
+            _deadlines.Add((atMs, deadline.Cancellation));
         }
-        return cancellation;
+        return deadline;
     }
 
     /// <summary>The request is over: its deadline no longer wakes the loop. From any thread.</summary>
-    public void Release(CancellationTokenSource cancellation)
+    private void Release(CancellationTokenSource cancellation)
     {
         lock (_observations)
         {
             _deadlines.RemoveAll(d => d.Cancellation == cancellation);
         }
         // Not disposed: the loop may be cancelling it at this moment (a source with no timer holds nothing to free).
+    }
+
+    /// <summary>A request's deadline kept by the loop (<see cref="Deadline"/>); disposing it, whatever way the request
+    /// ended, takes it out of the loop's wait.</summary>
+    internal sealed class RequestDeadline(LoopInbox inbox) : IDisposable
+    {
+        public CancellationTokenSource Cancellation { get; } = new();
+
+        public CancellationToken Token => Cancellation.Token;
+
+        public void Dispose() => inbox.Release(Cancellation);
     }
 
     /// <summary>The next observation: one handed in, or <see cref="TimerFired"/> when the timer is due. Deadlines that

@@ -118,14 +118,14 @@ public static class ConfigReader
         if (!LokiTenantIds.IsValidPrefix(prefix))
         {
             problems.Add($"{ConfigValues.Names.TenantPrefix}='{LokiTenantIds.Shown(prefix)}' cannot begin a Loki tenant id " +
-                         $"({LokiTenantIds.Rule}, with room for the Lambda tenant's); every line goes to {FallbackNamed(fallback)}");
+                         $"({LokiTenantIds.Rule}, with room for the Lambda tenant's); every line goes to {TenantRouting.Shown(fallback)}");
             return TenantRouting.Fixed with { Fallback = fallback };
         }
         if (!lambda)
         {
             if (prefix.Length > 0)
             {
-                notes.Add($"{ConfigValues.Names.TenantPrefix} is set, but {ConfigValues.Names.TenantMode} is fixed: every line goes to {FallbackNamed(fallback)}");
+                notes.Add($"{ConfigValues.Names.TenantPrefix} is set, but {ConfigValues.Names.TenantMode} is fixed: every line goes to {TenantRouting.Shown(fallback)}");
             }
             return TenantRouting.Fixed with { Fallback = fallback };
         }
@@ -133,12 +133,10 @@ public static class ConfigReader
         {
             // A function's JSON line can name any tenant; only Lambda's own records can be trusted to say whose this is.
             problems.Add($"{ConfigValues.Names.TenantMode}=lambda needs platform records ({ConfigValues.Names.TelemetryTypes} with platform): only " +
-                         $"they name the environment's tenant; every line goes to {FallbackNamed(fallback)}");
+                         $"they name the environment's tenant; every line goes to {TenantRouting.Shown(fallback)}");
         }
         return new TenantRouting(TenantMode.Lambda, fallback, prefix);
     }
-
-    private static string FallbackNamed(string fallback) => (TenantRouting.Fixed with { Fallback = fallback }).FallbackShown;
 
     /// <summary>A base URL gets the push path appended; a URL that already ends in it is used as it is.</summary>
     public static Either<string, Uri> ParsePushUrl(string text)

@@ -20,5 +20,8 @@ public sealed record TenantRouting(TenantMode Mode, string Fallback, string Pref
     public bool FollowsLambda => Mode == TenantMode.Lambda;
 
     /// <summary>How the fallback tenant is named in a line.</summary>
-    public string FallbackShown => Fallback.Length > 0 ? $"the fallback tenant '{Fallback}'" : "no tenant (no X-Scope-OrgID)";
+    public string FallbackShown => Shown(Fallback);
+
+    /// <summary>How a fallback tenant (<c>LOKI_TENANT_ID</c>, validated; empty for none) is named in a line.</summary>
+    public static string Shown(string fallback) => fallback.Length > 0 ? $"the fallback tenant '{fallback}'" : "no tenant (no X-Scope-OrgID)";
 }

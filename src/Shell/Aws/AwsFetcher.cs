@@ -23,26 +23,24 @@ internal sealed class AwsFetcher : IDisposable
     {
         long notAfterMs = fetch switch { CredentialsFetchStarted c => c.NotAfterMs, SecretsFetchStarted s => s.NotAfterMs, _ => ShellClock.NowMs };
         Observation observation;
-        CancellationTokenSource timeout = inbox.Deadline(notAfterMs);
-        try
+        using (LoopInbox.RequestDeadline timeout = inbox.Deadline(notAfterMs))
         {
-            observation = fetch switch
+            try
             {
-                CredentialsFetchStarted credentials => await CredentialsAsync(credentials.Source, timeout.Token),
-                SecretsFetchStarted secrets => await SecretsAsync(secrets.References, secrets.SignWith, timeout.Token),
-                _ => throw new ArgumentException($"not a fetch: {fetch.GetType().Name}", nameof(fetch)),
-            };
-        }
-        catch (Exception e)
-        {
-            string problem = $"{e.GetType().Name}: {e.Message}";
-            observation = fetch is SecretsFetchStarted asked
-                ? new SecretsFetched(ShellClock.NowMs, asked.References.Map(r => new SecretAnswer(r, null, [], problem)), 0)
-                : new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], problem, 0);
-        }
-        finally
-        {
-            inbox.Release(timeout);
+                observation = fetch switch
+                {
+                    CredentialsFetchStarted credentials => await CredentialsAsync(credentials.Source, timeout.Token),
+                    SecretsFetchStarted secrets => await SecretsAsync(secrets.References, secrets.SignWith, timeout.Token),
+                    _ => throw new ArgumentException($"not a fetch: {fetch.GetType().Name}", nameof(fetch)),
+                };
+            }
+            catch (Exception e)
+            {
+                string problem = $"{e.GetType().Name}: {e.Message}";
+                observation = fetch is SecretsFetchStarted asked
+                    ? new SecretsFetched(ShellClock.NowMs, asked.References.Map(r => new SecretAnswer(r, null, [], problem)), 0)
+                    : new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], problem, 0);
+            }
         }
         inbox.Post(observation);
     }

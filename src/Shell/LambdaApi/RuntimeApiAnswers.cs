@@ -29,11 +29,11 @@ internal static class RuntimeApiAnswers
         bool chunked = false;
         foreach (HeaderLine header in new HeaderLines(lineEnd < 0 ? [] : head[(lineEnd + 2)..]))
         {
-            ReadOnlySpan<byte> value = header.Value;
             if (header.IsMalformed)
             {
                 continue;
             }
+            ReadOnlySpan<byte> value = header.Value;
             if (header.Is("content-length"u8))
             {
                 length = Utf8Parser.TryParse(value, out long parsed, out int used) && used == value.Length && parsed >= 0

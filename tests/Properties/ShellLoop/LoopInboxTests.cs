@@ -38,9 +38,9 @@ public sealed class LoopInboxTests
     {
         var inbox = new LoopInbox();
         long now = ShellClock.NowMs;
-        CancellationTokenSource due = inbox.Deadline(now + 20);
-        CancellationTokenSource released = inbox.Deadline(now + 20);
-        inbox.Release(released);
+        LoopInbox.RequestDeadline due = inbox.Deadline(now + 20);
+        LoopInbox.RequestDeadline released = inbox.Deadline(now + 20);
+        released.Dispose(); // the request is over
         bool cancelledBeforeTheTimer = false;
         due.Token.Register(() => cancelledBeforeTheTimer = true);
         inbox.ArmTimer(now + 80);
@@ -49,6 +49,6 @@ public sealed class LoopInboxTests
 
         Assert.IsType<TimerFired>(next);
         Assert.True(cancelledBeforeTheTimer);
-        Assert.False(released.IsCancellationRequested);
+        Assert.False(released.Token.IsCancellationRequested);
     }
 }
