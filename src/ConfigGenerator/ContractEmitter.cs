@@ -21,7 +21,7 @@ internal static class ContractEmitter
         foreach (Variable v in variables)
         {
             code.AppendLine($"    /// <summary><c>{v.Name}</c>: {Xml(v.Meaning)}</summary>");
-            code.AppendLine($"    public {TypeOf(v)} {v.Property} {{ get; private init; }}{(IsReference(v) ? " = default!;" : "")}");
+            code.AppendLine($"    internal {TypeOf(v)} {v.Property} {{ get; private init; }}{(IsReference(v) ? " = default!;" : "")}");
             code.AppendLine();
         }
         code.AppendLine("    /// <summary>Reads every declared variable once, in declaration order; never throws: each problem is one message");

@@ -28,10 +28,9 @@ internal static class CheckCommand
             return 2;
         }
         Console.WriteLine($"labels: {config.Labels.Extension}");
-        if (config.Tenants is { FollowsLambda: true } tenants)
+        if (config.TenantsLine is { } tenants)
         {
-            Console.WriteLine($"tenants: each Lambda tenant's lines go to Loki tenant '{tenants.Prefix}<tenant id>'; this test entry, like init's " +
-                              $"lines, to {tenants.FallbackShown}");
+            Console.WriteLine(tenants);
         }
         var (credentials, headers) = await AwsAccessOnce.ResolveAsync(config, line => Console.WriteLine($"  {line}"));
         if (headers is not { } pushHeaders)
@@ -41,19 +40,18 @@ internal static class CheckCommand
         }
 
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        LogEntry[] entries = [new(now * 1_000_000, $"loki-lambda-extension --check: test entry ({Environment.MachineName})", StreamKind.Extension,
-            new MetadataPairs([new("type", "check")]))];
         using var client = new LokiClient(pushUri, pushHeaders);
-        using PooledBuffer body = PushRequestBody.Create(entries, config.Labels);
+        using PooledBuffer body = PushBatch.Probe(now * 1_000_000, $"loki-lambda-extension --check: test entry ({Environment.MachineName})")
+            .Body(config.Labels);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var stopwatch = Stopwatch.StartNew();
         var (outcome, status) = await client.PushAsync(body, timeout.Token);
         stopwatch.Stop();
 
-        string answer = OutcomeWords.Answer(outcome);
+        string answer = outcome.Answer();
         Console.WriteLine($"POST {client.Display} -> {(status is { } s ? $"HTTP {s}" : "no answer")} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms" +
                           (answer.Length > 0 ? $": {answer}" : ""));
-        (int code, string verdict) = OutcomeWords.Check(outcome, status, client.Display);
+        (int code, string verdict) = outcome.CheckVerdict(status, client.Display);
         Console.WriteLine(verdict);
         int archived = config.Archive.Case is ArchiveTarget archive ? await ArchiveProbe.RunAsync(archive, credentials, config.Labels) : 0;
         return Math.Max(code, archived);

@@ -35,7 +35,7 @@ internal static class ExtensionHost
         string name = Path.GetFileName(Environment.ProcessPath) ?? "loki-lambda-extension";
         try
         {
-            lambda.RegisterAsync(name, config.Model.RegisteredEvents()).GetAwaiter().GetResult();
+            lambda.RegisterAsync(name, config.RegisteredEvents).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or System.Text.Json.JsonException)
         {
@@ -54,7 +54,7 @@ internal static class ExtensionHost
         // No headers of its own: every push carries the core's (built from secrets read from AWS, which can change).
         using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, []) : null;
         using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
-        var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.Delivery.MaxBufferBytes), config);
+        var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.MaxBufferBytes), config);
         using TelemetryListener? listener = loki is null ? null : Listen(lambda, config, loop);
         return loop.Run();
     }
@@ -66,41 +66,45 @@ internal static class ExtensionHost
         TelemetryListener? listener = null;
         try
         {
-            listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.Buffering.MaxBytes),
+            listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.MaxDeliveryBytes),
                 loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Warn);
             _ = listener.RunAsync();
             if (SubscribeAsync(lambda, config, listener.Port).GetAwaiter().GetResult() is string refused)
             {
-                loop.Observe(new ShippingStopped(ShellClock.NowMs, refused));
+                loop.Observe(Observations.ShippingStopped(ShellClock.NowMs, refused));
             }
         }
         catch (Exception e)
         {
-            loop.Observe(new ShippingStopped(ShellClock.NowMs, $"shipping stopped after an unexpected error ({e.GetType().Name}: {e.Message})"));
+            loop.Observe(Observations.ShippingStopped(ShellClock.NowMs, $"shipping stopped after an unexpected error ({e.GetType().Name}: {e.Message})"));
         }
         return listener;
     }
 
-    /// <summary>Tries the model's subscriptions in order (<see cref="ExecutionModels.Subscriptions"/>: the newest
-    /// Telemetry API schema, the one before it, then, on-demand only, the Logs API). Null when subscribed, else why not.</summary>
+    /// <summary>Sends the subscriptions the core chooses (<see cref="SubscriptionAttempt"/>), each after the one before
+    /// was refused. Null when subscribed, else why not.</summary>
     private static async Task<string?> SubscribeAsync(ExtensionsApiClient lambda, ExtensionConfig config, int port)
     {
-        var refusals = new List<string>();
-        foreach (TelemetrySubscriptionKind kind in config.Model.Subscriptions())
+        SubscriptionAttempt attempt = SubscriptionAttempt.First(config, port);
+        while (true)
         {
-            var request = new SubscriptionRequest(kind.Schema(), [.. config.TelemetryTypes], config.Buffering.MaxItems,
-                config.Buffering.MaxBytes, config.Buffering.TimeoutMs, $"http://sandbox.localdomain:{port}");
-            var (accepted, answer) = await lambda.SubscribeAsync(kind.Path(), request);
+            var request = new SubscriptionRequest(attempt.Schema, [.. attempt.Types], attempt.MaxItems, attempt.MaxBytes, attempt.TimeoutMs,
+                attempt.Destination);
+            var (accepted, answer) = await lambda.SubscribeAsync(attempt.Path, request);
             if (accepted)
             {
-                if (refusals.Count > 0)
+                if (attempt.AcceptedNote is { } note)
                 {
-                    ExtensionLog.Info($"subscribed to {kind.Describe()} after {string.Join("; ", refusals)}");
+                    ExtensionLog.Info(note);
                 }
                 return null;
             }
-            refusals.Add($"{kind.Describe()} refused ({answer})");
+            (SubscriptionAttempt? next, string? gaveUp) = attempt.Refused(answer);
+            if (next is null)
+            {
+                return gaveUp;
+            }
+            attempt = next;
         }
-        return $"no subscription was accepted in the {config.Model.Name()} model: {string.Join("; ", refusals)}; nothing will be shipped";
     }
 }

@@ -19,14 +19,14 @@ internal static class ExtensionLog
     public static void Error(string message) => Write(Verbosity.Error, "ERROR ", message);
 
     /// <summary>Says what the core decided to tell.</summary>
-    public static void Tell(Notice notice)
+    public static void Tell(NoticeLevel level, string text)
     {
-        switch (notice.Level)
+        switch (level)
         {
-            case NoticeLevel.Debug: Debug(notice.Text); break;
-            case NoticeLevel.Info: Info(notice.Text); break;
-            case NoticeLevel.Warn: Warn(notice.Text); break;
-            default: Error(notice.Text); break;
+            case NoticeLevel.Debug: Debug(text); break;
+            case NoticeLevel.Info: Info(text); break;
+            case NoticeLevel.Warn: Warn(text); break;
+            default: Error(text); break;
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed class LoopInbox
         }
     }
 
-    /// <summary>The core's timer (<see cref="TimerArmed"/>), replacing the one before; on the loop's thread.</summary>
+    /// <summary>The core's timer (<see cref="IEffects.ArmTimer"/>), replacing the one before; on the loop's thread.</summary>
     public void ArmTimer(long atMs)
     {
         lock (_observations)
@@ -85,7 +85,7 @@ internal sealed class LoopInbox
                 if (_timerAtMs is { } timer && timer <= now)
                 {
                     _timerAtMs = null;
-                    return new TimerFired(now);
+                    return Observations.TimerFired(now);
                 }
                 due = [.. _deadlines.Where(d => d.AtMs <= now).Select(d => d.Cancellation)];
                 if (due.Count > 0)

@@ -11,8 +11,9 @@ internal static class ShellRandom
 {
     private static readonly Lazy<SafeFileHandle?> Source = new(Open);
 
-    /// <summary>A sandbox discriminator, uniform in [0, 1,000,000) (see <see cref="EntryStamps"/>).</summary>
-    public static long Discriminator() => (long)(Next() % (ulong)EntryStamps.NanosPerMillisecond);
+    /// <summary>A sandbox discriminator below the millisecond: uniform in [0, 1,000,000), the nanoseconds of one (what the
+    /// core's observations take as their draw).</summary>
+    public static long Discriminator() => (long)(Next() % 1_000_000UL);
 
     /// <summary>A uniform sample in [0, 1), for retry backoff.</summary>
     public static double Jitter() => (Next() >> 11) * (1.0 / (1UL << 53));

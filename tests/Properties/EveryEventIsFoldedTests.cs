@@ -8,7 +8,7 @@ namespace LokiLambdaExtension.Properties;
 public sealed class EveryEventIsFoldedTests
 {
     private static string[] EventTypes() =>
-        [.. typeof(Event).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Event)) && !t.IsAbstract).Select(t => t.FullName!)];
+        [.. typeof(Event).Assembly.GetTypes().Where(t => typeof(Event).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).Select(t => t.FullName!)];
 
     public static TheoryData<string> Events() => [.. EventTypes()];
 

@@ -114,6 +114,46 @@ public sealed class ExecutionModelProperties
         Assert.Equal(subscriptions, string.Join(" ", model.Subscriptions().Select(s => s.Schema() ?? "logs")));
     }
 
+    [Theory]
+    [InlineData("on-demand", "2022-07-01/telemetry 2025-01-29|2022-07-01/telemetry 2022-12-13|2020-08-15/logs -", "on-demand")]
+    [InlineData("lambda-managed-instances", "2022-07-01/telemetry 2025-01-29|2022-07-01/telemetry 2022-12-13", "lambda-managed-instances")]
+    public void EveryRefusedSubscription_IsFollowedByTheNextTheCoreChooses_UntilNoneIsLeft(string value, string attempts, string modelName)
+    {
+        var (config, _) = ConfigReader.Read(new Dictionary<string, string>
+        {
+            ["LOKI_PUSH_URL"] = "https://logs.example.com",
+            ["AWS_LAMBDA_INITIALIZATION_TYPE"] = value,
+        });
+        var sent = new List<string>();
+        SubscriptionAttempt? attempt = SubscriptionAttempt.First(config, 4321);
+        string? gaveUp = null;
+        while (attempt is not null)
+        {
+            Assert.Equal("http://sandbox.localdomain:4321", attempt.Destination);
+            sent.Add($"{attempt.Path} {attempt.Schema ?? "-"}");
+            var (next, why) = attempt.Refused($"HTTP 202 refusal {sent.Count}");
+            (attempt, gaveUp) = (next, why);
+        }
+
+        Assert.Equal(attempts, string.Join("|", sent));
+        Assert.StartsWith($"no subscription was accepted in the {modelName} model: the Telemetry API (schema 2025-01-29) refused (HTTP 202 refusal 1);",
+            gaveUp);
+        Assert.EndsWith("; nothing will be shipped", gaveUp);
+    }
+
+    [Fact]
+    public void ASubscriptionAcceptedAfterARefusal_SaysWhatWasRefused()
+    {
+        var (config, _) = ConfigReader.Read(new Dictionary<string, string> { ["LOKI_PUSH_URL"] = "https://logs.example.com" });
+        (SubscriptionAttempt? second, string? gaveUp) = SubscriptionAttempt.First(config, 1234).Refused("HTTP 400 unknown schema");
+
+        Assert.Null(gaveUp);
+        Assert.Equal("subscribed to the Telemetry API (schema 2022-12-13) after the Telemetry API (schema 2025-01-29) refused (HTTP 400 unknown schema)",
+            second!.AcceptedNote);
+        Assert.False(SubscriptionAttempt.Accepts(202, """{"errorType":"Telemetry.NotSupported"}"""));
+        Assert.True(SubscriptionAttempt.Accepts(200, "OK"));
+    }
+
     [Fact]
     public void AnUnknownInitializationType_RunsAsOnDemand_AndIsSaidOnce_WithoutFailingTheConfiguration()
     {

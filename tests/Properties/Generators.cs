@@ -5,7 +5,7 @@ namespace LokiLambdaExtension.Properties;
 
 /// <summary>Arbitraries for the domain: entries with any Unicode (lone surrogates included), timestamps across and
 /// beyond the range Loki accepts, metadata.</summary>
-public static class Generators
+internal static class Generators
 {
     public static Gen<string> AnyString =>
         ArbMap.Default.GeneratorFor<string>().Select(s => s ?? "");

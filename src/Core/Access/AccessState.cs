@@ -4,7 +4,7 @@ using static LanguageExt.Prelude;
 namespace LokiLambdaExtension.Core.Access;
 
 /// <summary>What is being fetched from AWS now, if anything.</summary>
-public enum AccessFetch
+internal enum AccessFetch
 {
     Nothing,
     Credentials,
@@ -24,7 +24,7 @@ public enum AccessFetch
 /// refusal is Loki's answer, not a rotation.</param>
 /// <param name="RefusedKey">The access key AWS refused and for which new credentials were asked once.</param>
 /// <param name="FailureTold">A failure was told and nothing was read since: the next is not told, the recovery is.</param>
-public sealed record AccessState(
+internal sealed record AccessState(
     Option<AwsCredentials> Credentials,
     long CredentialsAtMs,
     bool CredentialsStale,

@@ -8,7 +8,7 @@ namespace LokiLambdaExtension.Core.Access;
 /// (what Lambda gives on-demand, provisioned and Managed Instances environments), else the container credentials
 /// endpoint (what it gives an environment initialised for SnapStart instead: <c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c>
 /// with <c>AWS_CONTAINER_AUTHORIZATION_TOKEN</c>, answering credentials that expire and that a restore renews).</summary>
-public abstract record CredentialSource
+internal abstract record CredentialSource
 {
     private protected CredentialSource() { }
 

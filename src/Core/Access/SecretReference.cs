@@ -6,7 +6,7 @@ using static LanguageExt.Prelude;
 namespace LokiLambdaExtension.Core.Access;
 
 /// <summary>The AWS services a secret can be kept in.</summary>
-public enum SecretStore
+internal enum SecretStore
 {
     /// <summary>Secrets Manager, <c>GetSecretValue</c>.</summary>
     SecretsManager,
@@ -19,12 +19,40 @@ public enum SecretStore
 /// <c>arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME[:JSON_KEY[:VERSION_STAGE[:VERSION_ID]]]</c>, the key selecting
 /// one field of a JSON secret) or a Parameter Store ARN (<c>arn:aws:ssm:REGION:ACCOUNT:parameter/NAME</c>, decrypted).
 /// The reference is no secret and names itself in every message; the value it reads is, and is never printed.</summary>
-/// <param name="Variable">The variable that gave it.</param>
-/// <param name="Arn">The resource's ARN (without the ECS suffixes).</param>
-/// <param name="Endpoint">Where the service is asked: the ARN's region, or <c>AWS_ENDPOINT_URL_*</c>.</param>
-public sealed record SecretReference(string Variable, SecretStore Store, string Arn, string Region, Uri Endpoint, string? JsonKey = null,
-    string? VersionStage = null, string? VersionId = null)
+public sealed record SecretReference
 {
+    /// <param name="Variable">The variable that gave it.</param>
+    /// <param name="Arn">The resource's ARN (without the ECS suffixes).</param>
+    /// <param name="Endpoint">Where the service is asked: the ARN's region, or <c>AWS_ENDPOINT_URL_*</c>.</param>
+    internal SecretReference(string Variable, SecretStore Store, string Arn, string Region, Uri Endpoint, string? JsonKey = null,
+        string? VersionStage = null, string? VersionId = null)
+    {
+        this.Variable = Variable;
+        this.Store = Store;
+        this.Arn = Arn;
+        this.Region = Region;
+        this.Endpoint = Endpoint;
+        this.JsonKey = JsonKey;
+        this.VersionStage = VersionStage;
+        this.VersionId = VersionId;
+    }
+
+    public string Variable { get; init; }
+
+    internal SecretStore Store { get; init; }
+
+    internal string Arn { get; init; }
+
+    public string Region { get; init; }
+
+    public Uri Endpoint { get; init; }
+
+    internal string? JsonKey { get; init; }
+
+    internal string? VersionStage { get; init; }
+
+    internal string? VersionId { get; init; }
+
     /// <summary>What messages name: the variable and the reference, never a value.</summary>
     public override string ToString() => $"{Variable} ({Arn}{(JsonKey is null ? "" : $", key '{JsonKey}'")})";
 

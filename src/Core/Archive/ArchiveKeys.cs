@@ -7,7 +7,7 @@ namespace LokiLambdaExtension.Core.Archive;
 /// apart (it is the one in every entry's timestamp, see <see cref="EntryStamps"/>), <c>n</c> counts this process's
 /// objects. With <c>LOKI_TENANT_MODE=lambda</c> the Loki tenant comes first, <c>prefix/tenant=ID/service_name/…</c>:
 /// replay reads it back (<see cref="TenantOf"/>), and IAM can grant a tenant its own prefix.</summary>
-public static class ArchiveKeys
+internal static class ArchiveKeys
 {
     private const string TenantSegment = "tenant=";
 

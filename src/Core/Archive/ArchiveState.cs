@@ -13,7 +13,7 @@ namespace LokiLambdaExtension.Core.Archive;
 /// <param name="Attempt">Consecutive failed writes.</param>
 /// <param name="FailureTold">A failure was told and no write succeeded since: the next failure is not told again, the
 /// next success is.</param>
-public sealed record ArchiveState(EntryBuffer Rescued, EntryBuffer Copies, long CopiesSinceMs, Option<ArchiveStarted> Writing, long NextObject,
+internal sealed record ArchiveState(EntryBuffer Rescued, EntryBuffer Copies, long CopiesSinceMs, Option<ArchiveStarted> Writing, long NextObject,
     long RetryAtMs, int Attempt, bool FailureTold)
 {
     public static ArchiveState Start { get; } = new(EntryBuffer.Empty, EntryBuffer.Empty, 0, None, 1, 0, 0, false);
@@ -28,7 +28,7 @@ public sealed record ArchiveState(EntryBuffer Rescued, EntryBuffer Copies, long 
 }
 
 /// <summary>Where an object's entries were taken from, and go back to when the write fails.</summary>
-public enum ArchiveSource
+internal enum ArchiveSource
 {
     /// <summary>Memory, at SHUTDOWN, once Loki is given up on.</summary>
     Buffer,

@@ -4,7 +4,7 @@ using static LanguageExt.Prelude;
 namespace LokiLambdaExtension.Core.Archive;
 
 /// <summary><c>LOKI_ARCHIVE_MODE</c>: what goes to the S3 archive.</summary>
-public enum ArchiveMode
+internal enum ArchiveMode
 {
     /// <summary>What would otherwise be lost: entries Loki did not take by SHUTDOWN's deadline, lines shed from a full
     /// buffer.</summary>
@@ -15,7 +15,7 @@ public enum ArchiveMode
 }
 
 /// <summary><c>LOKI_ARCHIVE_S3=s3://bucket/prefix</c>, read.</summary>
-public sealed record ArchiveLocation(string Bucket, string Prefix)
+internal sealed record ArchiveLocation(string Bucket, string Prefix)
 {
     public override string ToString() => Prefix.Length > 0 ? $"s3://{Bucket}/{Prefix}" : $"s3://{Bucket}";
 
@@ -50,11 +50,42 @@ public sealed record ArchiveLocation(string Bucket, string Prefix)
 
 /// <summary>The archive as configured: where and what. Requests are signed with the function role's credentials, which
 /// the core holds (<see cref="AccessState"/>) and hands to each write.</summary>
-/// <param name="Endpoint">An S3-compatible endpoint (path-style requests: <c>endpoint/bucket/key</c>); None for AWS's
-/// own (<c>https://bucket.s3.region.amazonaws.com/key</c>).</param>
-/// <param name="ServiceName">The <c>service_name</c> label: the key's first part after the prefix.</param>
-public sealed record ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, Option<Uri> Endpoint, string Region, string ServiceName)
+public sealed record ArchiveTarget
 {
+    /// <param name="Endpoint">An S3-compatible endpoint (path-style requests: <c>endpoint/bucket/key</c>); None for AWS's
+    /// own (<c>https://bucket.s3.region.amazonaws.com/key</c>).</param>
+    /// <param name="ServiceName">The <c>service_name</c> label: the key's first part after the prefix.</param>
+    internal ArchiveTarget(ArchiveLocation Location, ArchiveMode Mode, Option<Uri> Endpoint, string Region, string ServiceName)
+    {
+        this.Location = Location;
+        this.Mode = Mode;
+        this.Endpoint = Endpoint;
+        this.Region = Region;
+        this.ServiceName = ServiceName;
+    }
+
+    internal ArchiveLocation Location { get; init; }
+
+    /// <summary>The bucket's name.</summary>
+    public string Bucket => Location.Bucket;
+
+    /// <summary>The prefix of the archive's keys, without slashes at its ends; empty at the bucket's root.</summary>
+    public string Prefix => Location.Prefix;
+
+    /// <summary>What every key of the archive starts with: the prefix and a slash, or nothing at the bucket's root.</summary>
+    public string KeyPrefix => Location.KeyPrefix;
+
+    /// <summary>The archive as <c>LOKI_ARCHIVE_S3</c> names it.</summary>
+    public string Shown => Location.ToString();
+
+    internal ArchiveMode Mode { get; init; }
+
+    internal Option<Uri> Endpoint { get; init; }
+
+    public string Region { get; init; }
+
+    internal string ServiceName { get; init; }
+
     /// <summary>The region when AWS_REGION is not set (it always is on Lambda).</summary>
     public const string DefaultRegion = "us-east-1";
 

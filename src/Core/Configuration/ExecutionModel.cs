@@ -2,7 +2,7 @@ namespace LokiLambdaExtension.Core.Configuration;
 
 /// <summary>The Lambda execution model a process runs in, from <c>AWS_LAMBDA_INITIALIZATION_TYPE</c> (protocols.md §5).
 /// Each one has its own lifecycle (see <see cref="Lifecycle.Lifecycle"/>); the delivery guarantees are shared.</summary>
-public enum ExecutionModel
+internal enum ExecutionModel
 {
     /// <summary>One invocation at a time, frozen between them; also what an unknown value is taken for.</summary>
     OnDemand,
@@ -17,7 +17,7 @@ public enum ExecutionModel
     ManagedInstances,
 }
 
-public static class ExecutionModels
+internal static class ExecutionModels
 {
     public const string Variable = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
@@ -76,14 +76,14 @@ public static class ExecutionModels
 }
 
 /// <summary>A way to subscribe to the platform's records: an API and its schema version.</summary>
-public enum TelemetrySubscriptionKind
+internal enum TelemetrySubscriptionKind
 {
     Telemetry20250129,
     Telemetry20221213,
     LogsApi,
 }
 
-public static class TelemetrySubscriptionKinds
+internal static class TelemetrySubscriptionKinds
 {
     /// <summary>The API's path under the runtime API's address.</summary>
     public static string Path(this TelemetrySubscriptionKind kind) => kind == TelemetrySubscriptionKind.LogsApi ? "2020-08-15/logs" : "2022-07-01/telemetry";

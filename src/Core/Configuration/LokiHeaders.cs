@@ -6,7 +6,7 @@ namespace LokiLambdaExtension.Core.Configuration;
 
 /// <summary>What authenticates a push, as the variables give it: values, or references to secrets kept in AWS (see
 /// <see cref="SecretReference"/>) until they are read.</summary>
-public sealed record LokiAuth(string AuthToken, string Username, string Password, string TenantId, string ExtraHeaders)
+internal sealed record LokiAuth(string AuthToken, string Username, string Password, string TenantId, string ExtraHeaders)
 {
     public override string ToString() => "LokiAuth(values hidden)";
 
@@ -18,7 +18,7 @@ public sealed record LokiAuth(string AuthToken, string Username, string Password
 
 /// <summary>The headers of every push: authorization, the tenant, the extra headers. Built from the configuration at start,
 /// or, where a variable is a reference, each time its secret is read.</summary>
-public static class LokiHeaders
+internal static class LokiHeaders
 {
     /// <summary>A bare token is a bearer token; a value that names its scheme (<c>Basic …</c>) is sent as it is.</summary>
     public static Option<string> AuthorizationHeader(string token) =>

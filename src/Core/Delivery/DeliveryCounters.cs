@@ -16,7 +16,7 @@ namespace LokiLambdaExtension.Core.Delivery;
 /// <param name="NotArchived">Stored lines not copied to the archive: it lagged too far behind Loki.</param>
 /// <param name="MalformedBodies">Telemetry bodies the intake could not read whole (<see cref="IntakeTrouble"/>).</param>
 /// <param name="RefusedRequests">Requests to the telemetry port the intake refused or cut.</param>
-public sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
+internal sealed record DeliveryCounters(long Received, long Sent, long Pushes, long Retries, long Rejected, long Dropped, long Filtered,
     long MaybeDuplicated, long Generated, long Spilled, long Redelivered = 0, long SnapshotRecords = 0, long Archived = 0, long ArchiveCopies = 0,
     long ArchiveFailures = 0, long NotArchived = 0, long MalformedBodies = 0, long RefusedRequests = 0)
 {

@@ -14,7 +14,7 @@ namespace LokiLambdaExtension.Core.Delivery;
 /// <param name="MaxBufferBytes">Entries held in memory, at most; beyond it, lines are shed by priority.</param>
 /// <param name="SpoolMaxBytes">Entries held in the spool on /tmp, at most; 0 turns the spool off.</param>
 /// <param name="Flush">When lines are pushed: at the end of each invocation, periodically, or adaptively.</param>
-public sealed record DeliveryPolicy(
+internal sealed record DeliveryPolicy(
     long MaxBatchBytes,
     long FlushBudgetMs,
     long DeadlineMarginMs,

@@ -14,7 +14,7 @@ namespace LokiLambdaExtension.Core.Delivery;
 /// <param name="Crashes">Consecutive pushes that failed inside the extension (a bug, not an answer of Loki's).</param>
 /// <param name="FailedPushes">Failed pushes since Loki last answered: the first is told, the recovery too.</param>
 /// <param name="Told">Refusals already told (status and message), so each distinct one is told once.</param>
-public sealed record DeliveryState(
+internal sealed record DeliveryState(
     Option<PushBatch> InFlight,
     long NextBatchId,
     long RetryAtMs,

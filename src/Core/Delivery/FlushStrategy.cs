@@ -1,7 +1,7 @@
 namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>When an invocation's lines are pushed (<c>LOKI_FLUSH_STRATEGY</c>).</summary>
-public enum FlushMode
+internal enum FlushMode
 {
     /// <summary>At the end of every invocation, before <c>/event/next</c>: logs are in Loki before each freeze.</summary>
     End,
@@ -16,7 +16,7 @@ public enum FlushMode
     Adaptive,
 }
 
-public sealed record FlushStrategy(FlushMode Mode, long PeriodMs)
+internal sealed record FlushStrategy(FlushMode Mode, long PeriodMs)
 {
     /// <summary>Average gap between invocations under which a function counts as busy: more than 4 per second.</summary>
     public const long BusyGapMs = 250;

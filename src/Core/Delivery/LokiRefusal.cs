@@ -12,7 +12,7 @@ namespace LokiLambdaExtension.Core.Delivery;
 /// <c>reject_old_samples_max_age</c>) are told apart: they are the ones a late read-back or a long outage produces.</summary>
 /// <param name="Refused">How many entries Loki says it refused; null when the message does not say (count them all).</param>
 /// <param name="TooOld">How many of them were refused for their age.</param>
-public readonly record struct LokiRefusal(int? Refused, int TooOld)
+internal readonly record struct LokiRefusal(int? Refused, int TooOld)
 {
     private const string TotalIgnored = "total ignored: ";
     private const string ErrorsLike = " errors like: ";

@@ -2,7 +2,7 @@ namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>What Loki's answers mean in words: for loss reports, for what the extension tells while running, and for
 /// <c>--check</c>. One mapping, so the three never say different things.</summary>
-public static class OutcomeWords
+internal static class OutcomeWords
 {
     /// <summary>The variables that decide how the extension authenticates to Loki.</summary>
     public const string CredentialVariables =

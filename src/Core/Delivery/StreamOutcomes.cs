@@ -5,7 +5,7 @@ namespace LokiLambdaExtension.Core.Delivery;
 /// a push of several streams with the last stream's error only (loki@v3.4.6 pkg/ingester/instance.go), so a refused
 /// stream beside an accepted one would look stored. An outcome for the whole batch (a crash before anything was sent)
 /// converts to the same outcome for every stream.</summary>
-public readonly record struct StreamOutcomes(PushOutcome Function, PushOutcome Platform, PushOutcome Extension)
+internal readonly record struct StreamOutcomes(PushOutcome Function, PushOutcome Platform, PushOutcome Extension)
 {
     public static implicit operator StreamOutcomes(PushOutcome whole) => new(whole, whole, whole);
 

@@ -9,7 +9,7 @@ namespace LokiLambdaExtension.Core.Entries;
 /// regrew its array as it went: buffering a line allocates nothing of its own. The chunks are an
 /// <see cref="ImmutableQueue{T}"/>, which lets go of what is taken out: a <c>Seq</c>'s tail shares its array, so a
 /// buffer that never empties (a busy Managed Instance) kept every body it ever held.</summary>
-public sealed class EntryQueue : IEnumerable<LogEntry>
+internal sealed class EntryQueue : IEnumerable<LogEntry>
 {
     private readonly ImmutableQueue<ImmutableArray<LogEntry>> _chunks;
     /// <summary>How many entries of the first chunk are already gone (pushed or spilled).</summary>

@@ -14,7 +14,7 @@ namespace LokiLambdaExtension.Core.Entries;
 /// </list>
 /// Each entry keeps the millisecond its record was stamped with; what it costs is that the digits below it no longer
 /// mean time.</summary>
-public readonly record struct EntryStamps(long SandboxNanos, long Sequence)
+internal readonly record struct EntryStamps(long SandboxNanos, long Sequence)
 {
     public const long NanosPerMillisecond = 1_000_000;
 

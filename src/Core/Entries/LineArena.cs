@@ -8,7 +8,7 @@ namespace LokiLambdaExtension.Core.Entries;
 /// GC collects it with the last of them. Chunks stay under the large-object threshold (85,000 bytes), so they die
 /// young like any small object. Bytes once written are never changed: lines in the core's immutable state can point
 /// into the chunk still being filled. One writer at a time (the telemetry listener's thread).</summary>
-public sealed class LineArena
+internal sealed class LineArena
 {
     internal const int ChunkBytes = 64 * 1024;
     private byte[] _chunk = new byte[ChunkBytes];
@@ -16,7 +16,7 @@ public sealed class LineArena
 
     /// <summary>Room for a line of at most <paramref name="maxBytes"/>: write into it, then <see cref="Commit"/> the
     /// bytes written. A line longer than a chunk gets an array of its own.</summary>
-    public Span<byte> Reserve(int maxBytes)
+    internal Span<byte> Reserve(int maxBytes)
     {
         if (maxBytes > ChunkBytes)
         {
@@ -33,7 +33,7 @@ public sealed class LineArena
 
     /// <summary>Seals the first <paramref name="length"/> bytes of the last <see cref="Reserve"/>d room as a line,
     /// repairing invalid UTF-8 with U+FFFD (one bad byte costs a character, not the line).</summary>
-    public Utf8Line Commit(int length)
+    internal Utf8Line Commit(int length)
     {
         ReadOnlySpan<byte> written = _chunk.AsSpan(_used, length);
         if (!Utf8.IsValid(written))
@@ -46,7 +46,7 @@ public sealed class LineArena
     }
 
     /// <summary>Writes a copy of <paramref name="utf8"/> as a line.</summary>
-    public Utf8Line Add(ReadOnlySpan<byte> utf8)
+    internal Utf8Line Add(ReadOnlySpan<byte> utf8)
     {
         utf8.CopyTo(Reserve(utf8.Length));
         return Commit(utf8.Length);

@@ -15,7 +15,7 @@ public enum StreamKind : byte
 /// <param name="Line">The text stored as the Loki line, in UTF-8.</param>
 /// <param name="Stream">The stream (source) the line belongs to.</param>
 /// <param name="Metadata">Structured metadata pairs; empty for most lines of the walking skeleton.</param>
-public readonly record struct LogEntry(long UnixNanos, Utf8Line Line, StreamKind Stream, MetadataPairs Metadata)
+internal readonly record struct LogEntry(long UnixNanos, Utf8Line Line, StreamKind Stream, MetadataPairs Metadata)
 {
     public LogEntry(long unixNanos, Utf8Line line, StreamKind stream) : this(unixNanos, line, stream, MetadataPairs.Empty) { }
 

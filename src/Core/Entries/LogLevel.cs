@@ -1,7 +1,7 @@
 namespace LokiLambdaExtension.Core.Entries;
 
 /// <summary>A line's severity with Loki's names (what <c>detected_level</c> uses), so one query works across runtimes.</summary>
-public enum LogLevel : byte
+internal enum LogLevel : byte
 {
     None,
     Trace,

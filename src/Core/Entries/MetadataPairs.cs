@@ -4,7 +4,7 @@ namespace LokiLambdaExtension.Core.Entries;
 /// both counted once when the pair is made: the encoder needs them for every entry that carries the pair, several times
 /// per push (sizes come before bytes), and counting them there was a tenth of a busy Managed Instance's CPU. Not a
 /// record: a <c>with</c> would keep the lengths of the value it replaced.</summary>
-public readonly struct MetadataPair : IEquatable<MetadataPair>
+internal readonly struct MetadataPair : IEquatable<MetadataPair>
 {
     public MetadataPair(string name, string value)
     {
@@ -34,7 +34,7 @@ public readonly struct MetadataPair : IEquatable<MetadataPair>
 }
 
 /// <summary>An entry's structured metadata: an immutable array that lines of one invocation can share.</summary>
-public readonly struct MetadataPairs : IEquatable<MetadataPairs>
+internal readonly struct MetadataPairs : IEquatable<MetadataPairs>
 {
     private readonly MetadataPair[]? _pairs;
 

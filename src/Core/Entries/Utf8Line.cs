@@ -7,7 +7,7 @@ namespace LokiLambdaExtension.Core.Entries;
 /// (usually a <see cref="LineArena"/> chunk shared by many lines). Lines stay UTF-8 from the Telemetry API body to
 /// the push: half the memory of a string for ASCII text, no object per line, nothing to transcode when encoding.
 /// Always valid UTF-8: whatever was not is repaired with U+FFFD on the way in.</summary>
-public readonly struct Utf8Line : IEquatable<Utf8Line>
+internal readonly struct Utf8Line : IEquatable<Utf8Line>
 {
     private readonly byte[]? _bytes;
     private readonly int _start;

@@ -7,7 +7,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// <param name="Bytes">Their size, as <see cref="LogEntry.ApproximateBytes"/>.</param>
 /// <param name="ReadBack">How many entries at the head were read back from the spool: the next file read back goes
 /// after them (it is newer) and before the rest (which is newer still).</param>
-public sealed record EntryBuffer(EntryQueue Entries, long Bytes, int ReadBack)
+internal sealed record EntryBuffer(EntryQueue Entries, long Bytes, int ReadBack)
 {
     public static EntryBuffer Empty { get; } = new(EntryQueue.Empty, 0, 0);
 

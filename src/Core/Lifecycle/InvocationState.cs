@@ -14,7 +14,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 /// not proven it sends the records an invocation would wait for (see <see cref="TelemetryProof"/>).</param>
 /// <param name="PlatformSilent">An invocation waited its bound for a first delivery in vain: until one comes, no
 /// invocation waits for telemetry at all.</param>
-public sealed record InvocationState(InvocationContext? Context, RecentRequests RecentRequests, Seq<string> RecentRuntimeDone, string? ReportDue,
+internal sealed record InvocationState(InvocationContext? Context, RecentRequests RecentRequests, Seq<string> RecentRuntimeDone, string? ReportDue,
     bool TelemetrySeen = false, bool PlatformSilent = false)
 {
     private const int RecentRuntimeDoneKept = 8;

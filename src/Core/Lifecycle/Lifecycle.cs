@@ -41,7 +41,7 @@ public static class Lifecycle
         return (state, decisions);
     }
 
-    public static ExtensionState Evolve(LifecycleSettings settings, ExtensionState state, Event e) => e switch
+    internal static ExtensionState Evolve(LifecycleSettings settings, ExtensionState state, Event e) => e switch
     {
         // The shell's clock is monotonic, and time never goes backwards inside the core either.
         Observation o => Observe(settings, state with { NowMs = Math.Max(state.NowMs, o.NowMs) }, o),
@@ -125,7 +125,7 @@ public static class Lifecycle
 
     /// <summary>What to do now: at most one decision; <see cref="Step"/> asks again after folding it in. While an archive
     /// write is under way, <c>/event/next</c> waits for it as for a push, and so does the exit, up to its deadline.</summary>
-    public static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state) => Next(settings, state) switch
+    internal static Option<Decision> Decide(LifecycleSettings settings, ExtensionState state) => Next(settings, state) switch
     {
         { Case: NextCalled } when state.Archive.IsWriting || state.Access.IsFetching => None,
         { Case: ExitRequested } when (state.Archive.IsWriting || state.Access.IsFetching) && state.Phase is Phase.ShuttingDown s && state.NowMs < s.ExitByMs => None,

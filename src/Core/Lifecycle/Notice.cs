@@ -2,7 +2,7 @@ namespace LokiLambdaExtension.Core.Lifecycle;
 
 /// <summary>Something the extension tells its user (in the function's logs) about delivery: the core decides what and
 /// when, the shell prints it.</summary>
-public sealed record Notice(NoticeLevel Level, string Text);
+internal sealed record Notice(NoticeLevel Level, string Text);
 
 public enum NoticeLevel
 {

@@ -3,7 +3,7 @@ using LanguageExt;
 namespace LokiLambdaExtension.Core.Lifecycle;
 
 /// <summary>Where the extension is in the Lambda lifecycle.</summary>
-public abstract record Phase
+internal abstract record Phase
 {
     private protected Phase() { }
 

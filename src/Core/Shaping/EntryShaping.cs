@@ -3,7 +3,7 @@ namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>How records become entries, from configuration: the line size limit, the drop and mask patterns, and the
 /// metadata every entry carries (<c>function_version</c>, <c>log_stream</c>).</summary>
-public sealed class EntryShaping
+internal sealed class EntryShaping
 {
     private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
     private readonly MetadataPair[] _common;

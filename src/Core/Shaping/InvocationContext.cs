@@ -4,7 +4,7 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// <summary>The invocation that lines are being logged in: between its <c>platform.start</c> and its
 /// <c>platform.runtimeDone</c>. Lines that carry no request id of their own get this one. The metadata of each level
 /// is built once per invocation, so lines share it instead of allocating their own.</summary>
-public sealed class InvocationContext
+internal sealed class InvocationContext
 {
     private readonly MetadataPairs[] _byLevel;
 

@@ -10,7 +10,7 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// costs at most that per line. When the drop pattern times out the line is shipped (nothing is lost for a slow
 /// regex); when the mask pattern times out the line is dropped and counted, so a secret never leaks because a regex
 /// was slow.</summary>
-public sealed record LineFilter(Regex? Drop, Regex? Mask)
+internal sealed record LineFilter(Regex? Drop, Regex? Mask)
 {
     public const string MaskText = "***";
 
@@ -79,7 +79,7 @@ public sealed record LineFilter(Regex? Drop, Regex? Mask)
     }
 }
 
-public enum FilterOutcome
+internal enum FilterOutcome
 {
     Kept,
     Masked,
@@ -87,8 +87,8 @@ public enum FilterOutcome
     MaskTimedOut,
 }
 
-public readonly record struct FilterResult(Utf8Line? Line, FilterOutcome Outcome);
+internal readonly record struct FilterResult(Utf8Line? Line, FilterOutcome Outcome);
 
 /// <summary>What the drop and mask patterns made of each record of a body, by index: its outcome, and for a masked
 /// line, the line to ship instead of the record's own (cut to the line limit again).</summary>
-public sealed record LineVerdicts(FilterOutcome[] Outcomes, Utf8Line?[] Masked);
+internal sealed record LineVerdicts(FilterOutcome[] Outcomes, Utf8Line?[] Masked);

@@ -6,7 +6,7 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// once (<see cref="InvocationContext"/>): lines of one request share it instead of each making a list and an array.
 /// Outside an invocation means a subscription without platform records, or Managed Instances, where invocations run
 /// concurrently and their lines interleave; so more than one is kept.</summary>
-public sealed class RecentRequests
+internal sealed class RecentRequests
 {
     /// <summary>Enough for the concurrent requests of a Managed Instance (its runtimes default to 16 or fewer per vCPU
     /// of a small instance); a request beyond them costs one context again.</summary>

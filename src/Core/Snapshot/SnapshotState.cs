@@ -9,7 +9,7 @@ namespace LokiLambdaExtension.Core.Snapshot;
 /// <param name="Restored">This process is a clone that has seen its restore.</param>
 /// <param name="ConnectionsStale">The restore is seen and the connections to Loki opened before the snapshot are not
 /// renewed yet: no push before they are.</param>
-public sealed record SnapshotState(bool InitEnded, long SeenUntilNanos, bool Restored, bool ConnectionsStale)
+internal sealed record SnapshotState(bool InitEnded, long SeenUntilNanos, bool Restored, bool ConnectionsStale)
 {
     public static SnapshotState None { get; } = new(false, long.MinValue, false, false);
 }

@@ -9,7 +9,7 @@ namespace LokiLambdaExtension.Core.Spool;
 /// (an int32 count); the line and every string as a 7-bit encoded byte count and UTF-8, little-endian throughout (the
 /// layout <c>BinaryWriter</c> wrote). Version 1 files, without tenants, still read back. Written as the push encoder is: size first, then into a span. A file that does not read back
 /// whole is refused with <see cref="InvalidDataException"/>, never half-read.</summary>
-public static class SpoolFormat
+internal static class SpoolFormat
 {
     private static ReadOnlySpan<byte> Magic => "LKS2"u8;
 

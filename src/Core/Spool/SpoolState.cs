@@ -9,7 +9,7 @@ namespace LokiLambdaExtension.Core.Spool;
 /// <param name="Spilling">Entries being written: still the core's until the write is confirmed.</param>
 /// <param name="Loading">The file being read back.</param>
 /// <param name="Works">False once a write failed: from then on memory alone, with shedding.</param>
-public sealed record SpoolState(Seq<SpoolFile> Files, long Bytes, long NextId, Option<PushBatch> Spilling, Option<SpoolFile> Loading, bool Works)
+internal sealed record SpoolState(Seq<SpoolFile> Files, long Bytes, long NextId, Option<PushBatch> Spilling, Option<SpoolFile> Loading, bool Works)
 {
     public static SpoolState Start(bool enabled) => new(Seq<SpoolFile>(), 0, 1, None, None, enabled);
 

@@ -6,7 +6,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// time (a timeout, a reset), even if the first copy had been read whole: that copy is recognised here and not
 /// shipped twice. Records are stamped to the millisecond and batched by the platform, so two different deliveries
 /// with the same bytes do not happen; the same records in two different batches make two different bodies.</summary>
-public sealed record RecentBodies(ImmutableArray<(BodyDigest Digest, long AtMs)> Seen)
+internal sealed record RecentBodies(ImmutableArray<(BodyDigest Digest, long AtMs)> Seen)
 {
     /// <summary>How long a body is remembered: the platform's timeout and retries fit well inside it.</summary>
     public const long WindowMs = 60_000;

@@ -6,7 +6,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <c>with</c> per field made several copies of every JSON record: most of the garbage of a busy Managed Instance);
 /// read-only after that. What only platform records carry (versions, statuses, metrics) is in <see cref="Details"/>,
 /// made only for a record that has some: a function's JSON record stays four strings.</summary>
-public sealed record RecordFields
+internal sealed record RecordFields
 {
     public string? RequestId { get; internal set; }
     /// <summary>A JSON log record's <c>level</c> (or <c>severity</c>), as written.</summary>
@@ -51,7 +51,7 @@ public sealed record RecordFields
 }
 
 /// <summary>The fields of a record object that only platform records carry (see <see cref="RecordFields"/>).</summary>
-public sealed record RecordDetails
+internal sealed record RecordDetails
 {
     public static RecordDetails None { get; } = new();
 

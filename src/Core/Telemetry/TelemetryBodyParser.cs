@@ -9,7 +9,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <summary>Reads a Telemetry API (or Logs API) body, a JSON array of <c>{"time","type","record"}</c>, with a
 /// <see cref="Utf8JsonReader"/>: no reflection, no DOM. Lines are unescaped straight into a <see cref="LineArena"/>
 /// and stay UTF-8 from here to the push.</summary>
-public static class TelemetryBodyParser
+internal static class TelemetryBodyParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 

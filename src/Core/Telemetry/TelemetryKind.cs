@@ -2,7 +2,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>The record types the Telemetry API (2022-12-13) and the Logs API (2020-08-15) deliver.
 /// New types appear over time: they are <see cref="OtherPlatform"/> and are still shipped.</summary>
-public enum TelemetryKind : byte
+internal enum TelemetryKind : byte
 {
     Function,
     Extension,

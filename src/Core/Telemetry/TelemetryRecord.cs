@@ -7,7 +7,7 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <param name="Text">The record when it is a string (text log lines), without its trailing newline.</param>
 /// <param name="Json">The record as compact JSON when it is not a string (JSON log lines, platform records).</param>
 /// <param name="Fields">Known fields of an object record; <see cref="RecordFields.None"/> for a string record.</param>
-public readonly record struct TelemetryRecord(
+internal readonly record struct TelemetryRecord(
     long UnixNanos,
     string Type,
     TelemetryKind Kind,

@@ -3,7 +3,7 @@ namespace LokiLambdaExtension.Core.Tenancy;
 /// <summary>Loki's rules for a tenant id (<c>X-Scope-OrgID</c>; dskit's <c>tenant.ValidTenantID</c>): 1 to 150 of
 /// <c>a-z A-Z 0-9 ! - _ . * ' ( )</c>, and not <c>.</c> or <c>..</c>. The same characters are safe in an S3 key
 /// segment, which is why an archive key can name the tenant.</summary>
-public static class LokiTenantIds
+internal static class LokiTenantIds
 {
     public const int MaxLength = 150;
 

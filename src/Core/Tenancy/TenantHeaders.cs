@@ -4,7 +4,7 @@ namespace LokiLambdaExtension.Core.Tenancy;
 
 /// <summary>The headers of a push (or a replayed object) for one Loki tenant: the configured ones with
 /// <c>X-Scope-OrgID</c> replaced by the tenant's, whatever spelling the configuration gave it.</summary>
-public static class TenantHeaders
+internal static class TenantHeaders
 {
     public const string Name = "X-Scope-OrgID";
 

@@ -1,7 +1,7 @@
 namespace LokiLambdaExtension.Core.Tenancy;
 
 /// <summary><c>LOKI_TENANT_MODE</c>: one Loki tenant for everything, or the Lambda tenant's own.</summary>
-public enum TenantMode
+internal enum TenantMode
 {
     /// <summary>Every push carries <c>LOKI_TENANT_ID</c> (or no <c>X-Scope-OrgID</c> when it is empty).</summary>
     Fixed,
@@ -13,7 +13,7 @@ public enum TenantMode
 /// <summary>How lines are spread over Loki's tenants. <paramref name="Fallback"/> is <c>LOKI_TENANT_ID</c> (validated,
 /// or empty): the tenant of every line no Lambda tenant owns; <paramref name="Prefix"/> begins every Lambda tenant's
 /// Loki tenant id.</summary>
-public sealed record TenantRouting(TenantMode Mode, string Fallback, string Prefix)
+internal sealed record TenantRouting(TenantMode Mode, string Fallback, string Prefix)
 {
     public static TenantRouting Fixed { get; } = new(TenantMode.Fixed, "", "");
 

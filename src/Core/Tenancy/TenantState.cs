@@ -8,7 +8,7 @@ namespace LokiLambdaExtension.Core.Tenancy;
 /// <param name="Strays">Records that named another tenant than the environment's: kept under the fallback tenant.</param>
 /// <param name="Untenanted">Whether a <c>platform.start</c> came that named no tenant while none was known (the function is
 /// not in tenant isolation mode): said once.</param>
-public sealed record TenantState(string? LambdaTenant, string? LokiTenant, long Strays, bool Untenanted)
+internal sealed record TenantState(string? LambdaTenant, string? LokiTenant, long Strays, bool Untenanted)
 {
     public static TenantState Unknown { get; } = new(null, null, 0, false);
 }

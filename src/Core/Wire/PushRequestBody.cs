@@ -4,7 +4,7 @@ namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>The HTTP body of a push: the protobuf <c>PushRequest</c> compressed with snappy's block format
 /// (what Loki's <c>/loki/api/v1/push</c> expects for <c>application/x-protobuf</c>).</summary>
-public static class PushRequestBody
+internal static class PushRequestBody
 {
     /// <summary>Push buffers come from a pool of their own that keeps one array per size class. The core has one batch
     /// in flight at a time (a push request per stream, the function's the largest), so those arrays are reused batch
@@ -15,12 +15,12 @@ public static class PushRequestBody
 
     /// <summary>Encodes and compresses into one pooled buffer (see <see cref="InPlaceSnappy"/>); the caller disposes
     /// the result.</summary>
-    public static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels) =>
+    internal static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels) =>
         Create(entries, labels, [StreamKind.Function, StreamKind.Platform, StreamKind.Extension]);
 
     /// <summary>The push request of one stream's entries: each stream is pushed on its own (see
     /// <see cref="Lifecycle.StreamOutcomes"/>).</summary>
-    public static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels, StreamKind stream) =>
+    internal static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels, StreamKind stream) =>
         Create(entries, labels, [stream]);
 
     private static PooledBuffer Create(ReadOnlySpan<LogEntry> entries, StreamLabels labels, ReadOnlySpan<StreamKind> streams)

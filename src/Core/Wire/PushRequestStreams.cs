@@ -8,7 +8,7 @@ namespace LokiLambdaExtension.Core.Wire;
 /// object whole could see a 204 while one of its streams was refused (a per-stream rate limit); pushed stream by stream,
 /// every refusal is seen. An archived object is input like any other: its declared size is checked before anything
 /// is allocated, and a body that is not one this extension could have written is refused whole.</summary>
-public static class PushRequestStreams
+internal static class PushRequestStreams
 {
     private const int StreamsTag = (1 << 3) | 2; // field 1, length-delimited
     private const int FormatTag = (2 << 3) | 2; // field 2, length-delimited

@@ -44,22 +44,22 @@ internal static class ReplayCommand
         using var s3 = new S3Client(target);
         using var loki = new LokiClient(pushUri, headers);
         // The prefix as a directory first; when nothing is under it, as S3 reads a prefix (a key, or part of a name).
-        string prefix = target.Location.Prefix;
-        var (keys, listProblem) = await ListAsync(s3, credentials, target.Location.KeyPrefix);
+        string prefix = target.Prefix;
+        var (keys, listProblem) = await ListAsync(s3, credentials, target.KeyPrefix);
         if (listProblem is null && keys.Count == 0 && prefix.Length > 0)
         {
             (keys, listProblem) = await ListAsync(s3, credentials, prefix);
         }
         if (listProblem is not null)
         {
-            Console.WriteLine($"FAILED: cannot list {target.Location} ({listProblem}); check s3:ListBucket on the bucket");
+            Console.WriteLine($"FAILED: cannot list {target.Shown} ({listProblem}); check s3:ListBucket on the bucket");
             return 1;
         }
         int stored = 0, failed = 0;
         long bytes = 0;
         foreach (string key in keys)
         {
-            HttpHeaders objectHeaders = TenantHeaders.For(headers.Value, ArchiveKeys.TenantOf(target.Location, key));
+            HttpHeaders objectHeaders = ArchiveReplay.HeadersFor(target, key, headers.Value);
             var (problem, length) = await ReplayIsolatedAsync(s3, credentials, loki, key, objectHeaders);
             if (problem is null)
             {
@@ -72,7 +72,7 @@ internal static class ReplayCommand
                 Console.WriteLine($"not replayed: {key}: {problem}");
             }
         }
-        Console.WriteLine($"replayed {stored} of {keys.Count} objects ({bytes} bytes) from {target.Location} into {loki.Display}" +
+        Console.WriteLine($"replayed {stored} of {keys.Count} objects ({bytes} bytes) from {target.Shown} into {loki.Display}" +
                           (failed > 0 ? $"; {failed} failed (replaying again is safe: Loki keeps one of identical entries)" : ""));
         return failed == 0 ? 0 : 1;
     }
@@ -127,17 +127,16 @@ internal static class ReplayCommand
         }
     }
 
-    /// <summary>Gets the object and pushes it stream by stream (<see cref="PushRequestStreams"/>: Loki answers a push of
-    /// several streams with the last one's error only), each tried as <see cref="ReplayRetries"/> decides; no
+    /// <summary>Gets the object and pushes it stream by stream (<see cref="ArchiveReplay.Streams"/>), each tried as <see cref="ArchiveReplay"/> decides; no
     /// problem once Loki stored every stream, with the object's length.</summary>
     private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key,
         HttpHeaders headers)
     {
         byte[]? body = null;
         string problem = "";
-        for (int attempt = 0; attempt < ReplayRetries.Attempts && body is null; attempt++)
+        for (int attempt = 0; attempt < ArchiveReplay.Attempts && body is null; attempt++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(ReplayRetries.WaitBeforeMs(attempt, ShellRandom.Jitter())));
+            await Task.Delay(TimeSpan.FromMilliseconds(ArchiveReplay.WaitBeforeMs(attempt, ShellRandom.Jitter())));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             // Archived objects are one push batch: a larger one is not the extension's, and is not read whole.
             (body, string? getProblem) = await s3.GetAsync(key, MaxObjectBytes, credentials, timeout.Token);
@@ -150,7 +149,7 @@ internal static class ReplayCommand
         List<byte[]> streams;
         try
         {
-            streams = PushRequestStreams.Split(body);
+            streams = ArchiveReplay.Streams(body);
         }
         catch (InvalidDataException e)
         {
@@ -170,21 +169,21 @@ internal static class ReplayCommand
     {
         string problem = "";
         long? retryAfterMs = null;
-        for (int attempt = 0; attempt < ReplayRetries.Attempts; attempt++)
+        for (int attempt = 0; attempt < ArchiveReplay.Attempts; attempt++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(ReplayRetries.WaitBeforeMs(attempt, ShellRandom.Jitter(), retryAfterMs)));
+            await Task.Delay(TimeSpan.FromMilliseconds(ArchiveReplay.WaitBeforeMs(attempt, ShellRandom.Jitter(), retryAfterMs)));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var (outcome, status) = await loki.PushAsync(stream, timeout.Token, headers);
-            if (outcome is PushOutcome.Delivered)
+            if (outcome.IsStored)
             {
                 return null;
             }
-            problem = $"Loki: {(status is { } s ? $"HTTP {s} " : "")}{OutcomeWords.Answer(outcome)}";
-            if (!ReplayRetries.TriesAgain(outcome))
+            problem = $"Loki: {(status is { } s ? $"HTTP {s} " : "")}{outcome.Answer()}";
+            if (!ArchiveReplay.TriesAgain(outcome))
             {
                 return problem; // refused as it is: another try would be refused alike
             }
-            retryAfterMs = (outcome as PushOutcome.Retryable)?.RetryAfterMs;
+            retryAfterMs = outcome.WaitAskedMs;
         }
         return problem;
     }

@@ -15,19 +15,15 @@ internal static class AwsAccessOnce
     {
         AccessSettings access = config.Access ?? AccessSettings.None;
         using var fetcher = new AwsFetcher();
-        AwsCredentials? credentials = null;
-        if (access.Credentials.Case is CredentialSource.EnvironmentKeys keys)
-        {
-            credentials = keys.Keys;
-        }
-        else if (access.Credentials.Case is CredentialSource.ContainerEndpoint endpoint)
+        AwsCredentials? credentials = access.KeysInEnvironment;
+        if (access.CredentialsEndpoint is { } endpoint)
         {
             using var timeout = new CancellationTokenSource(Patience);
-            CredentialsFetched fetched = await fetcher.CredentialsAsync(endpoint, timeout.Token);
-            (credentials, string? problem) = fetched.TransportProblem is { } transport
+            var (status, body, transportProblem) = await fetcher.CredentialsAsync(endpoint.Endpoint, endpoint.Authorization, timeout.Token);
+            (credentials, string? problem) = transportProblem is { } transport
                 ? (null, transport)
-                : AwsCredentials.FromEndpoint(fetched.Status ?? 0, fetched.Body, fetched.NowMs, fetched.WallMs);
-            say(credentials is null ? $"credentials: FAILED to read them from {endpoint} ({problem})" : $"credentials: read from {endpoint}");
+                : AwsCredentials.FromEndpoint(status ?? 0, body, ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            say(credentials is null ? $"credentials: FAILED to read them from {endpoint.Shown} ({problem})" : $"credentials: read from {endpoint.Shown}");
         }
         if (!access.ReadsSecrets)
         {
@@ -42,8 +38,8 @@ internal static class AwsAccessOnce
         foreach (SecretReference reference in access.References)
         {
             using var timeout = new CancellationTokenSource(Patience);
-            SecretAnswer answer = await fetcher.SecretAsync(reference, credentials, timeout.Token);
-            var (value, problem, _) = answer.TransportProblem is { } transport ? (null, transport, false) : reference.Read(answer.Status ?? 0, answer.Body);
+            var (status, body, transportProblem) = await fetcher.SecretAsync(reference, credentials, timeout.Token);
+            var (value, problem, _) = transportProblem is { } transport ? (null, transport, false) : reference.Read(status ?? 0, body);
             say(value is null ? $"secret {reference}: FAILED ({problem})" : $"secret {reference}: resolved ({value.Length} characters, not shown)");
             if (value is not null)
             {
@@ -55,7 +51,7 @@ internal static class AwsAccessOnce
             return (credentials, null);
         }
         var problems = new List<string>();
-        Seq<HttpHeader> headers = LokiHeaders.Build(access.Auth.With(values), problems);
+        Seq<HttpHeader> headers = access.HeadersWith(values, problems);
         foreach (string problem in problems)
         {
             say($"problem in a secret read from AWS: {problem}");

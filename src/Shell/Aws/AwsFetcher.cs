@@ -16,51 +16,60 @@ internal sealed class AwsFetcher : IDisposable
     private HttpClient _services = LokiHttp.Create();
     private HttpClient _endpoint = LocalClient();
 
-    /// <summary>Performs a fetch the core decided, within its deadline (kept by the loop's <paramref name="inbox"/>, which
-    /// cancels the fetch when it is due, on its own thread); whatever happens, the core hears of it (a fetch left open
-    /// would hold <c>/event/next</c>).</summary>
-    public async Task PerformAsync(Decision fetch, LoopInbox inbox)
+    /// <summary>Fetches the credentials the core asked for, within its deadline (kept by the loop's
+    /// <paramref name="inbox"/>, which cancels the fetch when it is due, on its own thread); whatever happens, the core
+    /// hears of it (a fetch left open would hold <c>/event/next</c>).</summary>
+    public async Task FetchCredentialsAsync(Uri endpoint, string authorization, long notAfterMs, LoopInbox inbox)
     {
-        long notAfterMs = fetch switch { CredentialsFetchStarted c => c.NotAfterMs, SecretsFetchStarted s => s.NotAfterMs, _ => ShellClock.NowMs };
-        Observation observation;
+        (int? Status, byte[] Body, string? Problem) answer;
         using (LoopInbox.RequestDeadline timeout = inbox.Deadline(notAfterMs))
         {
             try
             {
-                observation = fetch switch
-                {
-                    CredentialsFetchStarted credentials => await CredentialsAsync(credentials.Source, timeout.Token),
-                    SecretsFetchStarted secrets => await SecretsAsync(secrets.References, secrets.SignWith, timeout.Token),
-                    _ => throw new ArgumentException($"not a fetch: {fetch.GetType().Name}", nameof(fetch)),
-                };
+                answer = await CredentialsAsync(endpoint, authorization, timeout.Token);
+            }
+            catch (Exception e)
+            {
+                answer = (null, [], $"{e.GetType().Name}: {e.Message}");
+            }
+        }
+        inbox.Post(Observations.CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), answer.Status, answer.Body,
+            answer.Problem, ShellRandom.Jitter()));
+    }
+
+    /// <summary>As <see cref="FetchCredentialsAsync"/>, for every referenced secret, read at once (they are few), each
+    /// answer kept apart.</summary>
+    public async Task FetchSecretsAsync(Seq<SecretReference> references, AwsCredentials credentials, long notAfterMs, LoopInbox inbox)
+    {
+        (int? Status, byte[] Body, string? Problem)[] answers;
+        using (LoopInbox.RequestDeadline timeout = inbox.Deadline(notAfterMs))
+        {
+            try
+            {
+                answers = await Task.WhenAll(references.Map(r => SecretAsync(r, credentials, timeout.Token)));
             }
             catch (Exception e)
             {
                 string problem = $"{e.GetType().Name}: {e.Message}";
-                observation = fetch is SecretsFetchStarted asked
-                    ? new SecretsFetched(ShellClock.NowMs, asked.References.Map(r => new SecretAnswer(r, null, [], problem)), 0)
-                    : new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [], problem, 0);
+                answers = new (int?, byte[], string?)[references.Count];
+                Array.Fill(answers, (null, [], problem));
             }
         }
-        inbox.Post(observation);
+        inbox.Post(Observations.SecretsFetched(ShellClock.NowMs, references, answers, ShellRandom.Jitter()));
     }
 
-    public async Task<CredentialsFetched> CredentialsAsync(CredentialSource.ContainerEndpoint source, CancellationToken cancellation)
+    /// <summary>The credentials endpoint's answer, unread.</summary>
+    public async Task<(int? Status, byte[] Body, string? Problem)> CredentialsAsync(Uri endpoint, string authorization,
+        CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, source.Endpoint);
-        request.Headers.TryAddWithoutValidation("Authorization", source.Authorization);
-        var (status, body, problem) = await SendAsync(_endpoint, request, cancellation);
-        return new CredentialsFetched(ShellClock.NowMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), status, body, problem, ShellRandom.Jitter());
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return await SendAsync(_endpoint, request, cancellation);
     }
 
-    /// <summary>Every reference read at once (they are few), each answer kept apart.</summary>
-    public async Task<SecretsFetched> SecretsAsync(Seq<SecretReference> references, AwsCredentials credentials, CancellationToken cancellation)
-    {
-        SecretAnswer[] answers = await Task.WhenAll(references.Map(r => SecretAsync(r, credentials, cancellation)));
-        return new SecretsFetched(ShellClock.NowMs, answers.ToSeq(), ShellRandom.Jitter());
-    }
-
-    public async Task<SecretAnswer> SecretAsync(SecretReference reference, AwsCredentials credentials, CancellationToken cancellation)
+    /// <summary>The service's answer for one reference, unread.</summary>
+    public async Task<(int? Status, byte[] Body, string? Problem)> SecretAsync(SecretReference reference, AwsCredentials credentials,
+        CancellationToken cancellation)
     {
         byte[] payload = reference.RequestBody();
         var content = new ByteArrayContent(payload);
@@ -69,7 +78,7 @@ internal sealed class AwsFetcher : IDisposable
         using HttpRequestMessage request = AwsSigning.Signed(HttpMethod.Post, reference.Endpoint, [], content, payload, credentials, reference.Region,
             service, isS3: false, new KeyValuePair<string, string>("x-amz-target", target));
         var (status, body, problem) = await SendAsync(_services, request, cancellation);
-        return new SecretAnswer(reference, status, body, problem);
+        return (status, body, problem);
     }
 
     /// <summary>After a SnapStart restore: connections open at the snapshot are dead.</summary>

@@ -40,7 +40,7 @@ internal sealed class ExtensionsApiClient(string runtimeApi) : IDisposable
     {
         RuntimeApiAnswer answer = await _connection.SendAsync("PUT", $"/{path}", _identifier, LambdaApiJson.Subscription(subscription));
         string text = System.Text.Encoding.UTF8.GetString(answer.Body.AsSpan(0, Math.Min(answer.Body.Length, 64 * 1024)));
-        return (TelemetrySubscriptionKinds.IsSubscription(answer.Status, text), $"HTTP {answer.Status} {text}".Trim());
+        return (SubscriptionAttempt.Accepts(answer.Status, text), $"HTTP {answer.Status} {text}".Trim());
     }
 
     public void Dispose() => _connection.Dispose();

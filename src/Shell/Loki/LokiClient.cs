@@ -51,11 +51,11 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
             // been stored.
             bool sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
                 or HttpRequestError.SecureConnectionError);
-            return (new PushOutcome.Retryable(LokiHttp.Describe(e), null, MayHaveBeenStored: sent), null);
+            return (PushOutcome.Unanswered(LokiHttp.Describe(e), mayHaveBeenStored: sent), null);
         }
         catch (OperationCanceledException)
         {
-            return (new PushOutcome.Retryable("no answer in time", null, MayHaveBeenStored: true), null);
+            return (PushOutcome.Unanswered("no answer in time", mayHaveBeenStored: true), null);
         }
     }
 

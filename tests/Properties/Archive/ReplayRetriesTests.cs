@@ -11,10 +11,10 @@ public sealed class ReplayRetriesTests
 {
     [Property(MaxTest = 300)]
     public Property TheWait_IsTheDeliveryPolicysBackoff() => Prop.ForAll(
-        Gen.Choose(0, ReplayRetries.Attempts - 1).ToArbitrary(), Gen.Choose(0, 1000).Select(n => n / 1000.0).ToArbitrary(),
+        Gen.Choose(0, ArchiveReplay.Attempts - 1).ToArbitrary(), Gen.Choose(0, 1000).Select(n => n / 1000.0).ToArbitrary(),
         Gen.OneOf(Gen.Constant((long?)null), Gen.Choose(0, 120_000).Select(n => (long?)n)).ToArbitrary(), (attempt, jitter, retryAfter) =>
         {
-            long wait = ReplayRetries.WaitBeforeMs(attempt, jitter, retryAfter);
+            long wait = ArchiveReplay.WaitBeforeMs(attempt, jitter, retryAfter);
             DeliveryPolicy policy = DeliveryPolicy.Default;
             long ceiling = Math.Min(policy.BackoffMaxMs, policy.BackoffBaseMs << attempt);
             if (attempt == 0)
@@ -29,9 +29,9 @@ public sealed class ReplayRetriesTests
     [Fact]
     public void OnlyWhatMayPassAnotherTime_IsTriedAgain()
     {
-        Assert.True(ReplayRetries.TriesAgain(new PushOutcome.Retryable("503", null, MayHaveBeenStored: false)));
-        Assert.False(ReplayRetries.TriesAgain(new PushOutcome.Rejected(400, "bad")));
-        Assert.False(ReplayRetries.TriesAgain(new PushOutcome.Blocked("blocked")));
-        Assert.False(ReplayRetries.TriesAgain(new PushOutcome.Delivered()));
+        Assert.True(ArchiveReplay.TriesAgain(new PushOutcome.Retryable("503", null, MayHaveBeenStored: false)));
+        Assert.False(ArchiveReplay.TriesAgain(new PushOutcome.Rejected(400, "bad")));
+        Assert.False(ArchiveReplay.TriesAgain(new PushOutcome.Blocked("blocked")));
+        Assert.False(ArchiveReplay.TriesAgain(new PushOutcome.Delivered()));
     }
 }
