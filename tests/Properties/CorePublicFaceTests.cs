@@ -15,7 +15,7 @@ public sealed class CorePublicFaceTests
         "Access.AwsCredentials", "Access.SecretReference",
         // The configuration.
         "Configuration.ConfigReader", "Configuration.ConfigValues", "Configuration.ConfigValues+Names", "Configuration.ExtensionConfig",
-        "Configuration.HttpHeader", "Configuration.Verbosity", "Configuration.Redaction", "Configuration.SubscriptionAttempt",
+        "Wire.HttpHeader", "Configuration.Verbosity", "Configuration.Redaction", "Configuration.SubscriptionAttempt",
         "Access.AccessSettings", "Archive.ArchiveTarget",
         // --check and replay.
         "Archive.ArchiveReplay", "Archive.SigV4", "Access.AwsErrors",

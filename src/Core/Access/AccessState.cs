@@ -28,7 +28,7 @@ internal sealed record AccessState(
     Option<AwsCredentials> Credentials,
     long CredentialsAtMs,
     bool CredentialsStale,
-    Option<Seq<Configuration.HttpHeader>> LokiHeaders,
+    Option<Seq<Wire.HttpHeader>> LokiHeaders,
     bool SecretsStale,
     bool AwaitingReread,
     bool RereadForRefusal,
@@ -40,10 +40,10 @@ internal sealed record AccessState(
 {
     /// <summary>No credentials from the endpoint yet (the environment's keys are configuration, not state); the
     /// configuration's headers, or none until the secrets are read.</summary>
-    public static AccessState For(AccessSettings settings, Seq<Configuration.HttpHeader> headers) => new(None, 0, false,
+    public static AccessState For(AccessSettings settings, Seq<Wire.HttpHeader> headers) => new(None, 0, false,
         settings.ReadsSecrets ? None : Some(headers), false, false, false, None, AccessFetch.Nothing, 0, 0, false);
 
-    public static AccessState Start { get; } = For(AccessSettings.None, Seq<Configuration.HttpHeader>());
+    public static AccessState Start { get; } = For(AccessSettings.None, Seq<Wire.HttpHeader>());
 
     public bool IsFetching => Fetching != AccessFetch.Nothing;
 

@@ -93,9 +93,6 @@ public sealed record ExtensionConfig
 /// <summary>The buffering asked of the Telemetry API: sent explicitly, because AWS's pages disagree on the defaults.</summary>
 internal sealed record TelemetryBuffering(int MaxItems, int MaxBytes, int TimeoutMs);
 
-/// <summary>A request header of the pushes to Loki.</summary>
-public sealed record HttpHeader(string Name, string Value);
-
 /// <summary><c>LOKI_MULTILINE</c>: whether stack traces printed line by line are joined into one entry.</summary>
 internal enum Multiline
 {

@@ -1,4 +1,4 @@
-using HttpHeaders = LanguageExt.Seq<LokiLambdaExtension.Core.Configuration.HttpHeader>;
+using HttpHeaders = LanguageExt.Seq<LokiLambdaExtension.Core.Wire.HttpHeader>;
 using LokiLambdaExtension.Shell.Aws;
 using LokiLambdaExtension.Shell.Loki;
 

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Delivery;
+namespace LokiLambdaExtension.Core.Configuration;
 
 /// <summary>When an invocation's lines are pushed (<c>LOKI_FLUSH_STRATEGY</c>).</summary>
 internal enum FlushMode

@@ -1,4 +1,4 @@
-namespace LokiLambdaExtension.Core.Delivery;
+namespace LokiLambdaExtension.Core.Configuration;
 
 /// <summary>The numbers that bound delivery. They come from configuration, as values.</summary>
 /// <param name="MaxBatchBytes">Line bytes per push: 2 MiB, so an invocation's lines usually go in one push, well inside
