@@ -19,7 +19,7 @@ public sealed record AccessSettings
 
     internal Option<CredentialSource> Credentials { get; init; }
 
-    public Seq<SecretReference> References { get; init; }
+    public Seq<SecretReference> References { get; internal init; }
 
     internal LokiAuth Auth { get; init; }
 

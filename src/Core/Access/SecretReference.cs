@@ -37,15 +37,15 @@ public sealed record SecretReference
         this.VersionId = VersionId;
     }
 
-    public string Variable { get; init; }
+    public string Variable { get; internal init; }
 
     internal SecretStore Store { get; init; }
 
     internal string Arn { get; init; }
 
-    public string Region { get; init; }
+    public string Region { get; internal init; }
 
-    public Uri Endpoint { get; init; }
+    public Uri Endpoint { get; internal init; }
 
     internal string? JsonKey { get; init; }
 

@@ -82,7 +82,7 @@ public sealed record ArchiveTarget
 
     internal Option<Uri> Endpoint { get; init; }
 
-    public string Region { get; init; }
+    public string Region { get; internal init; }
 
     internal string ServiceName { get; init; }
 

@@ -39,35 +39,35 @@ public sealed record ExtensionConfig
         this.Tenants = Tenants;
     }
 
-    public Option<Uri> PushUri { get; init; }
+    public Option<Uri> PushUri { get; internal init; }
 
-    public Seq<HttpHeader> Headers { get; init; }
+    public Seq<HttpHeader> Headers { get; internal init; }
 
-    public int ListenerPort { get; init; }
+    public int ListenerPort { get; internal init; }
 
-    public StreamLabels Labels { get; init; }
+    public StreamLabels Labels { get; internal init; }
 
     internal EntryShaping Shaping { get; init; }
 
-    public Seq<string> TelemetryTypes { get; init; }
+    public Seq<string> TelemetryTypes { get; internal init; }
 
     internal TelemetryBuffering Buffering { get; init; }
 
     internal DeliveryPolicy Delivery { get; init; }
 
-    public string SpoolDirectory { get; init; }
+    public string SpoolDirectory { get; internal init; }
 
-    public Verbosity Verbosity { get; init; }
+    public Verbosity Verbosity { get; internal init; }
 
-    public bool FailOnConfigError { get; init; }
+    public bool FailOnConfigError { get; internal init; }
 
     internal ExecutionModel Model { get; init; }
 
-    public Seq<string> Notes { get; init; }
+    public Seq<string> Notes { get; internal init; }
 
-    public Option<ArchiveTarget> Archive { get; init; }
+    public Option<ArchiveTarget> Archive { get; internal init; }
 
-    public AccessSettings? Access { get; init; }
+    public AccessSettings? Access { get; internal init; }
 
     internal TenantRouting? Tenants { get; init; }
 

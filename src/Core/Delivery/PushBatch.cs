@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace LokiLambdaExtension.Core.Delivery;
 
 /// <summary>Entries taken from the buffer for one push, contiguous so the encoder reads them as a span.
-/// <paramref name="ReadBack"/> of them (the first ones) had been read back from the spool.</summary>
+/// <see cref="ReadBack"/> of them (the first ones) had been read back from the spool.</summary>
 public sealed record PushBatch
 {
     internal PushBatch(long Id, ImmutableArray<LogEntry> Entries, long Bytes, int ReadBack = 0)
@@ -14,7 +14,7 @@ public sealed record PushBatch
         this.ReadBack = ReadBack;
     }
 
-    public long Id { get; init; }
+    public long Id { get; internal init; }
 
     internal ImmutableArray<LogEntry> Entries { get; init; }
 

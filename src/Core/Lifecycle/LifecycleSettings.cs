@@ -11,8 +11,8 @@ public sealed record LifecycleSettings
     /// <param name="SeesPlatformRecords">Whether the subscription asked for platform records: without them no
     /// <c>platform.initRuntimeDone</c> will say when the runtime's init is done, so it is not waited for.</param>
     /// <param name="Archive">The S3 archive, when it is on.</param>
-    /// <param name="Access">Where credentials come from and which variables are secrets to read from AWS.</param>
-    /// <param name="Tenants">Which Loki tenants lines go to (<c>LOKI_TENANT_MODE</c>).</param>
+    /// <param name="AccessOrNone">Where credentials come from and which variables are secrets to read from AWS.</param>
+    /// <param name="TenantsOrNone">Which Loki tenants lines go to (<c>LOKI_TENANT_MODE</c>).</param>
     internal LifecycleSettings(DeliveryPolicy Policy, EntryShaping Shaping, string LokiTarget,
         ExecutionModel Model = ExecutionModel.OnDemand, bool SeesPlatformRecords = true,
         Option<ArchiveTarget> Archive = default, AccessSettings? AccessOrNone = null,
