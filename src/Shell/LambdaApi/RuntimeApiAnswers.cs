@@ -41,11 +41,11 @@ internal static class RuntimeApiAnswers
             }
             else if (header.Is("transfer-encoding"u8))
             {
-                chunked = value.IndexOf("chunked"u8) >= 0 || Ascii.EqualsIgnoreCase(value, "chunked"u8);
+                chunked = Names(value, "chunked"u8);
             }
             else if (header.Is("connection"u8))
             {
-                close = Ascii.EqualsIgnoreCase(value, "close"u8);
+                close = Names(value, "close"u8);
             }
             else if (header.Is("lambda-extension-identifier"u8))
             {
@@ -57,5 +57,19 @@ internal static class RuntimeApiAnswers
             length = 0;
         }
         return (status, identifier, chunked ? null : length, chunked, close || (!chunked && length is null));
+    }
+
+    /// <summary>Whether a header's comma-separated list names <paramref name="token"/>: HTTP's codings and connection
+    /// options are lists, and their names are case-insensitive (RFC 9110 §5.6.1, RFC 9112 §7).</summary>
+    private static bool Names(ReadOnlySpan<byte> list, ReadOnlySpan<byte> token)
+    {
+        foreach (Range item in list.Split((byte)','))
+        {
+            if (Ascii.EqualsIgnoreCase(list[item].Trim(" \t"u8), token))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

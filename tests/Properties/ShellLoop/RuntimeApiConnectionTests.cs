@@ -53,6 +53,21 @@ public sealed class RuntimeApiConnectionTests
     }
 
     [Theory]
+    [InlineData("Transfer-Encoding: chunked", true, false)]
+    [InlineData("Transfer-Encoding: CHUNKED", true, false)]
+    [InlineData("Transfer-Encoding: gzip, Chunked", true, false)]
+    [InlineData("Transfer-Encoding: notchunked", false, true)]
+    [InlineData("Connection: Keep-Alive, Close\r\nContent-Length: 0", false, true)]
+    [InlineData("Connection: keep-alive\r\nContent-Length: 0", false, false)]
+    public void AnAnswersFraming_IsReadFromItsHeadersLists_WhateverTheirCase(string headers, bool chunked, bool close)
+    {
+        var head = RuntimeApiAnswers.ParseHead(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\n{headers}\r\n\r\n"));
+
+        Assert.Equal(chunked, head.Chunked);
+        Assert.Equal(close, head.Close);
+    }
+
+    [Theory]
     [InlineData("SSH-2.0-OpenSSH\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")]
