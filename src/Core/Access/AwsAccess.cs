@@ -188,7 +188,7 @@ internal static class AwsAccess
                 "ssm:GetParameter, kms:Decrypt); retrying with backoff");
         }
         var headerProblems = new List<string>();
-        Seq<Wire.HttpHeader> headers = LokiHeaders.Build(settings.Access.Auth.With(values), headerProblems);
+        Seq<Wire.HttpHeader> headers = settings.Access.HeadersWith(values, headerProblems);
         var access = state.Access with { LokiHeaders = headers, SecretsStale = false, AwaitingReread = false };
         state = Succeeded(state, access, "the secrets for Loki are read again");
         foreach (string problem in headerProblems)

@@ -7,20 +7,24 @@ namespace LokiLambdaExtension.Core.Configuration;
 /// is accepted or none is left. The shell sends each attempt and tells what came back; it chooses nothing.</summary>
 public sealed record SubscriptionAttempt
 {
-    private SubscriptionAttempt(ExtensionConfig config, string destination, int index, Seq<string> refusals)
+    private SubscriptionAttempt(ExtensionConfig config, string destination, IReadOnlyList<TelemetrySubscriptionKind> kinds, int index,
+        Seq<string> refusals)
     {
-        (Config, Destination, Index, Refusals) = (config, destination, index, refusals);
+        (Config, Destination, Kinds, Index, Refusals) = (config, destination, kinds, index, refusals);
     }
 
     private ExtensionConfig Config { get; }
 
-    /// <summary>Which of the model's subscriptions (<see cref="ExecutionModels.Subscriptions"/>) this attempt is.</summary>
+    /// <summary>The model's subscriptions, in order (<see cref="ExecutionModels.Subscriptions"/>).</summary>
+    private IReadOnlyList<TelemetrySubscriptionKind> Kinds { get; }
+
+    /// <summary>Which of <see cref="Kinds"/> this attempt is.</summary>
     private int Index { get; }
 
     /// <summary>What the platform answered to the attempts before this one.</summary>
     private Seq<string> Refusals { get; }
 
-    private TelemetrySubscriptionKind Kind => Config.Model.Subscriptions()[Index];
+    private TelemetrySubscriptionKind Kind => Kinds[Index];
 
     /// <summary>Where the platform sends the records: the listener's port, by the sandbox's own name.</summary>
     public string Destination { get; }
@@ -46,7 +50,7 @@ public sealed record SubscriptionAttempt
 
     /// <summary>The first attempt for <paramref name="config"/>'s execution model, to a listener on <paramref name="port"/>.</summary>
     public static SubscriptionAttempt First(ExtensionConfig config, int port) =>
-        new(config, $"http://sandbox.localdomain:{port}", 0, []);
+        new(config, $"http://sandbox.localdomain:{port}", config.Model.Subscriptions(), 0, []);
 
     /// <summary>Whether the platform's answer to a subscription accepts it (<see cref="TelemetrySubscriptionKinds.IsSubscription"/>).</summary>
     public static bool Accepts(int status, string body) => TelemetrySubscriptionKinds.IsSubscription(status, body);
@@ -56,8 +60,8 @@ public sealed record SubscriptionAttempt
     public (SubscriptionAttempt? Next, string? GaveUp) Refused(string answer)
     {
         Seq<string> refusals = Refusals.Add($"{Kind.Describe()} refused ({answer})");
-        return Index + 1 == Config.Model.Subscriptions().Count
+        return Index + 1 == Kinds.Count
             ? (null, $"no subscription was accepted in the {Config.Model.Name()} model: {string.Join("; ", refusals)}; nothing will be shipped")
-            : (new SubscriptionAttempt(Config, Destination, Index + 1, refusals), null);
+            : (new SubscriptionAttempt(Config, Destination, Kinds, Index + 1, refusals), null);
     }
 }

@@ -127,8 +127,8 @@ internal static class ReplayCommand
         }
     }
 
-    /// <summary>Gets the object and pushes it stream by stream (<see cref="ArchiveReplay.Streams"/>), each tried as <see cref="ArchiveReplay"/> decides; no
-    /// problem once Loki stored every stream, with the object's length.</summary>
+    /// <summary>Gets the object and pushes it stream by stream (<see cref="ArchiveReplay.Streams"/>), each tried as
+    /// <see cref="ArchiveReplay"/> decides; no problem once Loki stored every stream, with the object's length.</summary>
     private static async Task<(string? Problem, long Bytes)> ReplayAsync(S3Client s3, AwsCredentials credentials, LokiClient loki, string key,
         HttpHeaders headers)
     {
