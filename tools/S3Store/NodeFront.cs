@@ -19,22 +19,33 @@ public abstract class NodeFront : IAsyncDisposable
     /// <summary>Where the service answers.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>Starts <paramref name="script"/> on a free port and waits until it listens.</summary>
+    /// <summary>How many free ports are tried: a port found free can be taken by another test's server before node
+    /// binds it (CI once lost a run to that race).</summary>
+    private const int PortAttempts = 5;
+
+    /// <summary>Starts <paramref name="script"/> on a free port and waits until it listens; on a port taken meanwhile,
+    /// on another.</summary>
     protected static async Task<(Process Process, Uri Endpoint)> StartAsync(string script, params string[] arguments)
     {
-        int port = LoopbackPorts.Any();
-        Process process = await NodeTools.StartAsync(script, ["--port", port.ToString(), .. arguments]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        for (int attempt = 1; ; attempt++)
         {
-            string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
+            int port = LoopbackPorts.Any();
+            Process process = await NodeTools.StartAsync(script, ["--port", port.ToString(), .. arguments]);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null
+                   && !line.Contains("listening", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"node {script} did not start: {await process.StandardError.ReadToEndAsync()}");
             }
-            if (line.Contains("listening", StringComparison.Ordinal))
+            if (line is not null)
             {
                 return (process, new Uri($"http://127.0.0.1:{port}"));
+            }
+            string error = await process.StandardError.ReadToEndAsync();
+            process.Dispose();
+            if (!error.Contains("EADDRINUSE", StringComparison.Ordinal) || attempt == PortAttempts)
+            {
+                throw new InvalidOperationException($"node {script} did not start: {error}");
             }
         }
     }
