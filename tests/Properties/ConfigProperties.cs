@@ -78,6 +78,24 @@ public sealed class ConfigProperties
         Assert.Equal("LOKI_HEADERS entry 2 'X-Scope-OrgID' repeats a header already set; skipped (its text is not shown: it may hold a secret)", Assert.Single(problems));
     }
 
+    [Theory]
+    [InlineData("Content-Length")]
+    [InlineData("transfer-encoding")]
+    [InlineData("Connection")]
+    [InlineData("Upgrade")]
+    public void Read_AnExtraHeaderThePushSetsItself_IsSkipped(string name)
+    {
+        var (config, problems) = ConfigReader.Read(new Dictionary<string, string>
+        {
+            ["LOKI_PUSH_URL"] = "https://logs.example.com",
+            ["LOKI_HEADERS"] = $"X-Extra=1, {name}=x",
+        });
+
+        Assert.Equal([("X-Extra", "1")], config.Headers.Select(h => (h.Name, h.Value)).ToArray());
+        Assert.Equal($"LOKI_HEADERS entry 2 '{name}' would replace a header the push needs; skipped (its text is not shown: it may hold a secret)",
+            Assert.Single(problems));
+    }
+
     [Fact]
     public void Read_MaskPatternThatDoesNotCompile_TurnsShippingOff()
     {

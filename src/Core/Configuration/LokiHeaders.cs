@@ -89,8 +89,7 @@ internal static class LokiHeaders
             string? problem = equals <= 0 ? "is not Name=value"
                 : !IsToken(headerName) ? "has an invalid header name"
                 : !IsHeaderValue(value) ? "has a line break or control character in its value"
-                : headerName.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || headerName.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                    ? "would replace a header the push needs"
+                : FramingHeaders.Contains(headerName, StringComparer.OrdinalIgnoreCase) ? "would replace a header the push needs"
                 : headers.Any(h => h.Name.Equals(headerName, StringComparison.OrdinalIgnoreCase)) ? "repeats a header already set"
                 : null;
             if (problem is null)
@@ -107,6 +106,10 @@ internal static class LokiHeaders
         }
         return toSeq(headers.ToArray());
     }
+
+    /// <summary>What the push sets itself: its body's type and framing, and its connection's handling (a chunked
+    /// coding or a second length beside the push's own would make its body unreadable, or read as two requests).</summary>
+    private static readonly string[] FramingHeaders = ["Content-Type", "Content-Length", "Transfer-Encoding", "Connection", "TE", "Upgrade"];
 
     internal static bool IsToken(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));

@@ -1,21 +1,28 @@
-using System.Net;
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text;
+using LokiLambdaExtension.Shell.Http;
 
 namespace LokiLambdaExtension.Shell.Loki;
 
 /// <summary>Sends push requests to Loki and turns whatever happens into a <see cref="PushOutcome"/>: an HTTP answer,
-/// a refused connection, a cut connection or a timeout. It never throws for a failed push. It owns its connections:
-/// after a SnapStart restore they are renewed, since those open at the snapshot are dead (<see cref="Renew"/>).</summary>
+/// a refused connection, a cut connection or a timeout. It never throws for a failed push. Pushes go on connections of
+/// its own (<see cref="LokiConnections"/>), or through HttpClient when the environment names a proxy for Loki's URL
+/// (<c>HTTPS_PROXY</c>, <c>HTTP_PROXY</c>, <c>ALL_PROXY</c>, less <c>NO_PROXY</c>), which HttpClient honours. Redirects
+/// are never followed. After a SnapStart restore its connections are renewed, since those open at the snapshot are
+/// dead (<see cref="Renew"/>).</summary>
 internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) : IDisposable
 {
-    /// <summary>Made at the first push, not at start-up: the handler and its statics are CPU that the first
-    /// <c>/event/next</c> does not need (7.2% of a CPU at 128 MB); a Loki on HTTPS sets up TLS only then too.</summary>
-    private HttpClient? _http;
+    /// <summary>Made at the first push, not at start-up: a proxy is looked for then, and a Loki on HTTPS sets up TLS
+    /// only then too (7.2% of a CPU at 128 MB: CPU that the first <c>/event/next</c> does not need).</summary>
+    private LokiConnections? _direct;
+    private HttpClient? _proxied;
+    private bool? _viaProxy;
 
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
     private const int MaxMessageChars = 1024;
-    /// <summary>The most of an error answer read: Loki lists refused entries one per line, and a hostile or broken
-    /// server could send without end.</summary>
+    /// <summary>The most of an answer read: Loki lists refused entries one per line, and a hostile or broken server
+    /// could send without end.</summary>
     private const int MaxAnswerBytes = 256 * 1024;
 
     public Uri PushUri => pushUri;
@@ -30,20 +37,17 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
     public async Task<(PushOutcome Outcome, int? Status)> PushAsync(ReadOnlyMemory<byte> body, CancellationToken cancellation,
         IEnumerable<HttpHeader>? pushHeaders = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body) };
-        request.Content.Headers.ContentType = Protobuf;
-        foreach (HttpHeader header in pushHeaders ?? headers)
-        {
-            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
-        }
         try
         {
-            HttpClient http = _http ??= LokiHttp.Create();
-            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
-            int status = (int)response.StatusCode;
-            string message = status is >= 200 and < 300 and not 260 ? "" : await ReadMessageAsync(response, cancellation);
-            string? location = response.Headers.Location is { } to ? Redaction.Url(to.ToString()) : null;
-            return (PushOutcome.FromStatus(status, message, RetryAfterMs(response), location), status);
+            _viaProxy ??= HttpClient.DefaultProxy.GetProxy(pushUri) is not null;
+            var (status, message, retryAfterMs, location) = _viaProxy.Value
+                ? await SendProxiedAsync(body, pushHeaders ?? headers, cancellation)
+                : await SendAsync(body, pushHeaders ?? headers, cancellation);
+            return (PushOutcome.FromStatus(status, message, retryAfterMs, location is null ? null : Redaction.Url(location)), status);
+        }
+        catch (Exception e) when (cancellation.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            return (PushOutcome.Unanswered("no answer in time", mayHaveBeenStored: true), null);
         }
         catch (HttpRequestException e)
         {
@@ -53,24 +57,89 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
                 or HttpRequestError.SecureConnectionError);
             return (PushOutcome.Unanswered(LokiHttp.Describe(e), mayHaveBeenStored: sent), null);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            return (PushOutcome.Unanswered("no answer in time", mayHaveBeenStored: true), null);
+            return (PushOutcome.Unanswered(e.Message, mayHaveBeenStored: true), null);
         }
     }
 
-    /// <summary>Drops every pooled connection (without a word to the server: after a restore there is no one there) and
+    /// <summary>Drops every kept connection (without a word to the server: after a restore there is no one there) and
     /// opens new ones from the next push on. Called only with no push in flight.</summary>
     public void Renew()
     {
-        Interlocked.Exchange(ref _http, null)?.Dispose();
+        _direct?.Renew();
+        Interlocked.Exchange(ref _proxied, null)?.Dispose();
     }
 
-    public void Dispose() => _http?.Dispose();
-
-    private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken cancellation)
+    public void Dispose()
     {
-        string text = (await BoundedContent.ReadTextAsync(response.Content, MaxAnswerBytes, cancellation)).Trim();
+        _direct?.Dispose();
+        _proxied?.Dispose();
+    }
+
+    private async Task<(int Status, string Message, long? RetryAfterMs, string? Location)> SendAsync(ReadOnlyMemory<byte> body,
+        IEnumerable<HttpHeader> pushHeaders, CancellationToken cancellation)
+    {
+        _direct ??= new LokiConnections(pushUri);
+        HttpAnswer answer = await _direct.SendAsync(Head(body.Length, pushHeaders), body, MaxAnswerBytes, cancellation);
+        string message = IsStored(answer.Status) ? ""
+            : Message(Encoding.UTF8.GetString(answer.Body) + (answer.Cut ? $"… (answer cut at {MaxAnswerBytes} bytes)" : ""));
+        return (answer.Status, message, RetryAfterMs(answer.Head.Value("retry-after"u8)), answer.Head.Value("location"u8));
+    }
+
+    private async Task<(int Status, string Message, long? RetryAfterMs, string? Location)> SendProxiedAsync(ReadOnlyMemory<byte> body,
+        IEnumerable<HttpHeader> pushHeaders, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, pushUri) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = Protobuf;
+        foreach (HttpHeader header in pushHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+        }
+        HttpClient http = _proxied ??= LokiHttp.Create();
+        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+        int status = (int)response.StatusCode;
+        string message = IsStored(status) ? "" : Message(await BoundedContent.ReadTextAsync(response.Content, MaxAnswerBytes, cancellation));
+        return (status, message, RetryAfterMs(response.Headers.RetryAfter?.ToString()), response.Headers.Location?.ToString());
+    }
+
+    /// <summary>The request's head: the push URL's path on its host, the body's type and length, and the core's headers
+    /// (a <c>Host</c> among them, from <c>LOKI_EXTRA_HEADERS</c>, names the virtual host as HttpClient lets it).</summary>
+    private byte[] Head(int bodyLength, IEnumerable<HttpHeader> pushHeaders)
+    {
+        string? host = null;
+        var others = new StringBuilder();
+        foreach (HttpHeader header in pushHeaders)
+        {
+            if (header.Name.AsSpan().IndexOfAny("\r\n\0:") >= 0 || header.Value.AsSpan().IndexOfAny("\r\n\0") >= 0)
+            {
+                // The core lets none through (LokiHeaders); a line break here would start a header of its own.
+                throw new InvalidOperationException($"a header '{header.Name}' that cannot be sent");
+            }
+            if (header.Name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                host = header.Value;
+                continue;
+            }
+            others.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
+        }
+        string text = $"POST {pushUri.PathAndQuery} HTTP/1.1\r\nHost: {host ?? Authority(pushUri)}\r\n" +
+                      $"Content-Type: application/x-protobuf\r\nContent-Length: {bodyLength}\r\n{others}\r\n";
+        return Encoding.UTF8.GetBytes(text);
+    }
+
+    private static string Authority(Uri uri)
+    {
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? $"[{uri.IdnHost}]" : uri.IdnHost;
+        return uri.IsDefaultPort ? host : $"{host}:{uri.Port}";
+    }
+
+    /// <summary>2xx is stored, except 260 (see <see cref="PushOutcome.FromStatus"/>): no message is kept for those.</summary>
+    private static bool IsStored(int status) => status is >= 200 and < 300 and not 260;
+
+    private static string Message(string answer)
+    {
+        string text = answer.Trim();
         if (text.Length <= MaxMessageChars)
         {
             return text;
@@ -82,17 +151,19 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
         return text[..MaxMessageChars] + "…" + tail;
     }
 
-    private static long? RetryAfterMs(HttpResponseMessage response)
+    /// <summary>Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable.</summary>
+    private static long? RetryAfterMs(string? retryAfter)
     {
-        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
+        if (retryAfter is null)
         {
-            return (long)delta.TotalMilliseconds;
+            return null;
         }
-        if (retryAfter?.Date is { } date)
+        if (long.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
         {
-            return Math.Max(0, (long)(date - DateTimeOffset.UtcNow).TotalMilliseconds);
+            return seconds > long.MaxValue / 1000 ? long.MaxValue : seconds * 1000;
         }
-        return null;
+        return DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset date)
+            ? Math.Max(0, (long)(date - DateTimeOffset.UtcNow).TotalMilliseconds)
+            : null;
     }
 }
