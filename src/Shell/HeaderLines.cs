@@ -1,9 +1,9 @@
 namespace LokiLambdaExtension.Shell;
 
 /// <summary>The header lines of an HTTP/1.1 head (after its first line, without the blank line that ends it), as
-/// name and value spans, the value's spaces and tabs trimmed: what the telemetry listener reads of a request and the
-/// Extensions API client of an answer. A line without a name before its colon is <see cref="HeaderLine.IsMalformed"/>:
-/// the listener refuses such a request, the client passes over it.</summary>
+/// name and value spans, the value's spaces and tabs trimmed: what the telemetry listener reads of a request and
+/// <see cref="Http.HttpConnection"/> of an answer. A line without a name before its colon is
+/// <see cref="HeaderLine.IsMalformed"/>: the listener refuses such a request, the connection passes over it.</summary>
 internal ref struct HeaderLines(ReadOnlySpan<byte> lines)
 {
     private ReadOnlySpan<byte> _rest = lines;

@@ -21,6 +21,8 @@ internal sealed class StaleConnectionException(string message) : IOException(mes
 internal sealed class HttpConnection(Socket socket, Stream stream) : IDisposable
 {
     private const int MaxHeadBytes = 16 * 1024;
+    /// <summary>A server sends one or two (100 Continue, 103 Early Hints); one that sends without end is not answering.</summary>
+    private const int MaxInterimAnswers = 8;
     /// <summary>Up to this much body goes out in the same write as the head: one segment, one system call.</summary>
     private const int JoinedBodyBytes = 16 * 1024;
     private byte[] _buffer = new byte[4096];
@@ -68,9 +70,10 @@ internal sealed class HttpConnection(Socket socket, Stream stream) : IDisposable
         try
         {
             AnswerHead answerHead = await ReadHeadAsync(first: true);
-            while (answerHead.IsInterim)
+            for (int interim = 1; answerHead.IsInterim; interim++)
             {
-                answerHead = await ReadHeadAsync(first: false);
+                answerHead = interim <= MaxInterimAnswers ? await ReadHeadAsync(first: false)
+                    : throw new InvalidOperationException($"more than {MaxInterimAnswers} interim answers");
             }
             var (bytes, cut) = answerHead.Chunked ? await ReadChunkedAsync(maxBodyBytes)
                 : answerHead.Length is { } length ? await ReadLengthAsync(length, maxBodyBytes)

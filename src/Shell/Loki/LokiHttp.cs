@@ -1,7 +1,8 @@
 namespace LokiLambdaExtension.Shell.Loki;
 
-/// <summary>The HTTP client for Loki, shared by the extension and <c>--check</c>. TLS is verified against the
-/// system's trust store (<c>SSL_CERT_FILE</c> / <c>SSL_CERT_DIR</c> point OpenSSL elsewhere when needed).</summary>
+/// <summary>The HttpClient of the S3 archive, the fetches from AWS, and pushes through a proxy (a push without one goes on
+/// <see cref="LokiConnections"/>). TLS is verified against the system's trust store (<c>SSL_CERT_FILE</c> /
+/// <c>SSL_CERT_DIR</c> point OpenSSL elsewhere when needed).</summary>
 internal static class LokiHttp
 {
     public static HttpClient Create() => new(new SocketsHttpHandler

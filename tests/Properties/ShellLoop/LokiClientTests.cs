@@ -69,6 +69,18 @@ public sealed class LokiClientTests
         Assert.Equal(204, status);
     }
 
+    [Fact]
+    public async Task InterimAnswersWithoutEnd_AreNoAnswer()
+    {
+        await using var server = ScriptedServer.Start([string.Concat(Enumerable.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 20))]);
+        using var client = new LokiClient(PushUri(server), []);
+
+        var (outcome, status) = await client.PushAsync("a"u8.ToArray(), CancellationToken.None);
+
+        Assert.Null(status);
+        Assert.Contains("more than 8 interim answers", Assert.IsType<PushOutcome.Retryable>(outcome).Reason);
+    }
+
     [Theory]
     [InlineData("Retry-After: 7", 7000L)]
     [InlineData("retry-after:  12 ", 12000L)]
