@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace LokiLambdaExtension.Core.Wire;
 
@@ -127,9 +128,11 @@ internal static class PushRequestEncoder
         return length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TimestampLength(long seconds, int nanos) =>
         ProtobufSize.VarintField(SecondsField, (ulong)seconds) + ProtobufSize.VarintField(NanosField, (ulong)nanos);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int PairLength(in MetadataPair pair) =>
         ProtobufSize.StringField(NameField, pair.NameBytes) + ProtobufSize.StringField(ValueField, pair.ValueBytes);
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LokiLambdaExtension.Core.Wire;
 
 /// <summary>Unsigned integers seven bits a byte, low bits first, the high bit saying more follow: the one varint of
@@ -7,6 +9,7 @@ namespace LokiLambdaExtension.Core.Wire;
 internal static class SevenBit
 {
     /// <summary>The bytes <paramref name="value"/> takes: each carries 7 bits, and a zero still takes one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Length(ulong value)
     {
         int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(value | 1);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace LokiLambdaExtension.Core.Wire.Protobuf;
@@ -6,23 +7,29 @@ namespace LokiLambdaExtension.Core.Wire.Protobuf;
 /// (as Google.Protobuf's <c>CodedOutputStream.Compute*Size</c> do).</summary>
 internal static class ProtobufSize
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Varint(ulong value) => SevenBit.Length(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Tag(int fieldNumber) => Varint((ulong)(fieldNumber << 3));
 
     /// <summary>A length-delimited field holding <paramref name="length"/> bytes, tag and prefix included.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LengthDelimitedField(int fieldNumber, int length) => Tag(fieldNumber) + Varint((ulong)length) + length;
 
     public static int StringField(int fieldNumber, string value) =>
         value.Length == 0 ? 0 : LengthDelimitedField(fieldNumber, Utf8Length(value));
 
     /// <summary>A string field whose UTF-8 length is known already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StringField(int fieldNumber, int utf8Length) =>
         utf8Length == 0 ? 0 : LengthDelimitedField(fieldNumber, utf8Length);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StringField(int fieldNumber, ReadOnlySpan<byte> utf8) =>
         utf8.IsEmpty ? 0 : LengthDelimitedField(fieldNumber, utf8.Length);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int VarintField(int fieldNumber, ulong value) => value == 0 ? 0 : Tag(fieldNumber) + Varint(value);
 
     /// <summary>UTF-8 length as written: lone surrogates become U+FFFD (3 bytes), as <see cref="Encoding.UTF8"/> writes them.</summary>

@@ -34,9 +34,11 @@ internal ref struct ProtobufWriter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WriteVarintSlow(ulong value) => _position += SevenBit.Write(value, _destination[_position..]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteTag(int fieldNumber, WireType wireType) => WriteVarint(((ulong)fieldNumber << 3) | (uint)wireType);
 
     /// <summary>Starts a nested message whose encoded size the caller has already computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteMessageHeader(int fieldNumber, int length)
     {
         WriteTag(fieldNumber, WireType.LengthDelimited);
