@@ -85,6 +85,10 @@ public sealed record PushBatch
     /// whose read-back mark counts the kept ones among those read back.</summary>
     internal PushBatch Only(Func<StreamKind, bool> keep)
     {
+        if (Streams().All(keep))
+        {
+            return this; // most pushes settle every stream alike: no copy of all their entries
+        }
         var kept = ImmutableArray.CreateBuilder<LogEntry>(Entries.Length);
         long bytes = 0;
         int readBack = 0;
