@@ -8,7 +8,8 @@ namespace LokiLambdaExtension.Core.Wire;
 /// layout) alike.</summary>
 internal static class SevenBit
 {
-    /// <summary>The bytes <paramref name="value"/> takes: each carries 7 bits, and a zero still takes one.</summary>
+    /// <summary>The bytes <paramref name="value"/> takes: each carries 7 bits, and a zero still takes one. Inlined:
+    /// every field of every entry is sized with it (see <see cref="Protobuf.ProtobufSize"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Length(ulong value)
     {
