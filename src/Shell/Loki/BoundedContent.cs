@@ -38,6 +38,11 @@ internal static class BoundedContent
     public static async Task<string> ReadTextAsync(HttpContent content, int maxBytes, CancellationToken cancellation)
     {
         var (bytes, cut) = await ReadAsync(content, maxBytes, cancellation);
-        return Encoding.UTF8.GetString(bytes) + (cut ? $"… (answer cut at {maxBytes} bytes)" : "");
+        return Text(bytes, cut, maxBytes);
     }
+
+    /// <summary>A body read up to <paramref name="maxBytes"/> as text, saying so when it was cut there (an answer read
+    /// here or by <see cref="Http.HttpConnection"/>).</summary>
+    public static string Text(byte[] bytes, bool cut, int maxBytes) =>
+        Encoding.UTF8.GetString(bytes) + (cut ? $"… (answer cut at {maxBytes} bytes)" : "");
 }

@@ -83,7 +83,7 @@ internal sealed class LokiClient(Uri pushUri, IEnumerable<HttpHeader> headers) :
         _direct ??= new LokiConnections(pushUri);
         HttpAnswer answer = await _direct.SendAsync(Head(body.Length, pushHeaders), body, MaxAnswerBytes, cancellation);
         string message = IsStored(answer.Status) ? ""
-            : Message(Encoding.UTF8.GetString(answer.Body) + (answer.Cut ? $"… (answer cut at {MaxAnswerBytes} bytes)" : ""));
+            : Message(BoundedContent.Text(answer.Body, answer.Cut, MaxAnswerBytes));
         return (answer.Status, message, RetryAfterMs(answer.Head.Value("retry-after"u8)), answer.Head.Value("location"u8));
     }
 
