@@ -129,8 +129,9 @@ public sealed class ExecutionModelTests(ExtensionBinaryFixture extension)
         foreach (InvocationResult result in results)
         {
             Assert.Single(entries, e => e.Line.EndsWith($"{run} order {result.RequestId[..8].TrimStart('0')} loaded", StringComparison.Ordinal));
-            // The flush budget (LOKI_FLUSH_TIMEOUT_MS, 1 s) bounds the hold even if a push met a dead connection.
-            Assert.True(result.HeldAfterRuntimeDone < TimeSpan.FromMilliseconds(1500), $"held {result.HeldAfterRuntimeDone.TotalMilliseconds} ms");
+            // The flush budget (LOKI_FLUSH_TIMEOUT_MS, 1 s) bounds the hold even if a push met a dead connection: exactly
+            // in the core's properties; here, under CI's emulated arm64 as well, only that nothing is held hostage.
+            Assert.InRange(result.HeldAfterRuntimeDone.TotalMilliseconds, 0, NotHostage.BoundMs);
         }
         Assert.All(entries, e => Assert.Null(e.MetadataValue("log_stream"))); // SnapStart sets no log stream
         Assert.Equal(0, loki.DuplicatesDropped);

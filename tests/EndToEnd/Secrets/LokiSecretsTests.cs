@@ -148,7 +148,9 @@ public sealed class LokiSecretsTests(ExtensionBinaryFixture extension)
         }
 
         Assert.Empty(loki.Pushes);
-        Assert.All(held, h => Assert.True(h < TimeSpan.FromSeconds(1.5), $"held {h.TotalMilliseconds:F0} ms after the runtime was done"));
+        // The exact bound (a read only within the 1000 ms flush budget) is AccessWorld's rule on simulated time; here, as
+        // in every end-to-end test, only that the function is not held hostage (CI's arm64 pass runs under emulation).
+        Assert.All(held, h => Assert.InRange(h.TotalMilliseconds, 0, NotHostage.BoundMs));
         string all = string.Join("\n", output);
         Assert.Single(output, line => line.Contains("cannot read", StringComparison.Ordinal) && line.Contains(arn, StringComparison.Ordinal)
             && line.Contains(code, StringComparison.Ordinal));
