@@ -13,7 +13,7 @@ namespace LokiLambdaExtension.Shell;
 /// nothing and remembers nothing of delivery: every outcome, failures included, goes back to the core.</summary>
 internal sealed class DeliveryLoop
 {
-    /// <summary>What the loop waits for, on the main thread (see <see cref="LoopInbox"/>).</summary>
+    /// <summary>Where observations are folded, one at a time, on the thread that hands each in (see <see cref="LoopInbox"/>).</summary>
     private readonly LoopInbox _inbox = new();
     private readonly LokiClient? _loki;
     private readonly SpoolStore _spool;
@@ -60,7 +60,8 @@ internal sealed class DeliveryLoop
         Observe(Observations.RefusedRequest(ShellClock.NowMs,
             $"telemetry listener refused {why}; a client of port {_config.ListenerPort} that is not the platform?"));
 
-    /// <summary>Runs the loop on the calling thread (the main thread) until the core asks to exit.</summary>
+    /// <summary>Runs the loop until the core asks to exit: the main thread keeps the timer and the deadlines, and each
+    /// observation is folded on the thread that hands it in (<see cref="LoopInbox"/>).</summary>
     public int Run()
     {
         // This sandbox's discriminator below the millisecond of every entry's time (see EntryStamps).
@@ -70,9 +71,8 @@ internal sealed class DeliveryLoop
         {
             Observe(Observations.SpoolFound(ShellClock.NowMs, toSeq(leftovers)));
         }
-        while (true)
+        return _inbox.Run(observation =>
         {
-            Observation observation = _inbox.Take();
             Seq<Decision> decisions;
             try
             {
@@ -90,11 +90,8 @@ internal sealed class DeliveryLoop
                 }
                 (state, decisions) = Lifecycle.Step(_settings, state, observation);
             }
-            if (PerformAll(decisions) is { } exitCode)
-            {
-                return exitCode;
-            }
-        }
+            return PerformAll(decisions);
+        });
     }
 
     private int? PerformAll(Seq<Decision> decisions)

@@ -11,7 +11,7 @@ namespace LokiLambdaExtension.Shell;
 internal static class ExtensionHost
 {
     /// <summary>Runs on the main thread to the end: the calls of init are waited for here (their answers come on a socket's
-    /// thread), and the <see cref="DeliveryLoop"/> then runs on this thread.</summary>
+    /// thread), and the <see cref="DeliveryLoop"/> then keeps its timer and deadlines on this thread.</summary>
     public static int Run(IReadOnlyDictionary<string, string> environment)
     {
         if (!environment.TryGetValue("AWS_LAMBDA_RUNTIME_API", out string? runtimeApi) || runtimeApi.Length == 0)
