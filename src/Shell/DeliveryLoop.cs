@@ -14,7 +14,7 @@ namespace LokiLambdaExtension.Shell;
 internal sealed class DeliveryLoop
 {
     /// <summary>Where observations are folded, one at a time, on the thread that hands each in (see <see cref="LoopInbox"/>).</summary>
-    private readonly LoopInbox _inbox = new();
+    private readonly LoopInbox _inbox;
     private readonly LokiClient? _loki;
     private readonly SpoolStore _spool;
     private readonly ExtensionConfig _config;
@@ -23,9 +23,9 @@ internal sealed class DeliveryLoop
     /// <summary>Reads every body; only <see cref="OnTelemetryBody"/> calls it, one body at a time.</summary>
     private readonly TelemetryIntake _intake;
 
-    public DeliveryLoop(ExtensionsApiClient lambda, LokiClient? loki, S3Client? archive, SpoolStore spool, ExtensionConfig config)
+    public DeliveryLoop(LoopInbox inbox, ExtensionsApiClient lambda, LokiClient? loki, S3Client? archive, SpoolStore spool, ExtensionConfig config)
     {
-        (_loki, _spool, _config) = (loki, spool, config);
+        (_inbox, _loki, _spool, _config) = (inbox, loki, spool, config);
         _settings = LifecycleSettings.From(config, loki?.Display ?? "Loki", archiveOn: archive is not null);
         _intake = new TelemetryIntake(_settings);
         // Made only where something is fetched from AWS (a secret, or SnapStart's credentials): a function without

@@ -54,19 +54,22 @@ internal static class ExtensionHost
         // No headers of its own: every push carries the core's (built from secrets read from AWS, which can change).
         using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, []) : null;
         using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
-        var loop = new DeliveryLoop(lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.MaxBufferBytes), config);
-        using TelemetryListener? listener = loki is null ? null : Listen(lambda, config, loop);
+        // One keeper of everything timed, on the main thread: the core's timer, the deadlines of pushes and fetches, and
+        // the listener's (no runtime timer, so no timer thread).
+        var inbox = new LoopInbox();
+        var loop = new DeliveryLoop(inbox, lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.MaxBufferBytes), config);
+        using TelemetryListener? listener = loki is null ? null : Listen(lambda, config, loop, inbox);
         return loop.Run();
     }
 
     /// <summary>Listens and subscribes; when either fails, the loop hears that shipping stopped, and the function
     /// goes on unaffected.</summary>
-    private static TelemetryListener? Listen(ExtensionsApiClient lambda, ExtensionConfig config, DeliveryLoop loop)
+    private static TelemetryListener? Listen(ExtensionsApiClient lambda, ExtensionConfig config, DeliveryLoop loop, LoopInbox deadlines)
     {
         TelemetryListener? listener = null;
         try
         {
-            listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.MaxDeliveryBytes),
+            listener = TelemetryListener.Start(config.ListenerPort, ListenerLimits.For(config.MaxDeliveryBytes), deadlines,
                 loop.OnTelemetryBody, loop.OnRefusedRequest, ExtensionLog.Warn);
             _ = listener.RunAsync();
             if (SubscribeAsync(lambda, config, listener.Port).GetAwaiter().GetResult() is string refused)

@@ -5,14 +5,14 @@ namespace LokiLambdaExtension.Shell.Listener;
 /// <summary>Reads one connection's requests: the head, then the body as its framing says (Content-Length or chunked),
 /// within the listener's limits. Bytes read past a request stay for the next one. When a read fails,
 /// <see cref="Problem"/> says how to answer (a status, 0 for none) and what to report.</summary>
-internal sealed class ConnectionReader(Stream stream, ListenerLimits limits)
+internal sealed class ConnectionReader(Stream stream, ListenerLimits limits, LoopInbox deadlines) : IDisposable
 {
     private const int MaxChunkLineBytes = 1024;
     private byte[] _buffer = new byte[2048];
     private int _start;
     private int _end;
-    private CancellationTokenSource? _deadline;
-    private CancellationTokenSource? _idle;
+    private ConnectionWait? _deadline;
+    private ConnectionWait? _idle;
     /// <summary>Cancelled when the listener needs this connection's place while it waits between requests.</summary>
     private readonly CancellationTokenSource _evicted = new();
     private volatile bool _waitingForRequest;
@@ -39,8 +39,7 @@ internal sealed class ConnectionReader(Stream stream, ListenerLimits limits)
         _deadline?.Dispose();
         _deadline = null;
         _idle?.Dispose();
-        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _evicted.Token);
-        _idle.CancelAfter(limits.IdleTimeout);
+        _idle = new ConnectionWait(deadlines, limits.IdleTimeout, cancellation, _evicted.Token);
         while (true)
         {
             // Heads are small: each read searches the head from its start again.
@@ -273,10 +272,17 @@ internal sealed class ConnectionReader(Stream stream, ListenerLimits limits)
         }
     }
 
-    private CancellationTokenSource StartDeadline(CancellationToken cancellation)
+    private ConnectionWait StartDeadline(CancellationToken cancellation)
     {
-        _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        _deadline.CancelAfter(limits.RequestDeadline);
+        _deadline = new ConnectionWait(deadlines, limits.RequestDeadline, cancellation);
         return _deadline;
+    }
+
+    /// <summary>The connection is over: its waits no longer keep a deadline in the loop.</summary>
+    public void Dispose()
+    {
+        _deadline?.Dispose();
+        _idle?.Dispose();
+        // _evicted is not disposed: the listener may evict at this moment (a source with no timer holds nothing to free).
     }
 }

@@ -23,10 +23,13 @@ internal sealed class TelemetryListener : IDisposable
     private readonly BodyBuffers _buffers;
     /// <summary>Cancelled when the listener is disposed: connections being served end with it.</summary>
     private readonly CancellationTokenSource _stopping = new();
+    /// <summary>Keeps the deadlines of the requests and of the connections waiting between them (on the main thread).</summary>
+    private readonly LoopInbox _deadlines;
 
-    private TelemetryListener(Socket socket, int port, ListenerLimits limits, Action<ReadOnlyMemory<byte>> onBody, Action<string> onRefused,
-        Action<string> onProblem)
+    private TelemetryListener(Socket socket, int port, ListenerLimits limits, LoopInbox deadlines, Action<ReadOnlyMemory<byte>> onBody,
+        Action<string> onRefused, Action<string> onProblem)
     {
+        _deadlines = deadlines;
         _onProblem = onProblem;
         _connections = new ListenerConnections(limits.MaxConnections);
         _socket = socket;
@@ -42,17 +45,19 @@ internal sealed class TelemetryListener : IDisposable
     /// <summary>Listens on <paramref name="port"/>, or on a free port when that one is taken (and says so through
     /// <paramref name="log"/>): a port clash with another extension must not cost the function its logs.
     /// <paramref name="onRefused"/> hears of every request refused or cut, and why; <paramref name="log"/> of the
-    /// listener's own troubles (a failed accept, and its end).</summary>
-    public static TelemetryListener Start(int port, ListenerLimits limits, Action<ReadOnlyMemory<byte>> onBody, Action<string> onRefused, Action<string> log)
+    /// listener's own troubles (a failed accept, and its end). <paramref name="deadlines"/> keeps each request's deadline
+    /// and each kept-alive connection's idle time (the loop's main thread, once the loop runs).</summary>
+    public static TelemetryListener Start(int port, ListenerLimits limits, LoopInbox deadlines, Action<ReadOnlyMemory<byte>> onBody,
+        Action<string> onRefused, Action<string> log)
     {
         if (TryBind(port) is { } socket)
         {
-            return new TelemetryListener(socket, port, limits, onBody, onRefused, log);
+            return new TelemetryListener(socket, port, limits, deadlines, onBody, onRefused, log);
         }
         Socket free = TryBind(0) ?? throw new InvalidOperationException($"cannot listen for telemetry on port {port} nor on a free port");
         int freePort = ((IPEndPoint)free.LocalEndPoint!).Port;
         log($"port {port} is taken; listening for telemetry on port {freePort} instead");
-        return new TelemetryListener(free, freePort, limits, onBody, onRefused, log);
+        return new TelemetryListener(free, freePort, limits, deadlines, onBody, onRefused, log);
     }
 
     /// <summary>Accepts connections until disposed. A failed accept (no file descriptors left, no memory) is said once,
@@ -105,7 +110,7 @@ internal sealed class TelemetryListener : IDisposable
     {
         client.NoDelay = true;
         using var stream = new NetworkStream(client, ownsSocket: true);
-        var connection = new ConnectionReader(stream, _limits);
+        using var connection = new ConnectionReader(stream, _limits, _deadlines);
         _connections.Add(connection);
         try
         {
