@@ -84,7 +84,7 @@ public class CoreBenchmarks
     public int ReceivePerLineWithoutPlatformStart() => Lifecycle.Step(_settings, _uninvoked, _body).State.Buffer.Count;
 
     /// <summary>Parsing a Telemetry API body of 1,000 function records (~280 KB) into records, lines into the arena
-    /// as the extension does (what it allocates is the arena's 64 KiB chunks, and the records' sequence).</summary>
+    /// as the extension does (what it allocates is the arena's 64 KiB chunks, and the records' array, wrapped by their sequence).</summary>
     [Benchmark]
     public int ParseTelemetryBodyOf1000() => TelemetryBodyParser.Parse(_telemetryBody, 0, _lines).Records.Count;
 }
