@@ -38,7 +38,8 @@ internal sealed class DeliveryLoop
     public void Observe(Observation observation) => _inbox.Post(observation);
 
     /// <summary>Called by the telemetry listener for every body, on its own thread, one body after the other. The drop
-    /// and mask patterns run here, off the decision loop.</summary>
+    /// and mask patterns run here, before the body is handed to the fold (which then runs on this thread too, unless
+    /// another thread is folding).</summary>
     public void OnTelemetryBody(ReadOnlyMemory<byte> body)
     {
         var (received, problem) = _intake.Read(body.Span, ShellClock.NowMs, ShellClock.WallUnixNanos, ShellRandom.Discriminator());
