@@ -55,7 +55,7 @@ internal static class ExtensionHost
         using LokiClient? loki = config.PushUri.Case is Uri pushUri ? new LokiClient(pushUri, []) : null;
         using S3Client? archive = loki is not null && config.Archive.Case is ArchiveTarget target ? new S3Client(target) : null;
         // One keeper of everything timed, on the main thread: the core's timer, the deadlines of pushes and fetches, and
-        // the listener's (no runtime timer, so no timer thread).
+        // the listener's (no runtime timer for any of them, so no timer thread in the steady state).
         var inbox = new LoopInbox();
         var loop = new DeliveryLoop(inbox, lambda, loki, archive, new SpoolStore(config.SpoolDirectory, config.MaxBufferBytes), config);
         using TelemetryListener? listener = loki is null ? null : Listen(lambda, config, loop, inbox);

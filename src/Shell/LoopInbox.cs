@@ -6,7 +6,8 @@ namespace LokiLambdaExtension.Shell;
 /// it in (a socket's, a spool file's), when no other thread is folding: the answer from <c>/event/next</c>, a telemetry
 /// body and a push's answer, which all come on the socket thread, are folded there without waking another thread. The
 /// main thread keeps what is timed (the core's one timer, the deadlines of the requests under way: pushes, fetches, and
-/// the telemetry listener's requests and idle connections, so the runtime never starts its timer thread), waiting with
+/// the telemetry listener's requests, refusals and idle connections, so the runtime starts no timer thread for them; its
+/// waits at the connection cap and after a failed accept still use <see cref="Task.Delay(int)"/>), waiting with
 /// <see cref="Monitor.Wait(object, int)"/> until the earliest of them, and is woken only for an earlier one or the end.
 /// At 128 MB (7.2% of a CPU) each wake is a context switch and tens of microseconds the function does not get.
 /// One thread folds at a time, in the order observations were handed in; the lock hands the state from one to the next.</summary>

@@ -175,7 +175,8 @@ internal sealed class TelemetryListener : IDisposable
         {
             try
             {
-                using var answer = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                // Its deadline kept by the loop like every other of the listener's (see ConnectionWait): no runtime timer.
+                using var answer = new ConnectionWait(_deadlines, TimeSpan.FromSeconds(1), CancellationToken.None);
                 await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {Reason(status)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), answer.Token);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
