@@ -112,14 +112,12 @@ internal sealed class LoopInbox
                         _timerAtMs = null;
                         _observations.Enqueue(Observations.TimerFired(now));
                     }
-                    due = [.. _deadlines.Where(d => d.AtMs <= now).Select(d => d.Cancellation)];
-                    _deadlines.RemoveAll(d => d.AtMs <= now);
+                    (due, long wakeAt) = TakeDue(now);
                     foldHere = TakeTheFold();
                     if (foldHere || due.Count > 0)
                     {
                         break;
                     }
-                    long wakeAt = _deadlines.Aggregate(_timerAtMs ?? long.MaxValue, (earliest, d) => Math.Min(earliest, d.AtMs));
                     _mainWakeAtMs = wakeAt;
                     Monitor.Wait(_observations, wakeAt == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp(wakeAt - now, 1, int.MaxValue));
                     _mainWakeAtMs = null;
@@ -132,6 +130,28 @@ internal sealed class LoopInbox
                 Fold();
             }
         }
+    }
+
+    /// <summary>Under the lock: takes out the deadlines that are due, and says when the next timed thing is. A plain loop:
+    /// LINQ's Where/Select here cost a generic virtual method lookup on the first wake (perf, start-up profile).</summary>
+    private (List<CancellationTokenSource> Due, long WakeAtMs) TakeDue(long now)
+    {
+        var due = new List<CancellationTokenSource>();
+        long wakeAt = _timerAtMs ?? long.MaxValue;
+        for (int i = _deadlines.Count - 1; i >= 0; i--)
+        {
+            (long atMs, CancellationTokenSource cancellation) = _deadlines[i];
+            if (atMs <= now)
+            {
+                due.Add(cancellation);
+                _deadlines.RemoveAt(i);
+            }
+            else
+            {
+                wakeAt = Math.Min(wakeAt, atMs);
+            }
+        }
+        return (due, wakeAt);
     }
 
     /// <summary>Whether the calling thread is now the one folding (under the lock): there is something to fold, the

@@ -5,7 +5,6 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// metadata every entry carries (<c>function_version</c>, <c>log_stream</c>).</summary>
 internal sealed class EntryShaping
 {
-    private static readonly int LevelCount = Enum.GetValues<LogLevel>().Length;
     private readonly MetadataPair[] _common;
     private readonly MetadataPairs[] _outsideInvocation;
 
@@ -99,8 +98,8 @@ internal sealed class EntryShaping
 
     internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)
     {
-        var byLevel = new MetadataPairs[LevelCount];
-        for (int level = 0; level < LevelCount; level++)
+        var byLevel = new MetadataPairs[LogLevels.Count];
+        for (int level = 0; level < LogLevels.Count; level++)
         {
             byLevel[level] = ForLine(requestId, traceId, (LogLevel)level);
         }
