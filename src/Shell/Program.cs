@@ -14,6 +14,10 @@ foreach (var (name, value) in new[] { ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
     }
 }
 
+// TLS: certificates are checked by the extension against the machine's trust files, read only as far as needed; .NET
+// would decode all of them on the first check (TrustAnchors). Before anything builds a certificate chain.
+LokiLambdaExtension.Shell.Loki.TrustSources.TakeOver();
+
 if (args.Contains("--version"))
 {
     Console.WriteLine($"loki-lambda-extension {Assembly.GetExecutingAssembly().GetName().Version?.ToString(3)}");

@@ -177,7 +177,34 @@ public sealed class ConfigurationTests(ExtensionBinaryFixture extension)
         Assert.Contains("-> HTTP 204", trusted);
         Assert.Equal(1, refusedCode);
         Assert.Contains("SecureConnectionError", refused);
+        Assert.Contains("the server's certificate chain is not trusted (", refused);
         Assert.Single(loki.Entries);
+    }
+
+    [Fact]
+    public async Task Check_Https_TrustsACaInSslCertDir_AndRefusesACertificateForAnotherName()
+    {
+        await using var loki = LokiReceiver.Start();
+        await using var tls = TlsFront.Start(loki.BaseUrl);
+        await using var elsewhere = TlsFront.Start(loki.BaseUrl, certificateFor: "loki.elsewhere.test");
+        string directory = Directory.CreateTempSubdirectory("trusted-").FullName;
+        File.Copy(tls.CaCertificateFile, Path.Combine(directory, "test-ca.pem"));
+        File.Copy(elsewhere.CaCertificateFile, Path.Combine(directory, "elsewhere-ca.pem"));
+        try
+        {
+            var (trustedCode, trusted) = await Check(new() { ["LOKI_PUSH_URL"] = tls.BaseUrl.ToString(), ["SSL_CERT_DIR"] = directory });
+            var (wrongNameCode, wrongName) = await Check(new() { ["LOKI_PUSH_URL"] = elsewhere.BaseUrl.ToString(), ["SSL_CERT_DIR"] = directory });
+
+            Assert.True(trustedCode == 0, trusted);
+            Assert.Contains("-> HTTP 204", trusted);
+            Assert.Equal(1, wrongNameCode);
+            Assert.Contains("the server's certificate is not for localhost", wrongName);
+            Assert.Single(loki.Entries);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private Task<(int ExitCode, string Output)> Check(Dictionary<string, string> environment) =>

@@ -14,10 +14,10 @@ public sealed class TlsFront : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly Uri _target;
 
-    private TlsFront(Uri target)
+    private TlsFront(Uri target, string certificateFor)
     {
         _target = target;
-        (_certificate, string caPem) = CreateCertificates();
+        (_certificate, string caPem) = CreateCertificates(certificateFor);
         CaCertificateFile = Path.Combine(Path.GetTempPath(), $"loki-test-ca-{Guid.NewGuid():N}.pem");
         File.WriteAllText(CaCertificateFile, caPem);
         _acceptor = new LoopbackAcceptor(RelayAsync);
@@ -29,7 +29,9 @@ public sealed class TlsFront : IAsyncDisposable
     /// <summary>A PEM file holding the CA that signed the front's certificate.</summary>
     public string CaCertificateFile { get; }
 
-    public static TlsFront Start(Uri target) => new(target);
+    /// <summary>A TLS front for <paramref name="target"/>, its certificate for <paramref name="certificateFor"/> (and the
+    /// loopback address when that is <c>localhost</c>): another name makes every client see a name mismatch.</summary>
+    public static TlsFront Start(Uri target, string certificateFor = "localhost") => new(target, certificateFor);
 
     private async Task RelayAsync(TcpClient client, CancellationToken stop)
     {
@@ -54,7 +56,7 @@ public sealed class TlsFront : IAsyncDisposable
         }
     }
 
-    private static (X509Certificate2 Server, string CaPem) CreateCertificates()
+    private static (X509Certificate2 Server, string CaPem) CreateCertificates(string certificateFor)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=loki-lambda-extension test CA", caKey, HashAlgorithmName.SHA256);
@@ -63,10 +65,13 @@ public sealed class TlsFront : IAsyncDisposable
         using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
 
         using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var serverRequest = new CertificateRequest($"CN={certificateFor}", serverKey, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName(certificateFor);
+        if (certificateFor == "localhost")
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+        }
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));

@@ -99,6 +99,9 @@ internal sealed class AwsFetcher : IDisposable
         UseProxy = false,
         AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(2),
+        // Plain HTTP on Lambda; should an endpoint be HTTPS, its certificate is checked as every other (.NET's own
+        // machine store is empty in this process: TrustSources).
+        SslOptions = TrustAnchors.Machine.ForHttpClient(),
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,

@@ -10,7 +10,8 @@ namespace LokiLambdaExtension.Shell.Loki;
 /// together), each kept for the next after a whole answer. A connection idle for 20 s is not used again (likely dead on
 /// the server's side after a freeze), nor one the server has closed; a push sent on a kept connection that the server
 /// had closed before answering anything goes once more on a new one, as HttpClient does. TLS when the URL is HTTPS,
-/// verified against the system's trust store (<c>SSL_CERT_FILE</c> / <c>SSL_CERT_DIR</c> point elsewhere). Failures are
+/// verified against the system's trust store (<c>SSL_CERT_FILE</c> / <c>SSL_CERT_DIR</c> point elsewhere) without reading all
+/// of it (<see cref="TrustAnchors"/>). Failures are
 /// <see cref="HttpRequestException"/>s of HttpClient's kinds, so that one reading of them serves both
 /// (<see cref="LokiHttp.Describe"/>): nothing was sent when the name, the connection or TLS failed.</summary>
 internal sealed class LokiConnections(Uri pushUri) : IDisposable
@@ -148,14 +149,15 @@ internal sealed class LokiConnections(Uri pushUri) : IDisposable
         if (pushUri.Scheme == Uri.UriSchemeHttps)
         {
             var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            TrustAnchors.TlsCheck check = TrustAnchors.Machine.For(_host);
             try
             {
-                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _host }, cancellation);
+                await tls.AuthenticateAsClientAsync(check.Options, cancellation);
             }
             catch (Exception e) when (e is AuthenticationException or IOException)
             {
                 await tls.DisposeAsync();
-                throw new HttpRequestException(HttpRequestError.SecureConnectionError, $"TLS with {_host}:{port} failed ({e.Message})");
+                throw new HttpRequestException(HttpRequestError.SecureConnectionError, $"TLS with {_host}:{port} failed ({check.Refused ?? e.Message})");
             }
             catch
             {
