@@ -12,23 +12,28 @@ internal static class TrustSources
     /// <summary>A path that cannot exist (nothing is under <c>/dev/null</c>), that says why it is there.</summary>
     internal const string Nowhere = "/dev/null/loki-lambda-extension-checks-certificates-itself";
 
-    private static string? s_file;
-    private static string[] s_directories = [];
-    private static bool s_defaultDirectory;
+    private static string? s_fileVariable;
+    private static string? s_directoriesVariable;
+    /// <summary>The trust file and directories, OpenSSL asked for its defaults only when a variable does not name them,
+    /// and only when a certificate is first checked: loading libcrypto at start cost 3 ms of CPU before the first
+    /// <c>/event/next</c> (the bench), which a function that ships over HTTP never needs.</summary>
+    private static readonly Lazy<(string? File, string[] Directories, bool DefaultDirectory)> Paths = new(() =>
+    (
+        s_fileVariable ?? OpenSsl(DefaultCertFile),
+        (s_directoriesVariable ?? OpenSsl(DefaultCertDirectory) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray(),
+        s_directoriesVariable is null));
 
     /// <summary>Notes where the trusted certificates are, then hands .NET an empty store. Before anything builds a
     /// chain (the first lines of the program). When the process environment cannot be changed, .NET keeps its store
     /// and <see cref="TrustAnchors"/> checks against the same files all the same.</summary>
     public static void TakeOver()
     {
-        s_file = Environment.GetEnvironmentVariable("SSL_CERT_FILE") is { Length: > 0 } file ? file : OpenSsl(DefaultCertFile);
-        string? directories = Environment.GetEnvironmentVariable("SSL_CERT_DIR");
-        s_defaultDirectory = directories is null;
-        s_directories = (directories ?? OpenSsl(DefaultCertDirectory) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Distinct(StringComparer.Ordinal).ToArray();
+        s_fileVariable = Environment.GetEnvironmentVariable("SSL_CERT_FILE") is { Length: > 0 } file ? file : null;
+        s_directoriesVariable = Environment.GetEnvironmentVariable("SSL_CERT_DIR");
         try
         {
-            // The variables are read by .NET's native layer (getenv), which Environment.SetEnvironmentVariable does not reach.
+            // The variables are read by .NET's native layer (getenv), which Environment.SetEnvironmentVariable does not
+            // reach; the managed copy keeps the values read above.
             _ = SetEnv("SSL_CERT_FILE", Nowhere, 1) == 0 && SetEnv("SSL_CERT_DIR", Nowhere, 1) == 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -48,12 +53,13 @@ internal static class TrustSources
 
     private static IEnumerable<string> Candidates()
     {
-        if (s_file is not null && File.Exists(s_file))
+        var (trustFile, directories, defaultDirectory) = Paths.Value;
+        if (trustFile is not null && File.Exists(trustFile))
         {
-            yield return s_file;
+            yield return trustFile;
         }
         bool any = false;
-        foreach (string directory in s_directories.Where(Directory.Exists))
+        foreach (string directory in directories.Where(Directory.Exists))
         {
             foreach (string file in Directory.EnumerateFiles(directory))
             {
@@ -61,7 +67,7 @@ internal static class TrustSources
                 yield return file;
             }
         }
-        if (!any && s_defaultDirectory && Directory.Exists("/etc/ssl/certs"))
+        if (!any && defaultDirectory && Directory.Exists("/etc/ssl/certs"))
         {
             foreach (string file in Directory.EnumerateFiles("/etc/ssl/certs"))
             {
@@ -103,6 +109,6 @@ internal static class TrustSources
     [DllImport("libcrypto.so.3", EntryPoint = "X509_get_default_cert_dir")]
     private static extern nint DefaultCertDirectory();
 
-    [DllImport("libc", EntryPoint = "setenv")]
+    [DllImport("libc.so.6", EntryPoint = "setenv")]
     private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 }
