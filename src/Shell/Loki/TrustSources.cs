@@ -19,7 +19,8 @@ internal static class TrustSources
     /// <c>/event/next</c> (the bench), which a function that ships over HTTP never needs.</summary>
     private static readonly Lazy<(string? File, string[] Directories, bool DefaultDirectory)> Paths = new(() =>
     (
-        s_fileVariable ?? OpenSsl(DefaultCertFile),
+        // Set but empty names no file, as for .NET (unset: OpenSSL's default).
+        s_fileVariable is null ? OpenSsl(DefaultCertFile) : s_fileVariable.Length > 0 ? s_fileVariable : null,
         (s_directoriesVariable ?? OpenSsl(DefaultCertDirectory) ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray(),
         s_directoriesVariable is null));
 
@@ -28,7 +29,7 @@ internal static class TrustSources
     /// and <see cref="TrustAnchors"/> checks against the same files all the same.</summary>
     public static void TakeOver()
     {
-        s_fileVariable = Environment.GetEnvironmentVariable("SSL_CERT_FILE") is { Length: > 0 } file ? file : null;
+        s_fileVariable = Environment.GetEnvironmentVariable("SSL_CERT_FILE");
         s_directoriesVariable = Environment.GetEnvironmentVariable("SSL_CERT_DIR");
         try
         {
