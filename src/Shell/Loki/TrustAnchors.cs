@@ -74,11 +74,12 @@ internal sealed class TrustAnchors(Func<IEnumerable<string>> trustFiles)
         X509Certificate2[] sent = [.. chain.ChainElements.Select(e => e.Certificate), .. chain.ChainPolicy.ExtraStore];
         try
         {
-            // The trust file first (the bundle: on Lambda, all there is), then every file.
-            byte[] issuer = chain.ChainElements[^1].Certificate.IssuerName.RawData;
+            // The trust file first (the bundle: on Lambda, all there is), then every file. A chain SslStream did not
+            // build (no element) is checked against everything below, like any the scan does not settle.
+            byte[]? issuer = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.IssuerName.RawData : null;
             foreach (bool firstFileOnly in (bool[])[true, false])
             {
-                if (RootsNamed(issuer, firstFileOnly) is { Length: > 0 } roots && Verify(certificate, [.. sent], roots) is null)
+                if (issuer is not null && RootsNamed(issuer, firstFileOnly) is { Length: > 0 } roots && Verify(certificate, sent, roots) is null)
                 {
                     return null;
                 }
