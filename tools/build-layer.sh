@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Lambda layer: artifacts/layer/loki-lambda-extension-<arch>.zip holding extensions/loki-lambda-extension.
 # Usage: tools/build-layer.sh [x86_64|arm64|all]     (RELEASE=1 puts the version in the zip's name)
-# Each binary is checked to need no glibc newer than 2.34 (Amazon Linux 2023, every current Lambda runtime), and the
-# x86_64 one to stay within 8 MB.
+# Each binary is checked to need no glibc newer than 2.34 (Amazon Linux 2023, every current Lambda runtime), to have no
+# copy relocation, and the x86_64 one to stay within 8 MB.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +34,13 @@ build() {
   local glibc; glibc=$("$objdump" -T "$binary" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
   if [ "$(printf '%s\n%s\n' "$glibc" "$max_glibc" | sort -V | tail -n 1)" != "$max_glibc" ]; then
     echo "FAIL: $binary needs glibc $glibc; Lambda's Amazon Linux 2023 has $max_glibc" >&2
+    exit 1
+  fi
+
+  # The start-up constructor (src/Shell/Native/zero-pages-populated.c) maps the zero-initialised pages afresh: sound
+  # only if the dynamic loader wrote nothing there, which a copy relocation would.
+  if readelf -rW "$binary" | grep -q '_COPY'; then
+    echo "FAIL: $binary has copy relocations into its zero-initialised data; see src/Shell/Native/zero-pages-populated.c" >&2
     exit 1
   fi
 
