@@ -51,8 +51,8 @@ internal static class SpoolFormat
             at += sizeof(int);
             foreach (MetadataPair pair in entry.Metadata.Span)
             {
-                at += WriteString(pair.Name, destination[at..]);
-                at += WriteString(pair.Value, destination[at..]);
+                at += WriteBytes(pair.NameUtf8, destination[at..]);
+                at += WriteBytes(pair.ValueUtf8, destination[at..]);
             }
         }
         return at;

@@ -147,8 +147,8 @@ internal static class PushRequestEncoder
         foreach (ref readonly MetadataPair pair in entry.Metadata.Span)
         {
             writer.WriteMessageHeader(StructuredMetadataField, PairLength(in pair));
-            writer.WriteStringField(NameField, pair.Name, pair.NameBytes);
-            writer.WriteStringField(ValueField, pair.Value, pair.ValueBytes);
+            writer.WriteStringField(NameField, pair.NameUtf8);
+            writer.WriteStringField(ValueField, pair.ValueUtf8);
         }
     }
 

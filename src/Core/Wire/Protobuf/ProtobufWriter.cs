@@ -55,22 +55,21 @@ internal ref struct ProtobufWriter
         WriteVarint(value);
     }
 
-    public void WriteStringField(int fieldNumber, string value) => WriteStringField(fieldNumber, value, ProtobufSize.Utf8Length(value));
-
-    /// <summary>A string field whose UTF-8 length is known already (a metadata pair's, counted when it was made).</summary>
-    public void WriteStringField(int fieldNumber, string value, int utf8Length)
+    /// <summary>A string field transcoded here (a stream's labels, once per stream of a push).</summary>
+    public void WriteStringField(int fieldNumber, string value)
     {
         if (value.Length == 0)
         {
             return;
         }
+        int utf8Length = ProtobufSize.Utf8Length(value);
         WriteMessageHeader(fieldNumber, utf8Length);
         int written = Encoding.UTF8.GetBytes(value, _destination[_position..]);
         Debug.Assert(written == utf8Length, "the counted length and GetBytes disagree");
         _position += written;
     }
 
-    /// <summary>A string field whose UTF-8 is already at hand (a line): copied as is.</summary>
+    /// <summary>A string field whose UTF-8 is already at hand (a line, a metadata pair): copied as is.</summary>
     public void WriteStringField(int fieldNumber, ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)
