@@ -3,11 +3,13 @@
  * Why: at every start the .NET runtime writes its type data (1.7 MB for this binary, the `.hydrated` section, the
  * last part of the executable's zero-initialised segment) one 4 KiB page after another, and each first touch of a
  * page is a page fault. At 128 MB (7.2% of a CPU) every millisecond of CPU counts, and a fault is costly where
- * memory is virtualised: on the bench machine (a paravirtualised guest) ~10 us each, 360 of them, half the faults
- * of the start. Mapping the same pages with MAP_POPULATE costs about half as much for all of them (docs/figures.md).
+ * memory is virtualised: on the bench machine (a Firecracker microVM, as Lambda's are) ~10 us each, 360 of them,
+ * half the faults of the start. Mapping the same pages with MAP_POPULATE costs about half as much for all of them
+ * (docs/figures.md).
  *
- * What: a constructor that runs before every other constructor of the executable (priority 101; the runtime's
- * own C++ constructors have none) and before main, so nothing has written these pages yet: they are the whole
+ * What: a constructor that runs before every other constructor of the executable (priority 101, which sorts before
+ * the runtime's C++ constructors: seen first in .init_array of both built binaries) and before main, so nothing has
+ * written these pages yet: they are the whole
  * pages past the file-backed part of the executable's writable segment, which hold zeros only. (The dynamic
  * loader writes only into file-backed data, the binary has no copy relocations: tools/build-layer.sh checks.)
  * They are replaced by fresh zero pages, populated. One path on every kernel: MADV_POPULATE_WRITE would keep the
