@@ -74,12 +74,13 @@ internal sealed class TrustAnchors(Func<IEnumerable<string>> trustFiles)
         X509Certificate2[] sent = [.. chain.ChainElements.Select(e => e.Certificate), .. chain.ChainPolicy.ExtraStore];
         try
         {
-            // The trust file first (the bundle: on Lambda, all there is), then every file. A chain SslStream did not
-            // build (no element) is checked against everything below, like any the scan does not settle.
+            // The trust file first (the bundle: on Lambda, all there is), then the other files (a chain ends at one
+            // root, so the trust file's need not be read again). A chain SslStream did not build (no element) is
+            // checked against everything below, like any the scan does not settle.
             byte[]? issuer = chain.ChainElements.Count > 0 ? chain.ChainElements[^1].Certificate.IssuerName.RawData : null;
-            foreach (bool firstFileOnly in (bool[])[true, false])
+            foreach (bool inTrustFile in (bool[])[true, false])
             {
-                if (issuer is not null && RootsNamed(issuer, firstFileOnly) is { Length: > 0 } roots && Verify(certificate, sent, roots) is null)
+                if (issuer is not null && RootsNamed(issuer, inTrustFile) is { Length: > 0 } roots && Verify(certificate, sent, roots) is null)
                 {
                     return null;
                 }
@@ -112,15 +113,15 @@ internal sealed class TrustAnchors(Func<IEnumerable<string>> trustFiles)
             : string.Join(", ", chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct());
     }
 
-    /// <summary>The self-signed certificates named <paramref name="subject"/> in the first trust file, or in all.</summary>
-    private X509Certificate2[] RootsNamed(byte[] subject, bool firstFileOnly)
+    /// <summary>The self-signed certificates named <paramref name="subject"/> in the first trust file, or in the others.</summary>
+    private X509Certificate2[] RootsNamed(byte[] subject, bool inTrustFile)
     {
-        string key = $"{firstFileOnly}:{Convert.ToHexString(subject)}";
+        string key = $"{inTrustFile}:{Convert.ToHexString(subject)}";
         lock (_rootsByIssuer)
         {
             if (!_rootsByIssuer.TryGetValue(key, out X509Certificate2[]? roots))
             {
-                IEnumerable<string> files = firstFileOnly ? trustFiles().Take(1) : trustFiles();
+                IEnumerable<string> files = inTrustFile ? trustFiles().Take(1) : trustFiles().Skip(1);
                 roots = [.. files.SelectMany(file => TrustFileScan.SelfSignedNamed(file, subject)).Select(X509CertificateLoader.LoadCertificate)];
                 _rootsByIssuer[key] = roots;
             }
