@@ -4,7 +4,7 @@ using System.Text;
 namespace LokiLambdaExtension.EndToEnd.Hostile;
 
 /// <summary><c>LOKI_MAX_BUFFER_MB</c> bounds the memory the buffer really holds, not only the bytes it counts: a line is
-/// a slice of its body's 64 KiB chunk, and one error line kept from a body of shed debug lines used to hold the whole
+/// a slice of its body's arena chunk, and one error line kept from a body of shed debug lines used to hold the whole
 /// chunk.</summary>
 [Collection(ExtensionCollection.Name)]
 public sealed class MemoryCapTests(ExtensionBinaryFixture extension)
