@@ -51,7 +51,8 @@ internal static class ManagedBench
         return
         [
             new($"{name}: lines/s the emulator achieved", achievedPerSecond, "", Format: "F0"),
-            new($"{name}: CPU per line (user+sys from /proc)", shutdown.CpuTime.TotalMilliseconds * 1000 / sent, "µs", Target.AtMost(5, "µs"), "F2"),
+            // Issue 31: at most 3 µs a line on Managed Instances (2 µs on demand, in the cpu-share section).
+            new($"{name}: CPU per line (user+sys from /proc)", shutdown.CpuTime.TotalMilliseconds * 1000 / sent, "µs", Target.AtMost(3, "µs"), "F2"),
             new($"{name}: peak RSS (VmHWM)", shutdown.PeakRssKb / 1024.0, "MB", Target.AtMost(32, "MB")),
             new($"{name}: lag from a record's time to Loki's 2xx, p50", Bench.Percentile(lags, 0.5), "ms", Target.AtMost(1100, "ms"), "F0"),
             new($"{name}: lag from a record's time to Loki's 2xx, p99", Bench.Percentile(lags, 0.99), "ms", Target.AtMost(2000, "ms"), "F0"),

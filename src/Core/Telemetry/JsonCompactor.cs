@@ -13,7 +13,7 @@ internal static class JsonCompactor
     }
 
     /// <summary>Writes the compact form into <paramref name="destination"/> (never longer than the input) and returns its length.</summary>
-    private static int Compact(ReadOnlySpan<byte> json, Span<byte> destination)
+    internal static int Compact(ReadOnlySpan<byte> json, Span<byte> destination)
     {
         int length = 0;
         bool inString = false;
