@@ -94,6 +94,7 @@ internal static class TelemetryBodyParser
         string type = "";
         Utf8Line? text = null;
         ReadOnlySpan<byte> recordJson = default;
+        bool recordWrittenCompact = false;
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -117,7 +118,7 @@ internal static class TelemetryBodyParser
             else if (isRecord)
             {
                 int start = (int)reader.TokenStartIndex;
-                reader.Skip();
+                recordWrittenCompact = JsonCompactor.SkipValue(ref reader, body);
                 recordJson = body[start..(int)reader.BytesConsumed];
             }
             else
@@ -127,7 +128,7 @@ internal static class TelemetryBodyParser
         }
 
         TelemetryKind kind = TelemetryKinds.FromType(type);
-        Utf8Line? json = recordJson.IsEmpty ? null : JsonCompactor.Compact(recordJson, lines);
+        Utf8Line? json = recordJson.IsEmpty ? null : JsonCompactor.Compact(recordJson, recordWrittenCompact, lines);
         RecordFields fields = recordJson.Length > 0 && recordJson[0] == '{' ? RecordFieldsReader.Read(recordJson) : RecordFields.None;
         return new TelemetryRecord(unixNanos, type, kind, text, json, fields);
     }
