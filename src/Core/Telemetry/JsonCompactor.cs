@@ -19,10 +19,11 @@ internal static class JsonCompactor
     }
 
     /// <summary>Skips the value <paramref name="reader"/> is on, as <see cref="Utf8JsonReader.Skip"/> does, and says
-    /// whether it was written with nothing between its tokens but the commas and colons that separate them. Lambda
-    /// writes a JSON log record that way, so the record is copied as it is instead of compacted byte by byte (the
-    /// compaction was the largest piece of a busy Managed Instance's own CPU: 7%). The reader has read the
-    /// separators already: each token's start is compared with where the one before it ended.</summary>
+    /// whether it was written with nothing between its tokens but the commas and colons that separate them. The
+    /// Telemetry API writes a JSON log record that way (as in the samples of a JSON-logging function), so the record
+    /// is copied as it is instead of compacted byte by byte, which was the largest piece of a busy Managed Instance's
+    /// own CPU (7%); a record spread out is still compacted. The reader has read the separators already: each
+    /// token's start is compared with where the one before it ended.</summary>
     public static bool SkipValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
     {
         if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
