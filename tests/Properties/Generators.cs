@@ -1,3 +1,4 @@
+using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -36,4 +37,18 @@ internal static class Generators
     public static Arbitrary<LogEntry[]> Entries => Shrinking.Entries(Entry.ArrayOf().Select(e => e.ToArray()));
 
     public static Arbitrary<string> Unicode => Shrinking.Text(UnicodeString, minLength: 0);
+
+    /// <summary><paramref name="text"/> with its lone surrogates made U+FFFD, as any UTF-8 round trip makes them (no
+    /// UTF-8 JSON can carry one).</summary>
+    public static string Sound(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A JSON string of <paramref name="text"/> (made <see cref="Sound"/> first), written as loggers write
+    /// them: non-ASCII kept as it is, control characters escaped.</summary>
+    public static string JsonQuoted(string text) => "\"" + string.Concat(Sound(text).Select(c => c switch
+    {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        _ when c < ' ' => $"\\u{(int)c:X4}",
+        _ => c.ToString(),
+    })) + "\"";
 }

@@ -33,20 +33,10 @@ public sealed class JsonCompactorProperties
         Assert.Equal(once, Compacted(once));
     });
 
-    /// <summary>A JSON string of <paramref name="text"/> (lone surrogates made U+FFFD first, as a reader would
-    /// refuse them): non-ASCII kept as it is, as loggers write it; control characters escaped.</summary>
-    private static string Quoted(string text) => "\"" + string.Concat(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)).Select(c => c switch
-    {
-        '"' => "\\\"",
-        '\\' => "\\\\",
-        _ when c < ' ' => $"\\u{(int)c:X4}",
-        _ => c.ToString(),
-    })) + "\"";
-
     /// <summary>An object of <paramref name="fields"/> as a logger might write it, with <paramref name="pad"/> between
     /// every two tokens.</summary>
     private static string Written((string Name, string Value)[] fields, string pad) =>
-        "{" + pad + string.Join("," + pad, fields.Select(f => Quoted(f.Name) + pad + ":" + pad + Quoted(f.Value))) + pad + "}";
+        "{" + pad + string.Join("," + pad, fields.Select(f => Generators.JsonQuoted(f.Name) + pad + ":" + pad + Generators.JsonQuoted(f.Value))) + pad + "}";
 
     private static Arbitrary<((string, string)[] Fields, string Pad)> SpreadObjects =>
         (from fields in Gen.ListOf(Gen.Zip(Generators.UnicodeString, Generators.UnicodeString)).Select(f => f.Take(8).ToArray())
@@ -74,14 +64,14 @@ public sealed class JsonCompactorProperties
         // Mostly none: a record whose only whitespace is in one place must be noticed there.
         Gen<string> pad = Gen.Frequency((25, Gen.Constant("")), (1, Gen.Elements(" ", "\n", "\t ", "\r\n  ")));
         Gen<(string, string)> scalar = Gen.OneOf(
-            Generators.UnicodeString.Select(Quoted),
+            Generators.UnicodeString.Select(Generators.JsonQuoted),
             Gen.Elements("0", "-1.5e3", "true", "false", "null", "\"\"")).Select(t => (t, t));
         if (depth == 0)
         {
             return scalar;
         }
         Gen<(string, string)> member =
-            from name in Generators.UnicodeString.Select(Quoted)
+            from name in Generators.UnicodeString.Select(Generators.JsonQuoted)
             from before in pad
             from after in pad
             from value in Value(depth - 1)

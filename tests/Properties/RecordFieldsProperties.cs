@@ -21,23 +21,15 @@ public sealed class RecordFieldsProperties
         Gen.ListOf(Gen.OneOf(
                 Gen.Elements(SchemaNames).SelectMany(name => Generators.UnicodeString.Select(v => (name, Value(name, v)))),
                 Gen.Elements("message", "timestamp", "orderId", "level_name", "xray_trace_id", "Message", "x")
-                    .SelectMany(name => Generators.UnicodeString.Select(v => (name, Quoted(v))))))
+                    .SelectMany(name => Generators.UnicodeString.Select(v => (name, Generators.JsonQuoted(v))))))
             .Select(f => f.ToArray()).ToArbitrary();
 
     private static string Value(string name, string text) => name switch
     {
         "droppedBytes" or "droppedRecords" => (text.Length * 7).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "types" or "events" => "[" + Quoted(text) + ",\"INVOKE\"]",
-        _ => Quoted(text),
+        "types" or "events" => "[" + Generators.JsonQuoted(text) + ",\"INVOKE\"]",
+        _ => Generators.JsonQuoted(text),
     };
-
-    private static string Quoted(string text) => "\"" + string.Concat(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)).Select(c => c switch
-    {
-        '"' => "\\\"",
-        '\\' => "\\\\",
-        _ when c < ' ' => $"\\u{(int)c:X4}",
-        _ => c.ToString(),
-    })) + "\"";
 
     private static string Escaped(string name) => "\"" + string.Concat(name.Select(c => $"\\u{(int)c:X4}")) + "\"";
 
@@ -50,7 +42,7 @@ public sealed class RecordFieldsProperties
         // Loggers' spellings are read only from plain names; the schema's own from either.
         var schemaOnly = fields.Where(f => SchemaNames.Contains(f.Name)).ToArray();
 
-        Assert.Equal(Read(schemaOnly, Quoted), Read(schemaOnly, Escaped));
+        Assert.Equal(Read(schemaOnly, Generators.JsonQuoted), Read(schemaOnly, Escaped));
     });
 
     [Property(MaxTest = 300)]
@@ -59,6 +51,6 @@ public sealed class RecordFieldsProperties
         var schemaOnly = fields.Where(f => SchemaNames.Contains(f.Name) && f.Name is not ("level" or "traceId" or "requestId" or "tenantId")).ToArray();
         var others = fields.Where(f => f.Name is "message" or "timestamp" or "orderId" or "Message" or "x").ToArray();
 
-        Assert.Equal(Read(schemaOnly, Quoted), Read(others.Concat(schemaOnly).Concat(others), Quoted));
+        Assert.Equal(Read(schemaOnly, Generators.JsonQuoted), Read(others.Concat(schemaOnly).Concat(others), Generators.JsonQuoted));
     });
 }
