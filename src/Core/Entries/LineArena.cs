@@ -51,6 +51,16 @@ internal sealed class LineArena
         return line;
     }
 
+    /// <summary>Where the next line would be written.</summary>
+    internal readonly record struct Mark(byte[] Chunk, int Used);
+
+    internal Mark Marked() => new(_chunk, _used);
+
+    /// <summary>Gives up the lines written since <paramref name="mark"/> (nothing may hold them: a body read again from
+    /// its start): the next line goes where the first of them went, or, when they began another chunk, at the start of
+    /// the chunk now being filled, which holds nothing else.</summary>
+    internal void RollBack(Mark mark) => _used = ReferenceEquals(_chunk, mark.Chunk) ? mark.Used : 0;
+
     /// <summary>Writes a copy of <paramref name="utf8"/> as a line.</summary>
     internal Utf8Line Add(ReadOnlySpan<byte> utf8)
     {

@@ -28,11 +28,31 @@ internal static class TelemetryBodyParser
     /// <param name="lines">Where the records' lines are written.</param>
     public static TelemetryParseResult Parse(ReadOnlySpan<byte> body, long receivedUnixNanos, LineArena lines)
     {
+        LineArena.Mark before = lines.Marked();
+        TelemetryParseResult result = Parse(body, receivedUnixNanos, lines, scanLines: true, out bool malformed);
+        if (!malformed)
+        {
+            return result;
+        }
+        // A malformed body is read again by the reader alone (its lines written over), so that what is said of it, and
+        // what is shipped of it, is the reader's own: a reader resumed after a scanned line counts bytes from there.
+        lines.RollBack(before);
+        return Parse(body, receivedUnixNanos, lines, scanLines: false, out _);
+    }
+
+    /// <param name="scanLines">Whether text lines are passed over by <see cref="JsonStringScan"/> rather than the
+    /// reader (the same records either way; the properties compare the two).</param>
+    /// <param name="malformed">Whether the reader refused the body somewhere.</param>
+    internal static TelemetryParseResult Parse(ReadOnlySpan<byte> body, long receivedUnixNanos, LineArena lines, bool scanLines, out bool malformed)
+    {
         List<TelemetryRecord> records = _gathered ??= [];
         records.Clear();
         var problem = Option<string>.None;
         long lastGoodEnd = 0;
+        malformed = false;
         var reader = new Utf8JsonReader(body, ReaderOptions);
+        // Where the reader's bytes start in the body: a reader resumed after a scanned line reads the rest of it.
+        int readerStart = 0;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -46,8 +66,8 @@ internal static class TelemetryBodyParser
             {
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    records.Add(ReadElement(ref reader, body, receivedUnixNanos, lines));
-                    lastGoodEnd = reader.BytesConsumed;
+                    records.Add(ReadElement(ref reader, ref readerStart, body, receivedUnixNanos, lines, scanLines));
+                    lastGoodEnd = readerStart + reader.BytesConsumed;
                 }
                 else
                 {
@@ -56,7 +76,7 @@ internal static class TelemetryBodyParser
                 }
                 index++;
             }
-            lastGoodEnd = reader.BytesConsumed;
+            lastGoodEnd = readerStart + reader.BytesConsumed;
             if (reader.Read())
             {
                 throw new JsonException("there is more after the array");
@@ -64,7 +84,8 @@ internal static class TelemetryBodyParser
         }
         catch (JsonException e)
         {
-            problem = $"malformed JSON after {records.Count} records (byte {reader.BytesConsumed}): {e.Message}";
+            malformed = true;
+            problem = $"malformed JSON after {records.Count} records (byte {readerStart + reader.BytesConsumed}): {e.Message}";
             if (!body[(int)lastGoodEnd..].Trim(UnparsedPadding).IsEmpty)
             {
                 records.Add(Unparsed(body[(int)lastGoodEnd..], receivedUnixNanos, lines));
@@ -88,7 +109,8 @@ internal static class TelemetryBodyParser
     /// <summary>Separators around an unreadable rest that carry nothing worth shipping.</summary>
     private static ReadOnlySpan<byte> UnparsedPadding => " \t\r\n,]"u8;
 
-    private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, long receivedUnixNanos, LineArena lines)
+    private static TelemetryRecord ReadElement(ref Utf8JsonReader reader, ref int readerStart, ReadOnlySpan<byte> body, long receivedUnixNanos,
+        LineArena lines, bool scanLines)
     {
         long unixNanos = receivedUnixNanos;
         string type = "";
@@ -101,6 +123,11 @@ internal static class TelemetryBodyParser
             bool isTime = reader.ValueTextEquals("time"u8);
             bool isType = !isTime && reader.ValueTextEquals("type"u8);
             bool isRecord = !isTime && !isType && reader.ValueTextEquals("record"u8);
+            if (isRecord && scanLines && ScannedLine(ref reader, ref readerStart, body, lines) is { } scanned)
+            {
+                text = scanned;
+                continue;
+            }
             reader.Read();
             if (isTime && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
                 && Iso8601.TryParseUnixNanos(reader.ValueSpan, out long parsed))
@@ -113,13 +140,13 @@ internal static class TelemetryBodyParser
             }
             else if (isRecord && reader.TokenType == JsonTokenType.String)
             {
-                text = ReadLine(ref reader, lines);
+                text = ReadLine(reader.ValueSpan, reader.ValueIsEscaped, lines);
             }
             else if (isRecord)
             {
-                int start = (int)reader.TokenStartIndex;
-                recordWrittenCompact = JsonCompactor.SkipValue(ref reader, body);
-                recordJson = body[start..(int)reader.BytesConsumed];
+                int start = readerStart + (int)reader.TokenStartIndex;
+                recordWrittenCompact = JsonCompactor.SkipValue(ref reader, body[readerStart..]);
+                recordJson = body[start..(readerStart + (int)reader.BytesConsumed)];
             }
             else
             {
@@ -168,16 +195,46 @@ internal static class TelemetryBodyParser
 
     /// <summary>A text record's line, unescaped into the arena without the newline the runtime ended it with.
     /// (Unescaped, a JSON string cannot hold a newline.)</summary>
-    private static Utf8Line ReadLine(ref Utf8JsonReader reader, LineArena lines)
+    private static Utf8Line ReadLine(ReadOnlySpan<byte> raw, bool escaped, LineArena lines)
     {
-        ReadOnlySpan<byte> raw = reader.ValueSpan;
-        if (!reader.ValueIsEscaped)
+        if (!escaped)
         {
             return lines.Add(raw);
         }
         Span<byte> room = lines.Reserve(raw.Length);
         int length = JsonStringUnescaper.Unescape(raw, room);
         return lines.Commit(WithoutTrailingNewline(room[..length]).Length);
+    }
+
+    /// <summary>With the reader on a property name: when its value is a string that <see cref="JsonStringScan"/> passes
+    /// over, that string's line, written into the arena, and the reader resumed after it; otherwise none, the reader
+    /// untouched.</summary>
+    private static Utf8Line? ScannedLine(ref Utf8JsonReader reader, ref int readerStart, ReadOnlySpan<byte> body, LineArena lines)
+    {
+        int quote = readerStart + (int)reader.BytesConsumed;
+        while (quote < body.Length && body[quote] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            quote++;
+        }
+        bool escaped = false;
+        int end = quote < body.Length && body[quote] == '"' ? JsonStringScan.End(body, quote, out escaped) : -1;
+        if (end < 0)
+        {
+            return null;
+        }
+        Utf8Line line = ReadLine(body[(quote + 1)..(end - 1)], escaped, lines);
+        reader = new Utf8JsonReader(body[end..], isFinalBlock: true, AfterStringValue(reader.CurrentState));
+        readerStart = end;
+        return line;
+    }
+
+    /// <summary>The reader's state after a string value, from its state before one: what it would be had it read the
+    /// string itself (its depth, its options, a value just read), but for the position it counts for messages.</summary>
+    private static JsonReaderState AfterStringValue(JsonReaderState beforeValue)
+    {
+        var value = new Utf8JsonReader("\"\""u8, isFinalBlock: false, beforeValue);
+        value.Read();
+        return value.CurrentState;
     }
 
     private static ReadOnlySpan<byte> WithoutTrailingNewline(ReadOnlySpan<byte> text) =>

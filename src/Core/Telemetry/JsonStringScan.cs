@@ -1,0 +1,60 @@
+using System.Buffers;
+
+namespace LokiLambdaExtension.Core.Telemetry;
+
+/// <summary>Finds where a JSON string ends, run by run: the bytes between one quote, backslash or control character
+/// and the next are passed over in one vectorised search. <see cref="System.Text.Json.Utf8JsonReader"/> does the same
+/// until a string's first backslash, then goes byte by byte to its end; a function's text line has its first
+/// escape (the tab after the timestamp) a few bytes in, so the reader walked almost every line byte by byte: a sixth
+/// of the extension's CPU for 50,000 lines (perf, 2-core AMD EPYC, Zen 1). It accepts what the reader accepts and no
+/// more: no control character, only <c>\" \\ \/ \b \f \n \r \t</c> and <c>\u</c> with four hex digits; anything
+/// else is left to the reader, which refuses it in its own words.</summary>
+internal static class JsonStringScan
+{
+    private static readonly SearchValues<byte> Stops = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+
+    /// <summary>The index just past the closing quote of the string whose opening quote is at
+    /// <paramref name="quote"/>, and whether it holds escapes; -1 when the reader would refuse it (or it does not
+    /// end).</summary>
+    public static int End(ReadOnlySpan<byte> json, int quote, out bool escaped)
+    {
+        escaped = false;
+        int at = quote + 1;
+        while (true)
+        {
+            int stop = at < json.Length ? json[at..].IndexOfAny(Stops) : -1;
+            if (stop < 0)
+            {
+                return -1;
+            }
+            at += stop;
+            switch (json[at])
+            {
+                case (byte)'"':
+                    return at + 1;
+                case (byte)'\\':
+                    escaped = true;
+                    int length = EscapeLength(json[(at + 1)..]);
+                    if (length == 0)
+                    {
+                        return -1;
+                    }
+                    at += 1 + length;
+                    break;
+                default:
+                    return -1; // a control character: the reader refuses it
+            }
+        }
+    }
+
+    /// <summary>How many bytes after a backslash its escape takes; 0 when it is not one.</summary>
+    private static int EscapeLength(ReadOnlySpan<byte> after) => after.IsEmpty ? 0 : after[0] switch
+    {
+        (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t' => 1,
+        (byte)'u' when after.Length >= 5 && IsHex(after[1]) && IsHex(after[2]) && IsHex(after[3]) && IsHex(after[4]) => 5,
+        _ => 0,
+    };
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+}
