@@ -79,7 +79,8 @@ public sealed class JsonStringScanProperties
         from pad in Gen.Elements("", " ", "\n  ", "\t", "\r\n")
         from type in Gen.Elements("function", "platform.start", "extension")
         let body = Encoding.UTF8.GetBytes("[" + string.Join("," + pad, records.Take(12).Select(r =>
-            "{" + pad + "\"time\":\"2026-11-24T10:00:00.000Z\"," + pad + $"\"type\":\"{type}\"," + pad + "\"record\"" + pad + ":" + pad + r + pad + "}")) + "]")
+            "{" + pad + "\"time\":\"2026-11-24T10:00:00.000Z\"," + pad + $"\"type\":\"{type}\"," + pad
+            + "\"record\"" + pad + ":" + pad + r + pad + "}")) + "]")
         from hurt in Gen.Choose(0, 3)
         from at in Gen.Choose(0, Math.Max(0, body.Length - 1))
         from value in Gen.Choose(0, 255)
@@ -114,7 +115,8 @@ public sealed class JsonStringScanProperties
         var read = TelemetryBodyParser.Parse(body, 42, new LineArena(), scanLines: false, out bool malformed);
         Assert.True(malformed);
         Assert.Equal(read.Problem, scanned.Problem);
-        Assert.Equal(new[] { "a\tb", "{\"type\":\"function\",\"record\":\"c\\td\\n\",}" }, scanned.Records.Map(r => r.Text?.ToString() ?? "").ToArray());
+        Assert.Equal(new[] { "a\tb", "{\"type\":\"function\",\"record\":\"c\\td\\n\",}" },
+            scanned.Records.Map(r => r.Text?.ToString() ?? "").ToArray());
         // The lines of the first reading were given up: the arena holds those of the second from its start, then the
         // next line.
         Utf8Line first = scanned.Records[0].Text!.Value, last = scanned.Records[1].Text!.Value;

@@ -13,8 +13,8 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// which refuses it in its own words.</summary>
 internal static class JsonStringScan
 {
-    private static readonly SearchValues<byte> Stops = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f"u8);
+    /// <summary>Where a run ends: a quote, a backslash, or a control character (which the reader refuses).</summary>
+    private static readonly SearchValues<byte> Stops = SearchValues.Create(StopBytes());
 
     /// <summary>The index just past the closing quote of the string whose opening quote is at
     /// <paramref name="quote"/>, and whether it holds escapes; -1 when the reader would refuse it (or it does not
@@ -57,6 +57,18 @@ internal static class JsonStringScan
         (byte)'u' when after.Length >= 5 && IsHex(after[1]) && IsHex(after[2]) && IsHex(after[3]) && IsHex(after[4]) => 5,
         _ => 0,
     };
+
+    private static byte[] StopBytes()
+    {
+        var stops = new byte[0x22];
+        for (int b = 0; b < 0x20; b++)
+        {
+            stops[b] = (byte)b;
+        }
+        stops[0x20] = (byte)'"';
+        stops[0x21] = (byte)'\\';
+        return stops;
+    }
 
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }
