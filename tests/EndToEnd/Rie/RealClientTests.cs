@@ -18,6 +18,10 @@ public sealed class RealClientTests(ExtensionBinaryFixture extension)
         Assert.All(run.Invocations, i => Assert.Equal(200, i.Status));
         IReadOnlyList<LokiEntry> entries = run.Entries;
         var served = run.Invocations.Select(i => i.RequestId).ToList();
+        // AWS's RIE, on a loaded machine, now and then loses a request's raw stderr writes: its own log of the function's
+        // output lacks them (seen once in about twenty runs, both writes of one request of eight), so no extension could
+        // ship them. Such a line is expected of no one; at most one request's may be lost so.
+        var notCaptured = new List<string>();
         foreach (string id in served)
         {
             string trace = RieRun.TraceOf(id);
@@ -38,14 +42,25 @@ public sealed class RealClientTests(ExtensionBinaryFixture extension)
             OfTheRequest(Line("powertools error", "error"));
             // Raw stacks: written to stderr by hand, they name no request (nothing can tell whose they are while requests
             // interleave); a bare `Error: …` head is an error all the same, in one write or line by line.
-            Line("Error: raw stack", "error");
-            Line("Error: raw lines", "error");
+            void RawLine(string text)
+            {
+                if (run.RieLog.Contains($"{text}, event {id}", StringComparison.Ordinal))
+                {
+                    Line(text, "error");
+                    return;
+                }
+                notCaptured.Add($"{text}, event {id}");
+                Assert.DoesNotContain(entries, e => e.Line.Contains($"{text}, event {id}", StringComparison.Ordinal));
+            }
+            RawLine("Error: raw stack");
+            RawLine("Error: raw lines");
             if (id.EndsWith("-throws", StringComparison.Ordinal))
             {
                 OfTheRequest(Line("RangeError: thrown", "error"));
             }
             Assert.Single(entries, e => e.Line == $"START RequestId: {id} Version: $LATEST");
         }
+        Assert.True(notCaptured.Count <= 2, $"the RIE lost more than one request's raw writes: {string.Join("; ", notCaptured)}");
         Assert.Contains(served, id => id.EndsWith("-throws", StringComparison.Ordinal));
         Assert.All(entries, e => Assert.True(served.Count(id => e.Line.Contains(id, StringComparison.Ordinal)) <= 1, $"two requests in one entry: {e.Line}"));
         Assert.All(entries, e => Assert.True(served.Count(id => e.Line.Contains($"event {id}", StringComparison.Ordinal)) <= 1, $"two requests' lines in one entry: {e.Line}"));
