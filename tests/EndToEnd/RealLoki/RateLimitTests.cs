@@ -38,7 +38,9 @@ public sealed class RateLimitTests(ExtensionBinaryFixture extension)
         }));
 
         var function = await loki.QueryAsync($$"""{service_name="{{service}}", source="function"}""");
-        Assert.Equal(Sandboxes * Invocations * Lines, function.Count);
+        Assert.True(Sandboxes * Invocations * Lines == function.Count,
+            $"Loki holds {function.Count} of {Sandboxes * Invocations * Lines} lines; the sandboxes' shutdowns said:\n" +
+            string.Join("\n", runs.SelectMany(r => r.Run.Output.Where(l => l.Contains("shutdown:", StringComparison.Ordinal) || l.Contains("WARN", StringComparison.Ordinal)))));
         Assert.Equal(Sandboxes * Invocations * Lines, function.Select(e => e.Line).Distinct().Count());
         Assert.True(runs.Sum(r => r.Run.Summary("retries")) > 0, "Loki never refused a push: the limits were not reached");
         foreach (var (run, logStream) in runs)
