@@ -13,6 +13,7 @@ public sealed class TlsFront : IAsyncDisposable
     private readonly LoopbackAcceptor _acceptor;
     private readonly X509Certificate2 _certificate;
     private readonly Uri _target;
+    private int _http2Clients;
 
     private TlsFront(Uri target, string certificateFor)
     {
@@ -29,6 +30,9 @@ public sealed class TlsFront : IAsyncDisposable
     /// <summary>A PEM file holding the CA that signed the front's certificate.</summary>
     public string CaCertificateFile { get; }
 
+    /// <summary>Connections whose client chose HTTP/2 when offered it (and were hung up on).</summary>
+    public int Http2Clients => Volatile.Read(ref _http2Clients);
+
     /// <summary>A TLS front for <paramref name="target"/>, its certificate for <paramref name="certificateFor"/> (and the
     /// loopback address when that is <c>localhost</c>): another name makes every client see a name mismatch.</summary>
     public static TlsFront Start(Uri target, string certificateFor = "localhost") => new(target, certificateFor);
@@ -40,7 +44,20 @@ public sealed class TlsFront : IAsyncDisposable
             try
             {
                 await using var tls = new SslStream(client.GetStream());
-                await tls.AuthenticateAsServerAsync(_certificate, clientCertificateRequired: false, checkCertificateRevocation: false);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _certificate,
+                    // As AWS's endpoints and most HTTPS fronts of Loki do: HTTP/2 for a client that offers it. The front
+                    // relays HTTP/1.1 only, so a client that chose h2 is counted and hung up on (the extension never should:
+                    // its HttpClient has no HTTP/2, src/Shell/Http.Substitutions.xml).
+                    ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                });
+                if (tls.NegotiatedApplicationProtocol == SslApplicationProtocol.Http2)
+                {
+                    Interlocked.Increment(ref _http2Clients);
+                    return;
+                }
                 using var upstream = new TcpClient();
                 await upstream.ConnectAsync(_target.Host, _target.Port);
                 await using NetworkStream plain = upstream.GetStream();

@@ -275,5 +275,6 @@ public sealed partial class ArchiveTests(ExtensionBinaryFixture extension)
         Assert.Equal(1, refusedCode);
         Assert.Contains("SecureConnectionError", refused);
         Assert.Equal(1, (await s3.StatsAsync()).Stored);
+        Assert.Equal(0, tls.Http2Clients); // offered h2, as AWS's endpoints are, the extension's HTTP/1.1 requests did not take it
     }
 }
