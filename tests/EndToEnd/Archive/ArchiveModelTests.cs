@@ -44,10 +44,7 @@ public sealed class ArchiveModelTests(ExtensionBinaryFixture extension)
         await using var s3 = await S3Front.StartAsync();
         await using var loki = LokiReceiver.Start();
         string run = Guid.NewGuid().ToString("N")[..8];
-        // Init's push and its copy's write must both fit in the flush budget: five seconds rather than the default one,
-        // which a first connection under qemu's emulation on a loaded machine does not always meet (RoleCredentialsTests).
-        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl,
-            [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value)), ("LOKI_FLUSH_TIMEOUT_MS", "5000")])
+        await using var sandbox = await LambdaSandbox.StartAsync(extension.Options(loki.BaseUrl, SnapStartArchive.Environment(s3))
             with
             {
                 Model = EmulatedModel.SnapStart,

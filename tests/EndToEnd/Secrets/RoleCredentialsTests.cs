@@ -95,12 +95,9 @@ public sealed class RoleCredentialsTests(ExtensionBinaryFixture extension)
         NoCredentialIn(output);
     }
 
-    /// <summary>A SnapStart sandbox archiving everything to <paramref name="s3"/>, its output collected in <paramref name="output"/>.
-    /// Init's push and its copy's write must both fit in the flush budget for the copy to be signed before the snapshot:
-    /// the default second is ample natively, but not always for a first connection under qemu's emulation on a loaded
-    /// machine (CI's arm64 pass once archived nothing before the snapshot), so these sandboxes are given five.</summary>
+    /// <summary>A SnapStart sandbox archiving everything to <paramref name="s3"/>, its output collected in <paramref name="output"/>.</summary>
     private Task<LambdaSandbox> SnapStartAsync(S3Front s3, LokiReceiver loki, List<string> output, Func<SandboxOptions, SandboxOptions> adjust) =>
-        LambdaSandbox.StartAsync(adjust(extension.Options(loki.BaseUrl, [.. s3.Environment("lambda", "all").Select(v => (v.Key, v.Value)), ("LOKI_FLUSH_TIMEOUT_MS", "5000")]) with
+        LambdaSandbox.StartAsync(adjust(extension.Options(loki.BaseUrl, SnapStartArchive.Environment(s3)) with
         {
             Model = EmulatedModel.SnapStart,
             OnOutput = line => { lock (output) { output.Add(line); } },
