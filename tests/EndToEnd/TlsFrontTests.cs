@@ -19,7 +19,8 @@ public sealed class TlsFrontTests
         };
         using var client = new HttpClient(handler);
 
-        using var http11 = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(tls.BaseUrl, "/ready")));
+        using var asksForHttp11 = new HttpRequestMessage(HttpMethod.Get, new Uri(tls.BaseUrl, "/ready"));
+        using var http11 = await client.SendAsync(asksForHttp11);
         int afterHttp11 = tls.Http2Clients;
         using var asksForHttp2 = new HttpRequestMessage(HttpMethod.Get, new Uri(tls.BaseUrl, "/ready"))
         {
