@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>Finds where a JSON string ends, run by run: the bytes between one quote, backslash or control character
@@ -13,40 +11,33 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// which refuses it in its own words.</summary>
 internal static class JsonStringScan
 {
-    /// <summary>Where a run ends: a quote, a backslash, or a control character (which the reader refuses).</summary>
-    private static readonly SearchValues<byte> Stops = SearchValues.Create(StopBytes());
-
     /// <summary>The index just past the closing quote of the string whose opening quote is at
     /// <paramref name="quote"/>, and whether it holds escapes; -1 when the reader would refuse it (or it does not
-    /// end).</summary>
+    /// end). Runs end at a quote or a backslash (a search for two bytes, cheaper than for the 34 that stop the reader);
+    /// the control characters the reader refuses are looked for once, in the whole string, when its end is found.</summary>
     public static int End(ReadOnlySpan<byte> json, int quote, out bool escaped)
     {
         escaped = false;
         int at = quote + 1;
         while (true)
         {
-            int stop = at < json.Length ? json[at..].IndexOfAny(Stops) : -1;
+            int stop = at < json.Length ? json[at..].IndexOfAny((byte)'"', (byte)'\\') : -1;
             if (stop < 0)
             {
                 return -1;
             }
             at += stop;
-            switch (json[at])
+            if (json[at] == (byte)'"')
             {
-                case (byte)'"':
-                    return at + 1;
-                case (byte)'\\':
-                    escaped = true;
-                    int length = EscapeLength(json[(at + 1)..]);
-                    if (length == 0)
-                    {
-                        return -1;
-                    }
-                    at += 1 + length;
-                    break;
-                default:
-                    return -1; // a control character: the reader refuses it
+                return json[(quote + 1)..at].ContainsAnyInRange((byte)0, (byte)0x1F) ? -1 : at + 1;
             }
+            escaped = true;
+            int length = EscapeLength(json[(at + 1)..]);
+            if (length == 0)
+            {
+                return -1;
+            }
+            at += 1 + length;
         }
     }
 
@@ -57,18 +48,6 @@ internal static class JsonStringScan
         (byte)'u' when after.Length >= 5 && IsHex(after[1]) && IsHex(after[2]) && IsHex(after[3]) && IsHex(after[4]) => 5,
         _ => 0,
     };
-
-    private static byte[] StopBytes()
-    {
-        var stops = new byte[0x22];
-        for (int b = 0; b < 0x20; b++)
-        {
-            stops[b] = (byte)b;
-        }
-        stops[0x20] = (byte)'"';
-        stops[0x21] = (byte)'\\';
-        return stops;
-    }
 
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }
