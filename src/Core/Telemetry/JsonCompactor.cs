@@ -19,37 +19,16 @@ internal static class JsonCompactor
     }
 
     /// <summary>Skips the value <paramref name="reader"/> is on, as <see cref="Utf8JsonReader.Skip"/> does, and says
-    /// whether it was written with nothing between its tokens but the commas and colons that separate them. The
-    /// Telemetry API writes a JSON log record that way (as in the samples of a JSON-logging function), so the record
-    /// is copied as it is instead of compacted byte by byte, which was the largest piece of a busy Managed Instance's
-    /// own CPU (7%); a record spread out is still compacted. The reader has read the separators already: each
-    /// token's start is compared with where the one before it ended.</summary>
+    /// whether it was written with nothing between its tokens but the commas and colons that separate them (see
+    /// <see cref="CompactnessReader"/>). The Telemetry API writes a JSON log record that way (as in the samples of a
+    /// JSON-logging function), so the record is copied as it is instead of compacted byte by byte, which was the largest
+    /// piece of a busy Managed Instance's own CPU (7%); a record spread out is still compacted.</summary>
     public static bool SkipValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
     {
-        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
-        {
-            return true;
-        }
-        int depth = reader.CurrentDepth;
-        bool compact = true;
-        long previousEnd = reader.BytesConsumed;
-        while (reader.Read())
-        {
-            if (compact)
-            {
-                ReadOnlySpan<byte> between = body[(int)previousEnd..(int)reader.TokenStartIndex];
-                compact = between.IsEmpty || (between.Length == 1 && between[0] == ',');
-                // A property name's token runs through its colon, and whatever whitespace stood before the colon.
-                compact &= reader.TokenType != JsonTokenType.PropertyName
-                    || reader.BytesConsumed - reader.TokenStartIndex == reader.ValueSpan.Length + 3;
-            }
-            previousEnd = reader.BytesConsumed;
-            if (reader.CurrentDepth == depth)
-            {
-                break;
-            }
-        }
-        return compact;
+        var tracked = new CompactnessReader(reader, body);
+        tracked.Skip();
+        reader = tracked.Json;
+        return tracked.Compact;
     }
 
     /// <summary>Writes the compact form into <paramref name="destination"/> (never longer than the input) and returns its length.</summary>

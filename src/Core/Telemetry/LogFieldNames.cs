@@ -25,17 +25,17 @@ internal static class LogFieldNames
     /// <summary>Longest name compared (longer ones are nobody's request id).</summary>
     private const int MaxNameBytes = 32;
 
-    /// <summary>The field a property name is (<see cref="RequestId"/>, <see cref="TraceId"/>, <see cref="Level"/>,
+    /// <summary>The field a property name as written (not escaped) is (<see cref="RequestId"/>, <see cref="TraceId"/>, <see cref="Level"/>,
     /// <see cref="TenantId"/>), or -1.</summary>
-    public static int Index(ref Utf8JsonReader reader)
+    public static int Index(ReadOnlySpan<byte> written)
     {
-        if (reader.ValueIsEscaped || reader.ValueSpan.Length > MaxNameBytes)
+        if (written.Length > MaxNameBytes)
         {
             return -1;
         }
         Span<byte> name = stackalloc byte[MaxNameBytes];
         int length = 0;
-        foreach (byte b in reader.ValueSpan)
+        foreach (byte b in written)
         {
             if (b is (byte)'_' or (byte)'-')
             {

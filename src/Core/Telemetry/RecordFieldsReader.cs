@@ -27,52 +27,98 @@ internal static class RecordFieldsReader
 
     public static RecordFields Read(ReadOnlySpan<byte> recordJson)
     {
-        var reader = new Utf8JsonReader(recordJson);
-        var fields = new RecordFields();
+        var reader = new CompactnessReader(new Utf8JsonReader(recordJson), recordJson);
         reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        return Read(ref reader);
+    }
+
+    /// <summary>Reads the object <paramref name="reader"/> is on to its end: a body's record is read for its fields and
+    /// known compact (or not) in one pass, where skipping it and reading it again took two.</summary>
+    public static RecordFields Read(ref CompactnessReader reader)
+    {
+        var fields = new RecordFields();
+        Span<byte> unescaped = stackalloc byte[MaxEscapedNameBytes];
+        while (reader.Read() && reader.Json.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("metrics"u8))
+            int field = FieldOf(ref reader.Json, unescaped);
+            reader.Read();
+            switch (field)
             {
-                reader.Read();
-                fields = ReadMetrics(ref reader, fields);
-                continue;
+                case Metrics: fields = ReadMetrics(ref reader, fields); break;
+                case Tracing: fields = ReadTracing(ref reader, fields); break;
+                case Items: fields.Items = ReadStrings(ref reader); break;
+                case DroppedBytes: fields.DroppedBytes = Int64(ref reader); break;
+                case DroppedRecords: fields.DroppedRecords = Int64(ref reader); break;
+                default: fields = ReadScalar(ref reader, field, fields); break;
             }
-            if (reader.ValueTextEquals("tracing"u8))
-            {
-                reader.Read();
-                fields = ReadTracing(ref reader, fields);
-                continue;
-            }
-            if (reader.ValueTextEquals("events"u8) || reader.ValueTextEquals("types"u8))
-            {
-                reader.Read();
-                fields.Items = ReadStrings(ref reader);
-                continue;
-            }
-            fields = ReadScalar(ref reader, fields);
         }
         return fields;
     }
 
-    private static RecordFields ReadScalar(ref Utf8JsonReader reader, RecordFields fields)
-    {
-        if (reader.ValueTextEquals("droppedBytes"u8)) { reader.Read(); fields.DroppedBytes = Int64(ref reader); return fields; }
-        if (reader.ValueTextEquals("droppedRecords"u8)) { reader.Read(); fields.DroppedRecords = Int64(ref reader); return fields; }
+    // Fields that are not strings, beyond LogFieldNames' and the schema's string fields (0 to 13).
+    private const int Metrics = 100;
+    private const int Tracing = 101;
+    private const int Items = 102;
+    private const int DroppedBytes = 103;
+    private const int DroppedRecords = 104;
 
-        int property = PropertyIndex(ref reader);
-        reader.Read();
-        if (property == LogFieldNames.Level && reader.TokenType == JsonTokenType.Number)
+    /// <summary>An escaped name longer than this (six bytes a letter) is none of the schema's.</summary>
+    private const int MaxEscapedNameBytes = 128;
+
+    /// <summary>The field a property name is: the schema's names compared as written or escaped, loggers' spellings
+    /// (<see cref="LogFieldNames"/>) only as written; -1 for any other. The name is looked up by its length, not
+    /// compared with every known name in turn (most of a JSON line's names are none of them).</summary>
+    private static int FieldOf(ref Utf8JsonReader reader, scoped Span<byte> unescaped)
+    {
+        scoped ReadOnlySpan<byte> name = reader.ValueSpan;
+        if (reader.ValueIsEscaped)
         {
-            fields.Level ??= LogFieldNames.NumericLevel(ref reader);
+            if (name.Length > unescaped.Length)
+            {
+                return -1;
+            }
+            name = unescaped[..JsonStringUnescaper.Unescape(name, unescaped)];
+        }
+        int schema = name.Length switch
+        {
+            4 when name.SequenceEqual("name"u8) => 11,
+            5 when name.SequenceEqual("level"u8) => LogFieldNames.Level,
+            5 when name.SequenceEqual("phase"u8) => 10,
+            5 when name.SequenceEqual("state"u8) => 12,
+            5 when name.SequenceEqual("types"u8) => Items,
+            6 when name.SequenceEqual("status"u8) => 2,
+            6 when name.SequenceEqual("reason"u8) => 7,
+            6 when name.SequenceEqual("events"u8) => Items,
+            7 when name.SequenceEqual("version"u8) => 1,
+            7 when name.SequenceEqual("traceId"u8) => LogFieldNames.TraceId,
+            7 when name.SequenceEqual("metrics"u8) => Metrics,
+            7 when name.SequenceEqual("tracing"u8) => Tracing,
+            8 when name.SequenceEqual("tenantId"u8) => LogFieldNames.TenantId,
+            9 when name.SequenceEqual("requestId"u8) => LogFieldNames.RequestId,
+            9 when name.SequenceEqual("errorType"u8) => 3,
+            12 when name.SequenceEqual("droppedBytes"u8) => DroppedBytes,
+            14 when name.SequenceEqual("runtimeVersion"u8) => 4,
+            14 when name.SequenceEqual("droppedRecords"u8) => DroppedRecords,
+            17 when name.SequenceEqual("runtimeVersionArn"u8) => 5,
+            18 when name.SequenceEqual("initializationType"u8) => 6,
+            _ => -1,
+        };
+        return schema >= 0 || reader.ValueIsEscaped ? schema : LogFieldNames.Index(name);
+    }
+
+    private static RecordFields ReadScalar(ref CompactnessReader reader, int property, RecordFields fields)
+    {
+        if (property == LogFieldNames.Level && reader.Json.TokenType == JsonTokenType.Number)
+        {
+            fields.Level ??= LogFieldNames.NumericLevel(ref reader.Json);
             return fields;
         }
-        if (property < 0 || reader.TokenType != JsonTokenType.String)
+        if (property < 0 || reader.Json.TokenType != JsonTokenType.String)
         {
             reader.Skip();
             return fields;
         }
-        string value = TelemetryBodyParser.ReadString(ref reader);
+        string value = RecentStrings.Read(ref reader.Json);
         switch (property)
         {
             case 0: fields.RequestId = value; break;
@@ -93,39 +139,22 @@ internal static class RecordFieldsReader
         return fields;
     }
 
-    private static int PropertyIndex(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("requestId"u8) ? 0
-        : reader.ValueTextEquals("version"u8) ? 1
-        : reader.ValueTextEquals("status"u8) ? 2
-        : reader.ValueTextEquals("errorType"u8) ? 3
-        : reader.ValueTextEquals("runtimeVersion"u8) ? 4
-        : reader.ValueTextEquals("runtimeVersionArn"u8) ? 5
-        : reader.ValueTextEquals("initializationType"u8) ? 6
-        : reader.ValueTextEquals("reason"u8) ? 7
-        : reader.ValueTextEquals("level"u8) ? 8
-        : reader.ValueTextEquals("traceId"u8) ? 9
-        : reader.ValueTextEquals("phase"u8) ? 10
-        : reader.ValueTextEquals("name"u8) ? 11
-        : reader.ValueTextEquals("state"u8) ? 12
-        : reader.ValueTextEquals("tenantId"u8) ? 13
-        : LogFieldNames.Index(ref reader);
-
-    private static RecordFields ReadMetrics(ref Utf8JsonReader reader, RecordFields fields)
+    private static RecordFields ReadMetrics(ref CompactnessReader reader, RecordFields fields)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (reader.Json.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
             return fields;
         }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (reader.Read() && reader.Json.TokenType == JsonTokenType.PropertyName)
         {
-            bool duration = reader.ValueTextEquals("durationMs"u8);
-            bool billed = reader.ValueTextEquals("billedDurationMs"u8);
-            bool memory = reader.ValueTextEquals("memorySizeMB"u8);
-            bool maxMemory = reader.ValueTextEquals("maxMemoryUsedMB"u8);
-            bool init = reader.ValueTextEquals("initDurationMs"u8);
-            bool restore = reader.ValueTextEquals("restoreDurationMs"u8);
-            bool billedRestore = reader.ValueTextEquals("billedRestoreDurationMs"u8);
+            bool duration = reader.Json.ValueTextEquals("durationMs"u8);
+            bool billed = reader.Json.ValueTextEquals("billedDurationMs"u8);
+            bool memory = reader.Json.ValueTextEquals("memorySizeMB"u8);
+            bool maxMemory = reader.Json.ValueTextEquals("maxMemoryUsedMB"u8);
+            bool init = reader.Json.ValueTextEquals("initDurationMs"u8);
+            bool restore = reader.Json.ValueTextEquals("restoreDurationMs"u8);
+            bool billedRestore = reader.Json.ValueTextEquals("billedRestoreDurationMs"u8);
             reader.Read();
             double? value = Double(ref reader);
             if (duration) { fields.DurationMs = value; }
@@ -139,21 +168,21 @@ internal static class RecordFieldsReader
         return fields;
     }
 
-    private static RecordFields ReadTracing(ref Utf8JsonReader reader, RecordFields fields)
+    private static RecordFields ReadTracing(ref CompactnessReader reader, RecordFields fields)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (reader.Json.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
             return fields;
         }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (reader.Read() && reader.Json.TokenType == JsonTokenType.PropertyName)
         {
-            bool isValue = reader.ValueTextEquals("value"u8);
-            bool isSpan = reader.ValueTextEquals("spanId"u8);
+            bool isValue = reader.Json.ValueTextEquals("value"u8);
+            bool isSpan = reader.Json.ValueTextEquals("spanId"u8);
             reader.Read();
-            if ((isValue || isSpan) && reader.TokenType == JsonTokenType.String)
+            if ((isValue || isSpan) && reader.Json.TokenType == JsonTokenType.String)
             {
-                string text = TelemetryBodyParser.ReadString(ref reader);
+                string text = TelemetryBodyParser.ReadString(ref reader.Json);
                 if (isValue)
                 {
                     fields.TracingValue = text;
@@ -172,19 +201,19 @@ internal static class RecordFieldsReader
     }
 
     /// <summary>An array of strings as CloudWatch prints it: <c>INVOKE, SHUTDOWN</c>. Anything else is skipped.</summary>
-    private static string? ReadStrings(ref Utf8JsonReader reader)
+    private static string? ReadStrings(ref CompactnessReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (reader.Json.TokenType != JsonTokenType.StartArray)
         {
             reader.Skip();
             return null;
         }
         var items = new System.Text.StringBuilder();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (reader.Read() && reader.Json.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType == JsonTokenType.String)
+            if (reader.Json.TokenType == JsonTokenType.String)
             {
-                items.Append(items.Length > 0 ? ", " : "").Append(TelemetryBodyParser.ReadString(ref reader));
+                items.Append(items.Length > 0 ? ", " : "").Append(TelemetryBodyParser.ReadString(ref reader.Json));
             }
             else
             {
@@ -194,9 +223,9 @@ internal static class RecordFieldsReader
         return items.ToString();
     }
 
-    private static double? Double(ref Utf8JsonReader reader)
+    private static double? Double(ref CompactnessReader reader)
     {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double value))
+        if (reader.Json.TokenType == JsonTokenType.Number && reader.Json.TryGetDouble(out double value))
         {
             return value;
         }
@@ -204,9 +233,9 @@ internal static class RecordFieldsReader
         return null;
     }
 
-    private static long? Int64(ref Utf8JsonReader reader)
+    private static long? Int64(ref CompactnessReader reader)
     {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value))
+        if (reader.Json.TokenType == JsonTokenType.Number && reader.Json.TryGetInt64(out long value))
         {
             return value;
         }

@@ -62,8 +62,16 @@ internal static class TelemetryBodyParser
             }
             lastGoodEnd = reader.BytesConsumed;
             int index = 0;
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            while (true)
             {
+                if (scanLines && ScannedElements(ref reader, ref readerStart, ref index, body, receivedUnixNanos, lines, records))
+                {
+                    lastGoodEnd = readerStart;
+                }
+                if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+                {
+                    break;
+                }
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     records.Add(ReadElement(ref reader, ref readerStart, body, receivedUnixNanos, lines, scanLines));
@@ -117,6 +125,7 @@ internal static class TelemetryBodyParser
         Utf8Line? text = null;
         ReadOnlySpan<byte> recordJson = default;
         bool recordWrittenCompact = false;
+        RecordFields fields = RecordFields.None;
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
@@ -145,7 +154,18 @@ internal static class TelemetryBodyParser
             else if (isRecord)
             {
                 int start = readerStart + (int)reader.TokenStartIndex;
-                recordWrittenCompact = JsonCompactor.SkipValue(ref reader, body[readerStart..]);
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var record = new CompactnessReader(reader, body[readerStart..]);
+                    fields = RecordFieldsReader.Read(ref record);
+                    reader = record.Json;
+                    recordWrittenCompact = record.Compact;
+                }
+                else
+                {
+                    fields = RecordFields.None;
+                    recordWrittenCompact = JsonCompactor.SkipValue(ref reader, body[readerStart..]);
+                }
                 recordJson = body[start..(readerStart + (int)reader.BytesConsumed)];
             }
             else
@@ -156,24 +176,56 @@ internal static class TelemetryBodyParser
 
         TelemetryKind kind = TelemetryKinds.FromType(type);
         Utf8Line? json = recordJson.IsEmpty ? null : JsonCompactor.Compact(recordJson, recordWrittenCompact, lines);
-        RecordFields fields = recordJson.Length > 0 && recordJson[0] == '{' ? RecordFieldsReader.Read(recordJson) : RecordFields.None;
         return new TelemetryRecord(unixNanos, type, kind, text, json, fields);
     }
 
-    /// <summary>The types of every record are few: reuse one string for each instead of allocating per record.</summary>
-    private static string KnownTypeOrCopy(ref Utf8JsonReader reader)
+    /// <summary>With the reader after the array's start or an element: the elements from there that
+    /// <see cref="TextElementScan"/> reads, added to <paramref name="records"/>, and the reader resumed after the last of
+    /// them; false, the reader untouched, when the next element is not one.</summary>
+    private static bool ScannedElements(ref Utf8JsonReader reader, ref int readerStart, ref int index, ReadOnlySpan<byte> body,
+        long receivedUnixNanos, LineArena lines, List<TelemetryRecord> records)
     {
-        ReadOnlySpan<byte> value = reader.ValueSpan;
-        return value switch
+        int at = readerStart + (int)reader.BytesConsumed;
+        bool first = index == 0;
+        int end;
+        while ((end = TextElementScan.TryRead(body, at, index == 0, receivedUnixNanos, lines, out TelemetryRecord record)) > 0)
         {
-            _ when value.SequenceEqual("function"u8) => "function",
-            _ when value.SequenceEqual("extension"u8) => "extension",
-            _ when value.SequenceEqual("platform.start"u8) => "platform.start",
-            _ when value.SequenceEqual("platform.runtimeDone"u8) => "platform.runtimeDone",
-            _ when value.SequenceEqual("platform.report"u8) => "platform.report",
-            _ => ReadString(ref reader),
-        };
+            records.Add(record);
+            index++;
+            at = end;
+        }
+        if (at == readerStart + (int)reader.BytesConsumed)
+        {
+            return false;
+        }
+        reader = new Utf8JsonReader(body[at..], isFinalBlock: true, AfterElement(reader.CurrentState, first));
+        readerStart = at;
+        return true;
     }
+
+    /// <summary>The reader's state after an element of the array, from its state after the array's start
+    /// (<paramref name="first"/>) or after an element: what it would be had it read the element itself.</summary>
+    private static JsonReaderState AfterElement(JsonReaderState before, bool first)
+    {
+        var element = new Utf8JsonReader(first ? "{}"u8 : ",{}"u8, isFinalBlock: false, before);
+        element.Read();
+        element.Read();
+        return element.CurrentState;
+    }
+
+    /// <summary>The types of every record are few: reuse one string for each instead of allocating per record.</summary>
+    private static string KnownTypeOrCopy(ref Utf8JsonReader reader) => KnownType(reader.ValueSpan) ?? ReadString(ref reader);
+
+    /// <summary>The string of a type every body has, or null.</summary>
+    internal static string? KnownType(ReadOnlySpan<byte> value) => value switch
+    {
+        _ when value.SequenceEqual("function"u8) => "function",
+        _ when value.SequenceEqual("extension"u8) => "extension",
+        _ when value.SequenceEqual("platform.start"u8) => "platform.start",
+        _ when value.SequenceEqual("platform.runtimeDone"u8) => "platform.runtimeDone",
+        _ when value.SequenceEqual("platform.report"u8) => "platform.report",
+        _ => null,
+    };
 
     /// <summary>Decodes a string token. Invalid UTF-8 becomes U+FFFD rather than an exception: the value is kept.</summary>
     internal static string ReadString(ref Utf8JsonReader reader)
@@ -195,7 +247,7 @@ internal static class TelemetryBodyParser
 
     /// <summary>A text record's line, unescaped into the arena without the newline the runtime ended it with.
     /// (Unescaped, a JSON string cannot hold a newline.)</summary>
-    private static Utf8Line ReadLine(ReadOnlySpan<byte> raw, bool escaped, LineArena lines)
+    internal static Utf8Line ReadLine(ReadOnlySpan<byte> raw, bool escaped, LineArena lines)
     {
         if (!escaped)
         {
