@@ -119,13 +119,28 @@ internal static class PushRequestEncoder
     private static int EntryLength(in LogEntry entry)
     {
         var (seconds, nanos) = SplitTimestamp(entry.UnixNanos);
-        int length = ProtobufSize.LengthDelimitedField(TimestampField, TimestampLength(seconds, nanos))
-                   + ProtobufSize.StringField(LineField, entry.Line.Span);
-        foreach (ref readonly MetadataPair pair in entry.Metadata.Span)
+        return ProtobufSize.LengthDelimitedField(TimestampField, TimestampLength(seconds, nanos))
+               + ProtobufSize.StringField(LineField, entry.Line.Span)
+               + entry.Metadata.Wire.Length;
+    }
+
+    /// <summary>Structured metadata as an <c>EntryAdapter</c>'s fields (see <see cref="MetadataPairs.Wire"/>).</summary>
+    public static byte[] StructuredMetadata(ReadOnlySpan<MetadataPair> pairs)
+    {
+        int length = 0;
+        foreach (ref readonly MetadataPair pair in pairs)
         {
             length += ProtobufSize.LengthDelimitedField(StructuredMetadataField, PairLength(in pair));
         }
-        return length;
+        byte[] wire = new byte[length];
+        var writer = new ProtobufWriter(wire);
+        foreach (ref readonly MetadataPair pair in pairs)
+        {
+            writer.WriteMessageHeader(StructuredMetadataField, PairLength(in pair));
+            writer.WriteStringField(NameField, pair.NameUtf8);
+            writer.WriteStringField(ValueField, pair.ValueUtf8);
+        }
+        return wire;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -144,12 +159,7 @@ internal static class PushRequestEncoder
         writer.WriteVarintField(SecondsField, (ulong)seconds);
         writer.WriteVarintField(NanosField, (ulong)nanos);
         writer.WriteStringField(LineField, entry.Line.Span);
-        foreach (ref readonly MetadataPair pair in entry.Metadata.Span)
-        {
-            writer.WriteMessageHeader(StructuredMetadataField, PairLength(in pair));
-            writer.WriteStringField(NameField, pair.NameUtf8);
-            writer.WriteStringField(ValueField, pair.ValueUtf8);
-        }
+        writer.WriteRaw(entry.Metadata.Wire);
     }
 
     /// <summary>google.protobuf.Timestamp wants non-negative nanos, so seconds are floored.</summary>

@@ -80,4 +80,11 @@ internal ref struct ProtobufWriter
         utf8.CopyTo(_destination[_position..]);
         _position += utf8.Length;
     }
+
+    /// <summary>Fields written before (an entry's structured metadata, see <c>MetadataPairs.Wire</c>), copied as they are.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> fields)
+    {
+        fields.CopyTo(_destination[_position..]);
+        _position += fields.Length;
+    }
 }
