@@ -27,12 +27,13 @@ public sealed class RecentStringsProperties
     });
 
     [Fact]
-    public void Of_AValueSeenAgain_IsTheStringMadeTheFirstTime()
+    public void Of_ValuesSeenAgain_AreTheStringsMadeTheFirstTime()
     {
-        byte[] requestId = "8f5a2c3e-4b6d-4e0f-9a1b-2c3d4e5f6a7b"u8.ToArray();
+        // Sixteen concurrent requests' ids, alike but for a few bytes in the middle, their lines interleaved.
+        byte[][] requestIds = [.. Enumerable.Range(0, 16).Select(r => Encoding.UTF8.GetBytes($"00000042-{r:D4}-4000-8000-000000000000"))];
 
-        string first = RecentStrings.Of(requestId);
+        string[] first = [.. requestIds.Select(id => RecentStrings.Of(id))];
 
-        Assert.Same(first, RecentStrings.Of([.. requestId]));
+        Assert.All(Enumerable.Range(0, 16), r => Assert.Same(first[r], RecentStrings.Of([.. requestIds[r]])));
     }
 }

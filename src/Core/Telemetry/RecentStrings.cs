@@ -1,25 +1,29 @@
-using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
-/// <summary>The strings of record fields read lately, by their UTF-8: a JSON log line's request id and level are the
-/// same on line after line (an invocation's lines share them), and a string made anew for each was most of what a busy
-/// Managed Instance's parsing left to the collector. A value is found in one slot, picked by its length and bytes, and
-/// compared byte for byte; a miss makes the string as before and takes the slot. What is returned is always the string
-/// of those bytes: the memo changes what is allocated, never what is read.</summary>
+/// <summary>The strings of record fields read lately: a JSON log line's request id and level are the same on line after
+/// line (an invocation's lines share them), and a string made anew for each was most of what a busy Managed Instance's
+/// parsing left to the collector. A value is found in a set of slots, picked by a hash of all its bytes (request ids made
+/// alike but for a few bytes in the middle must not share one), and compared byte for byte; a miss makes the string as
+/// before and takes the slot, so a value seen once costs what it did. Only ASCII values are kept (as their strings:
+/// compared with the bytes as they are). What is returned is always the string of those bytes: the memo changes what
+/// is allocated, never what is read.</summary>
 internal static class RecentStrings
 {
-    private const int SlotBits = 6;
-    private const int Slots = 1 << SlotBits;
+    /// <summary>A value is looked for in the four slots of its set: values that hash alike can all be in use (a Managed
+    /// Instance's concurrent requests).</summary>
+    private const int Ways = 4;
+    private const int SetBits = 6;
 
     /// <summary>Longer values are made anew each time (no field worth keeping is that long).</summary>
     private const int MaxBytes = 64;
 
     /// <summary>One table per thread (intake reads one body at a time on its thread), so no lock.</summary>
     [ThreadStatic]
-    private static (byte[] Utf8, string Value)[]? _slots;
+    private static string?[]? _slots;
 
     /// <summary>The string token <paramref name="reader"/> is on (see <see cref="TelemetryBodyParser.ReadString"/>).</summary>
     public static string Read(ref Utf8JsonReader reader) =>
@@ -28,31 +32,21 @@ internal static class RecentStrings
     /// <summary>The string of <paramref name="utf8"/> (invalid UTF-8 as U+FFFD), made once while it is seen often.</summary>
     internal static string Of(ReadOnlySpan<byte> utf8)
     {
-        var slots = _slots ??= new (byte[], string)[Slots];
-        ref (byte[] Utf8, string Value) slot = ref slots[SlotOf(utf8)];
-        if (slot.Utf8 is { } known && known.AsSpan().SequenceEqual(utf8))
+        Span<string?> set = (_slots ??= new string?[Ways << SetBits]).AsSpan((int)(XxHash3.HashToUInt64(utf8) >> (64 - SetBits)) * Ways, Ways);
+        foreach (string? slot in set)
         {
-            return slot.Value;
-        }
-        string value = Encoding.UTF8.GetString(utf8);
-        slot = (utf8.ToArray(), value);
-        return value;
-    }
-
-    private static int SlotOf(ReadOnlySpan<byte> utf8)
-    {
-        ulong hash = (ulong)utf8.Length;
-        if (utf8.Length >= sizeof(ulong))
-        {
-            hash ^= BinaryPrimitives.ReadUInt64LittleEndian(utf8) ^ (BinaryPrimitives.ReadUInt64LittleEndian(utf8[^sizeof(ulong)..]) * 31);
-        }
-        else
-        {
-            foreach (byte b in utf8)
+            if (slot is not null && slot.Length == utf8.Length && Ascii.Equals(utf8, slot))
             {
-                hash = (hash << 8) | b;
+                return slot;
             }
         }
-        return (int)((hash * 0x9E3779B97F4A7C15UL) >> (64 - SlotBits));
+        string value = Encoding.UTF8.GetString(utf8);
+        if (Ascii.IsValid(utf8))
+        {
+            // The newest first; the set's oldest value goes.
+            set[..^1].CopyTo(set[1..]);
+            set[0] = value;
+        }
+        return value;
     }
 }
