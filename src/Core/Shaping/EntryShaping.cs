@@ -96,7 +96,7 @@ internal sealed class EntryShaping
         return known.For(level);
     }
 
-    internal MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)
+    private MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)
     {
         var byLevel = new MetadataPairs[LogLevels.Count];
         for (int level = 0; level < LogLevels.Count; level++)

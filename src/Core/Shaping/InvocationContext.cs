@@ -3,23 +3,27 @@ namespace LokiLambdaExtension.Core.Shaping;
 
 /// <summary>The invocation that lines are being logged in: between its <c>platform.start</c> and its
 /// <c>platform.runtimeDone</c>. Lines that carry no request id of their own get this one. The metadata of each level
-/// is built once per invocation, so lines share it instead of allocating their own.</summary>
+/// is built once per invocation, when its first line of that level comes, so lines share it instead of allocating
+/// their own; an invocation whose lines are of one level, or that logs nothing (a Managed Instance starts hundreds a
+/// second), builds one or none rather than one for every level. Built lazily, but always the same pairs for a level:
+/// the context stays a value to whoever holds it.</summary>
 internal sealed class InvocationContext
 {
-    private readonly MetadataPairs[] _byLevel;
+    private readonly EntryShaping _shaping;
+    private readonly MetadataPairs?[] _byLevel = new MetadataPairs?[LogLevels.Count];
 
     public InvocationContext(string requestId, string? traceId, EntryShaping shaping)
     {
         RequestId = requestId;
         TraceId = traceId;
-        _byLevel = shaping.MetadataByLevel(requestId, traceId);
+        _shaping = shaping;
     }
 
     public string RequestId { get; }
 
     public string? TraceId { get; }
 
-    public MetadataPairs For(LogLevel level) => _byLevel[(int)level];
+    public MetadataPairs For(LogLevel level) => _byLevel[(int)level] ??= _shaping.ForLine(RequestId, TraceId, level);
 
     /// <summary>The <c>Root=</c> part of an X-Ray trace header (<c>Root=1-…;Parent=…;Sampled=1</c>), the trace id
     /// users look up; a value without <c>Root=</c> is taken as the id itself.</summary>
