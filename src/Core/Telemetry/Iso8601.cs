@@ -9,17 +9,7 @@ internal static class Iso8601
     public static bool TryParseUnixNanos(ReadOnlySpan<byte> text, out long unixNanos)
     {
         unixNanos = 0;
-        if (text.Length < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')
-            || text[13] != ':' || text[16] != ':')
-        {
-            return false;
-        }
-        if (!TryDigits(text[..4], out int year) || !TryDigits(text[5..7], out int month) || !TryDigits(text[8..10], out int day)
-            || !TryDigits(text[11..13], out int hour) || !TryDigits(text[14..16], out int minute) || !TryDigits(text[17..19], out int second))
-        {
-            return false;
-        }
-        if (month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
+        if (!TrySecond(text, out long localSeconds))
         {
             return false;
         }
@@ -66,10 +56,49 @@ internal static class Iso8601
         {
             return false;
         }
-        // A leap second (:60) is folded into the next second, as most parsers do.
+        unixNanos = (localSeconds - offsetMinutes * 60L) * 1_000_000_000L + fractionNanos;
+        return true;
+    }
+
+    /// <summary>The last date and time to the second that was read, and its seconds: a body's records are mostly of
+    /// one second, so each is read once (one table per thread: intake reads one body at a time on its thread).</summary>
+    [ThreadStatic]
+    private static byte[]? _lastSecond;
+    [ThreadStatic]
+    private static long _lastLocalSeconds;
+
+    /// <summary>The seconds since the epoch of the text's first 19 characters, <c>yyyy-MM-ddTHH:mm:ss</c>, before any
+    /// offset. A leap second (:60) is folded into the next second, as most parsers do.</summary>
+    private static bool TrySecond(ReadOnlySpan<byte> text, out long localSeconds)
+    {
+        localSeconds = 0;
+        if (text.Length < 19)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> head = text[..19];
+        if (_lastSecond is { } last && head.SequenceEqual(last))
+        {
+            localSeconds = _lastLocalSeconds;
+            return true;
+        }
+        if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
+        {
+            return false;
+        }
+        if (!TryDigits(text[..4], out int year) || !TryDigits(text[5..7], out int month) || !TryDigits(text[8..10], out int day)
+            || !TryDigits(text[11..13], out int hour) || !TryDigits(text[14..16], out int minute) || !TryDigits(text[17..19], out int second))
+        {
+            return false;
+        }
+        if (month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
+        {
+            return false;
+        }
         long days = new DateOnly(year, month, day).DayNumber - UnixEpochDayNumber;
-        long seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60L;
-        unixNanos = seconds * 1_000_000_000L + fractionNanos;
+        localSeconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+        head.CopyTo(_lastSecond ??= new byte[19]);
+        _lastLocalSeconds = localSeconds;
         return true;
     }
 
