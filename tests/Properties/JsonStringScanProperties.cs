@@ -74,6 +74,7 @@ public sealed class JsonStringScanProperties
     private static Gen<byte[]> Bodies =>
         from records in Gen.OneOf(
                 Generators.UnicodeString.Select(line => $"\"2026-11-24T10:00:00.000Z\\t6d68ca91\\tINFO\\t{Generators.JsonQuoted(line)[1..^1]}\\n\""),
+                JsonLogRecords,
                 Gen.Elements("\"\"", "\"\\u0041\\uD83D\\uDE00\"", "{\"requestId\":\"6d68ca91\",\"status\":\"success\"}", "[1,2]", "17", "null"))
             .ArrayOf()
         from pad in Gen.Elements("", " ", "\n  ", "\t", "\r\n")
@@ -90,6 +91,19 @@ public sealed class JsonStringScanProperties
             1 when body.Length > 0 => [.. body[..at], (byte)value, .. body[(at + 1)..]],
             _ => body,
         };
+
+    /// <summary>JSON log records as loggers write them, compact: names the reader finds fields under (plain, escaped,
+    /// loggers' spellings, schema fields that are not strings) with strings (escaped, non-ASCII, repeated) and other
+    /// values.</summary>
+    private static Gen<string> JsonLogRecords =>
+        from pairs in Gen.Zip(
+                Gen.Elements("timestamp", "level", "requestId", "message", "traceId", "tenantId", "status", "function_request_id",
+                    "metrics", "types", "droppedBytes", "lev\\u0065l", "x"),
+                Gen.OneOf(
+                    Generators.UnicodeString.Select(Generators.JsonQuoted),
+                    Gen.Elements("\"INFO\"", "\"6d68ca91-49c9-448d-89b8-7ca3e6dc66aa\"", "\"\\u0041\"", "17", "true", "{\"a\":\"b\"}", "[\"INVOKE\"]")))
+            .ArrayOf()
+        select "{" + string.Join(",", pairs.Select(p => $"\"{p.Item1}\":{p.Item2}")) + "}";
 
     private static object Described(TelemetryRecord r) => (r.UnixNanos, r.Type, r.Kind, r.Text?.ToString(), r.Json?.ToString(), r.Fields);
 

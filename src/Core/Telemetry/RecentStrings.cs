@@ -1,6 +1,5 @@
 using System.IO.Hashing;
 using System.Text;
-using System.Text.Json;
 
 namespace LokiLambdaExtension.Core.Telemetry;
 
@@ -25,9 +24,9 @@ internal static class RecentStrings
     [ThreadStatic]
     private static string?[]? _slots;
 
-    /// <summary>The string token <paramref name="reader"/> is on (see <see cref="TelemetryBodyParser.ReadString"/>).</summary>
-    public static string Read(ref Utf8JsonReader reader) =>
-        reader.ValueIsEscaped || reader.ValueSpan.Length > MaxBytes ? TelemetryBodyParser.ReadString(ref reader) : Of(reader.ValueSpan);
+    /// <summary>The string of a JSON string's bytes between its quotes (see <see cref="TelemetryBodyParser.ReadString"/>).</summary>
+    public static string Read(ReadOnlySpan<byte> raw, bool escaped) =>
+        escaped || raw.Length > MaxBytes ? TelemetryBodyParser.ReadString(raw, escaped) : Of(raw);
 
     /// <summary>The string of <paramref name="utf8"/> (invalid UTF-8 as U+FFFD), made once while it is seen often.</summary>
     internal static string Of(ReadOnlySpan<byte> utf8)

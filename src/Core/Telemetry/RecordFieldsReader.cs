@@ -70,16 +70,21 @@ internal static class RecordFieldsReader
     /// compared with every known name in turn (most of a JSON line's names are none of them).</summary>
     private static int FieldOf(ref Utf8JsonReader reader, scoped Span<byte> unescaped)
     {
-        scoped ReadOnlySpan<byte> name = reader.ValueSpan;
-        if (reader.ValueIsEscaped)
+        if (!reader.ValueIsEscaped)
         {
-            if (name.Length > unescaped.Length)
-            {
-                return -1;
-            }
-            name = unescaped[..JsonStringUnescaper.Unescape(name, unescaped)];
+            return FieldOf(reader.ValueSpan);
         }
-        int schema = name.Length switch
+        ReadOnlySpan<byte> name = reader.ValueSpan;
+        return name.Length > unescaped.Length ? -1 : SchemaField(unescaped[..JsonStringUnescaper.Unescape(name, unescaped)]);
+    }
+
+    /// <summary>The field a property name as written (not escaped) is, or -1.</summary>
+    internal static int FieldOf(ReadOnlySpan<byte> name) => SchemaField(name) is var schema && schema >= 0 ? schema : LogFieldNames.Index(name);
+
+    /// <summary>Whether a field is one whose value is a string (see <see cref="Assign"/>).</summary>
+    internal static bool IsString(int field) => field is >= 0 and < Metrics;
+
+    private static int SchemaField(ReadOnlySpan<byte> name) => name.Length switch
         {
             4 when name.SequenceEqual("name"u8) => 11,
             5 when name.SequenceEqual("level"u8) => LogFieldNames.Level,
@@ -103,8 +108,6 @@ internal static class RecordFieldsReader
             18 when name.SequenceEqual("initializationType"u8) => 6,
             _ => -1,
         };
-        return schema >= 0 || reader.ValueIsEscaped ? schema : LogFieldNames.Index(name);
-    }
 
     private static RecordFields ReadScalar(ref CompactnessReader reader, int property, RecordFields fields)
     {
@@ -118,7 +121,13 @@ internal static class RecordFieldsReader
             reader.Skip();
             return fields;
         }
-        string value = RecentStrings.Read(ref reader.Json);
+        Assign(fields, property, RecentStrings.Read(reader.Json.ValueSpan, reader.Json.ValueIsEscaped));
+        return fields;
+    }
+
+    /// <summary>Sets the string field <paramref name="property"/> (see <see cref="IsString"/>) of a record being read.</summary>
+    internal static void Assign(RecordFields fields, int property, string value)
+    {
         switch (property)
         {
             case 0: fields.RequestId = value; break;
@@ -136,7 +145,6 @@ internal static class RecordFieldsReader
             case 13: fields.TenantId = value; break;
             default: fields.TraceId = value; break;
         }
-        return fields;
     }
 
     private static RecordFields ReadMetrics(ref CompactnessReader reader, RecordFields fields)

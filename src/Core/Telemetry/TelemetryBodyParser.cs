@@ -180,7 +180,7 @@ internal static class TelemetryBodyParser
     }
 
     /// <summary>With the reader after the array's start or an element: the elements from there that
-    /// <see cref="TextElementScan"/> reads, added to <paramref name="records"/>, and the reader resumed after the last of
+    /// <see cref="CompactElementScan"/> reads, added to <paramref name="records"/>, and the reader resumed after the last of
     /// them; false, the reader untouched, when the next element is not one.</summary>
     private static bool ScannedElements(ref Utf8JsonReader reader, ref int readerStart, ref int index, ReadOnlySpan<byte> body,
         long receivedUnixNanos, LineArena lines, List<TelemetryRecord> records)
@@ -188,7 +188,7 @@ internal static class TelemetryBodyParser
         int at = readerStart + (int)reader.BytesConsumed;
         bool first = index == 0;
         int end;
-        while ((end = TextElementScan.TryRead(body, at, index == 0, receivedUnixNanos, lines, out TelemetryRecord record)) > 0)
+        while ((end = CompactElementScan.TryRead(body, at, index == 0, receivedUnixNanos, lines, out TelemetryRecord record)) > 0)
         {
             records.Add(record);
             index++;
@@ -228,16 +228,19 @@ internal static class TelemetryBodyParser
     };
 
     /// <summary>Decodes a string token. Invalid UTF-8 becomes U+FFFD rather than an exception: the value is kept.</summary>
-    internal static string ReadString(ref Utf8JsonReader reader)
+    internal static string ReadString(ref Utf8JsonReader reader) => ReadString(reader.ValueSpan, reader.ValueIsEscaped);
+
+    /// <summary>The string of a JSON string's bytes between its quotes, unescaped when <paramref name="escaped"/>.</summary>
+    internal static string ReadString(ReadOnlySpan<byte> raw, bool escaped)
     {
-        if (!reader.ValueIsEscaped)
+        if (!escaped)
         {
-            return Encoding.UTF8.GetString(reader.ValueSpan);
+            return Encoding.UTF8.GetString(raw);
         }
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         try
         {
-            return Encoding.UTF8.GetString(buffer, 0, JsonStringUnescaper.Unescape(reader.ValueSpan, buffer));
+            return Encoding.UTF8.GetString(buffer, 0, JsonStringUnescaper.Unescape(raw, buffer));
         }
         finally
         {
