@@ -40,7 +40,10 @@ internal static class LogLevels
         {
             return LogLevel.None;
         }
-        int length = word.ToLowerInvariant(lower);
+        // ASCII, as every level word is, lowered without the casing tables; anything else as before.
+        int length = System.Text.Ascii.ToLower(word, lower, out int written) == System.Buffers.OperationStatus.Done
+            ? written
+            : word.ToLowerInvariant(lower);
         return lower[..length] switch
         {
             "trace" or "trce" or "verbose" or "finest" or "finer" => LogLevel.Trace,

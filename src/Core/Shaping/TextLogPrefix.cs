@@ -46,13 +46,28 @@ internal static class TextLogPrefix
         return LogLevel.None;
     }
 
-    /// <summary>Lambda request ids are UUIDs: 8-4-4-4-12 hexadecimal digits. (Checked in one vectorised search: the
-    /// character by character loop was 2% of the CPU of 50,000 text lines.)</summary>
-    public static bool LooksLikeRequestId(ReadOnlySpan<char> text) =>
-        text.Length == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-'
-        && !text.ContainsAnyExcept(HexDigitsAndDash);
+    /// <summary>Lambda request ids are UUIDs: 8-4-4-4-12 hexadecimal digits.</summary>
+    public static bool LooksLikeRequestId(ReadOnlySpan<char> text)
+    {
+        if (text.Length != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-')
+        {
+            return false;
+        }
+        foreach (char c in text)
+        {
+            // One shift and test a character ('-' to 'f' fit in 64 bits): char.IsAsciiHexDigit and a dash test, or a
+            // vectorised search, cost two to three times as many instructions on a 36-character id.
+            uint offset = (uint)c - '-';
+            if (offset >= 64 || ((HexDigitsAndDash >> (int)offset) & 1) == 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
-    private static readonly System.Buffers.SearchValues<char> HexDigitsAndDash = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF-");
+    /// <summary>Bit n set when the character '-' + n is a hex digit or a dash.</summary>
+    private const ulong HexDigitsAndDash = 1UL | (0x3FFUL << ('0' - '-')) | (0x3FUL << ('A' - '-')) | (0x3FUL << ('a' - '-'));
 
     private static LogLevel TabSeparated(ReadOnlySpan<char> line, out ReadOnlySpan<char> requestId)
     {

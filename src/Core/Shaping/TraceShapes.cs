@@ -18,15 +18,23 @@ internal static partial class TraceShapes
         "\tfrom "u8.ToArray(), // Ruby
     ];
 
+    private static readonly System.Buffers.SearchValues<byte> ContinuationStarts =
+        System.Buffers.SearchValues.Create([.. Continuations.Select(prefix => prefix[0]).Distinct()]);
+
     /// <summary>Whether <paramref name="line"/> continues a trace of <paramref name="trace"/>'s runtime: a frame or a
     /// cause line of any runtime, or a shape only that runtime's traces have (an indented source line, a Go function).</summary>
     public static bool Continues(ReadOnlySpan<byte> line, TraceKind trace)
     {
-        foreach (byte[] prefix in Continuations)
+        // Most lines start with none of the prefixes' first bytes: one look instead of a comparison with each prefix
+        // (which was 4% of the instructions of 50,000 plain lines).
+        if (!line.IsEmpty && ContinuationStarts.Contains(line[0]))
         {
-            if (line.StartsWith(prefix))
+            foreach (byte[] prefix in Continuations)
             {
-                return true;
+                if (line.StartsWith(prefix))
+                {
+                    return true;
+                }
             }
         }
         return trace switch

@@ -1,0 +1,53 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace LokiLambdaExtension.Properties;
+
+/// <summary>The prefix reader's quick checks say what their plain definitions say.</summary>
+public sealed class TextLogPrefixProperties
+{
+    /// <summary>Ids and near-ids: a UUID with one character changed to anything (a letter past f, a non-ASCII letter, a
+    /// dash, a character far below or above '-'..'f').</summary>
+    private static Gen<string> NearIds =>
+        from id in Gen.Constant(0).Select(_ => Guid.NewGuid().ToString())
+        from at in Gen.Choose(0, 35)
+        from c in Gen.OneOf(Gen.Elements('g', 'G', 'z', '-', '/', ':', '@', '`', 'é', 'İ', '\u0000', '\uffff', 'F', '9'),
+            ArbMap.Default.GeneratorFor<char>())
+        from change in ArbMap.Default.GeneratorFor<bool>()
+        select change ? id[..at] + c + id[(at + 1)..] : id;
+
+    [Property(MaxTest = 1000)]
+    public Property LooksLikeRequestId_IsThirtySixHexDigitsOrDashesWithTheUuidsDashes() => Prop.ForAll(NearIds.ToArbitrary(), text =>
+    {
+        bool expected = text.Length == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-'
+            && text.All(c => c == '-' || char.IsAsciiHexDigit(c));
+
+        Assert.Equal(expected, TextLogPrefix.LooksLikeRequestId(text));
+    });
+
+    /// <summary>Level words in any case, with the characters that lower to ASCII letters under invariant casing.</summary>
+    private static Gen<string> Words =>
+        from word in Gen.Elements("info", "INFO", "Information", "warn", "ERROR", "crit", "debug", "trace", "İNFO", "\u212Aill", "nope", "")
+        from c in Gen.Elements('İ', 'K', 'ı', 'x', 'I')
+        from at in Gen.Choose(0, 3)
+        from change in ArbMap.Default.GeneratorFor<bool>()
+        select change && at < word.Length ? word[..at] + c + word[(at + 1)..] : word;
+
+    [Property(MaxTest = 500)]
+    public Property Parse_AnyWord_IsTheLevelOfItsInvariantLowerCase() => Prop.ForAll(Words.ToArbitrary(), word =>
+    {
+        LogLevel expected = word.ToLowerInvariant() switch
+        {
+            "trace" or "trce" or "verbose" or "finest" or "finer" => LogLevel.Trace,
+            "debug" or "dbug" or "fine" => LogLevel.Debug,
+            "info" or "information" or "notice" or "informational" => LogLevel.Info,
+            "warn" or "warning" => LogLevel.Warn,
+            "error" or "err" or "fail" or "failure" or "severe" => LogLevel.Error,
+            "fatal" or "crit" or "critical" or "panic" or "emerg" or "emergency" or "alert" => LogLevel.Fatal,
+            _ => LogLevel.None,
+        };
+
+        Assert.Equal(word.Length > 12 ? LogLevel.None : expected, LogLevels.Parse(word));
+    });
+}
