@@ -5,7 +5,8 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// <summary>Reads the elements the platform sends most without the reader, when written compact in the order Lambda
 /// writes them: <c>{"time":"…","type":"…","record":…}</c> whose record is a text line (a string) or a JSON log line
 /// whose values are all strings (<c>{"timestamp":"…","level":"INFO","requestId":"…","message":"…"}</c>). Punctuation
-/// is compared as bytes and strings are passed over by <see cref="JsonStringScan"/>. The reader spent more on such an
+/// is compared as bytes, strings are passed over by <see cref="JsonStringScan"/>, and control characters are looked
+/// for once over the whole element. The reader spent more on such an
 /// element's short tokens than on its line (each string's start and end, each name, and a new reader after every
 /// scanned line); an element in any other shape (spread out, other keys or order, an escaped time, type or name, a
 /// record with numbers, nested values or a schema field that is not a string) is left to the reader, which reads the
@@ -41,10 +42,12 @@ internal static class CompactElementScan
         bool text = body[recordStart] == (byte)'"';
         bool lineEscaped = false;
         RecordFields fields = RecordFields.None;
-        int recordEnd = text ? JsonStringScan.End(body, recordStart, out lineEscaped)
+        int recordEnd = text ? JsonStringScan.EndAllowingControls(body, recordStart, out lineEscaped)
             : body[recordStart] == (byte)'{' ? FlatObject(body, recordStart, out fields)
             : -1;
-        if (recordEnd < 0 || recordEnd >= body.Length || body[recordEnd] != (byte)'}')
+        // Nothing but strings in the element can hold a control character (there is no whitespace between its tokens),
+        // and no string may: looked for once, over the whole element, rather than string by string.
+        if (recordEnd < 0 || recordEnd >= body.Length || body[recordEnd] != (byte)'}' || JsonStringScan.HasControl(body[at..recordEnd]))
         {
             return -1;
         }
@@ -70,13 +73,13 @@ internal static class CompactElementScan
         while (true)
         {
             bool nameEscaped = false, valueEscaped = false;
-            int nameEnd = at < body.Length && body[at] == (byte)'"' ? JsonStringScan.End(body, at, out nameEscaped) : -1;
+            int nameEnd = at < body.Length && body[at] == (byte)'"' ? JsonStringScan.EndAllowingControls(body, at, out nameEscaped) : -1;
             if (nameEnd < 0 || nameEscaped || nameEnd >= body.Length || body[nameEnd] != (byte)':')
             {
                 return -1;
             }
             int valueStart = nameEnd + 1;
-            int valueEnd = valueStart < body.Length && body[valueStart] == (byte)'"' ? JsonStringScan.End(body, valueStart, out valueEscaped) : -1;
+            int valueEnd = valueStart < body.Length && body[valueStart] == (byte)'"' ? JsonStringScan.EndAllowingControls(body, valueStart, out valueEscaped) : -1;
             if (valueEnd < 0 || valueEnd >= body.Length)
             {
                 return -1;
@@ -109,7 +112,7 @@ internal static class CompactElementScan
         escaped = false;
         int quote = at + name.Length;
         return body[at..].StartsWith(name) && quote < body.Length && body[quote] == (byte)'"'
-            ? JsonStringScan.End(body, quote, out escaped)
+            ? JsonStringScan.EndAllowingControls(body, quote, out escaped)
             : -1;
     }
 

@@ -44,13 +44,23 @@ internal static class LogFieldNames
             name[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
         }
         ReadOnlySpan<byte> folded = name[..length];
-        return folded.SequenceEqual("requestid"u8) || folded.SequenceEqual("awsrequestid"u8) || folded.SequenceEqual("functionrequestid"u8)
-                || folded.SequenceEqual("lambdarequestid"u8) ? RequestId
-            : folded.SequenceEqual("traceid"u8) || folded.SequenceEqual("xraytraceid"u8) || folded.SequenceEqual("awstraceid"u8) ? TraceId
-            : folded.SequenceEqual("level"u8) || folded.SequenceEqual("severity"u8) || folded.SequenceEqual("levelname"u8)
-                || folded.SequenceEqual("loglevel"u8) ? Level
-            : folded.SequenceEqual("tenantid"u8) ? TenantId
-            : -1;
+        // By length first: most names a line has are none of these (timestamp, message), and each is compared with
+        // the few of its length only.
+        return length switch
+        {
+            5 when folded.SequenceEqual("level"u8) => Level,
+            7 when folded.SequenceEqual("traceid"u8) => TraceId,
+            8 when folded.SequenceEqual("severity"u8) || folded.SequenceEqual("loglevel"u8) => Level,
+            8 when folded.SequenceEqual("tenantid"u8) => TenantId,
+            9 when folded.SequenceEqual("requestid"u8) => RequestId,
+            9 when folded.SequenceEqual("levelname"u8) => Level,
+            10 when folded.SequenceEqual("awstraceid"u8) => TraceId,
+            11 when folded.SequenceEqual("xraytraceid"u8) => TraceId,
+            12 when folded.SequenceEqual("awsrequestid"u8) => RequestId,
+            15 when folded.SequenceEqual("lambdarequestid"u8) => RequestId,
+            17 when folded.SequenceEqual("functionrequestid"u8) => RequestId,
+            _ => -1,
+        };
     }
 
     /// <summary>A numeric level as pino and bunyan write them (10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal),
