@@ -1,17 +1,13 @@
 namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>Finds where a JSON string ends, run by run: the bytes between one quote or backslash and the next are
-/// passed over in one vectorised search (after a few looked at one by one: most names and many values are short, and
-/// a search's set-up cost more than their bytes). <see cref="System.Text.Json.Utf8JsonReader"/> does the same until a
+/// passed over in one vectorised search. <see cref="System.Text.Json.Utf8JsonReader"/> does the same until a
 /// string's first backslash, then goes byte by byte to its end; a function's text line has its first escape (the tab
 /// after the timestamp) a few bytes in, so the reader walked almost every line byte by byte (docs/figures.md). It
 /// accepts what the reader accepts and no more: no control character, only <c>\" \\ \/ \b \f \n \r \t</c> and <c>\u</c>
 /// with four hex digits; anything else is left to the reader, which refuses it in its own words.</summary>
 internal static class JsonStringScan
 {
-    /// <summary>Bytes of a run looked at one by one before a vectorised search takes over.</summary>
-    private const int ShortRun = 16;
-
     /// <summary>The index just past the closing quote of the string whose opening quote is at
     /// <paramref name="quote"/>, and whether it holds escapes; -1 when the reader would refuse it (or it does not
     /// end). The control characters the reader refuses are looked for once, in the whole string, when its end is found.</summary>
@@ -55,20 +51,8 @@ internal static class JsonStringScan
 
     private static int NextQuoteOrBackslash(ReadOnlySpan<byte> json, int at)
     {
-        int shortEnd = Math.Min(json.Length, at + ShortRun);
-        for (int i = at; i < shortEnd; i++)
-        {
-            if (json[i] is (byte)'"' or (byte)'\\')
-            {
-                return i;
-            }
-        }
-        if (shortEnd >= json.Length)
-        {
-            return -1;
-        }
-        int stop = json[shortEnd..].IndexOfAny((byte)'"', (byte)'\\');
-        return stop < 0 ? -1 : shortEnd + stop;
+        int stop = at < json.Length ? json[at..].IndexOfAny((byte)'"', (byte)'\\') : -1;
+        return stop < 0 ? -1 : at + stop;
     }
 
     /// <summary>How many bytes after a backslash its escape takes; 0 when it is not one.</summary>
