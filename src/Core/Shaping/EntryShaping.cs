@@ -85,15 +85,18 @@ internal sealed class EntryShaping
     /// <summary>The metadata of a line that names its request, outside any known invocation. Requests named lately
     /// are kept as contexts of their own (<paramref name="recent"/>, part of the state): their lines share their
     /// metadata instead of each making a string and an array.</summary>
-    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level, ref RecentRequests recent)
+    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level, ref RecentRequests recent) =>
+        (recent.Find(requestId) ?? Remembered(requestId.ToString(), ref recent)).For(level);
+
+    /// <summary>As <see cref="ForRequest(ReadOnlySpan{char}, LogLevel, ref RecentRequests)"/>, for a record field's id.</summary>
+    public MetadataPairs ForRequest(string requestId, LogLevel level, ref RecentRequests recent) =>
+        (recent.Find(requestId) ?? Remembered(requestId, ref recent)).For(level);
+
+    private InvocationContext Remembered(string requestId, ref RecentRequests recent)
     {
-        InvocationContext? known = recent.Find(requestId);
-        if (known is null)
-        {
-            known = new InvocationContext(requestId.ToString(), traceId: null, this);
-            recent = recent.With(known);
-        }
-        return known.For(level);
+        var context = new InvocationContext(requestId, traceId: null, this);
+        recent = recent.With(context);
+        return context;
     }
 
     private MetadataPairs[] MetadataByLevel(string? requestId, string? traceId)

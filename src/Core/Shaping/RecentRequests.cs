@@ -18,6 +18,20 @@ internal sealed class RecentRequests
 
     public static RecentRequests None { get; } = new([]);
 
+    /// <summary>The context of a request id that is mostly the very string the context was made with (record fields'
+    /// strings are reused, see <see cref="RecentStrings"/>): looked for as that string first, then by its characters.</summary>
+    public InvocationContext? Find(string requestId)
+    {
+        foreach (InvocationContext context in _contexts)
+        {
+            if (ReferenceEquals(requestId, context.RequestId))
+            {
+                return context;
+            }
+        }
+        return Find(requestId.AsSpan());
+    }
+
     public InvocationContext? Find(ReadOnlySpan<char> requestId)
     {
         foreach (InvocationContext context in _contexts)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace LokiLambdaExtension.Core.Telemetry;
@@ -14,11 +15,11 @@ namespace LokiLambdaExtension.Core.Telemetry;
 internal static class CompactElementScan
 {
     /// <summary>The element starting at <paramref name="at"/> (after whitespace, and after its comma unless it is the
-    /// array's <paramref name="first"/>) as a record, its line written into <paramref name="lines"/>, and the index just
-    /// past its closing brace; -1 when it is not in one of those shapes, nothing written.</summary>
-    public static int TryRead(ReadOnlySpan<byte> body, int at, bool first, long receivedUnixNanos, LineArena lines, out TelemetryRecord record)
+    /// array's <paramref name="first"/>) added to <paramref name="records"/>, its line written into
+    /// <paramref name="lines"/>, and the index just past its closing brace; -1 when it is not in one of those shapes,
+    /// nothing written.</summary>
+    public static int TryRead(ReadOnlySpan<byte> body, int at, bool first, long receivedUnixNanos, LineArena lines, List<TelemetryRecord> records)
     {
-        record = default;
         at = PastWhitespace(body, at);
         if (!first)
         {
@@ -56,11 +57,14 @@ internal static class CompactElementScan
         long unixNanos = !timeEscaped && Iso8601.TryParseUnixNanos(body[timeStart..(timeEnd - 1)], out long parsed) ? parsed : receivedUnixNanos;
         ReadOnlySpan<byte> typeBytes = body[typeStart..(typeEnd - 1)];
         string type = TelemetryBodyParser.KnownType(typeBytes) ?? Encoding.UTF8.GetString(typeBytes);
-        record = text
-            ? new TelemetryRecord(unixNanos, type, TelemetryKinds.FromType(type),
-                TelemetryBodyParser.ReadLine(body[(recordStart + 1)..(recordEnd - 1)], lineEscaped, lines), null, fields)
-            // Compact as written: copied as it is.
-            : new TelemetryRecord(unixNanos, type, TelemetryKinds.FromType(type), null, lines.Add(body[recordStart..recordEnd]), fields);
+        Utf8Line? line = text ? TelemetryBodyParser.ReadLine(body[(recordStart + 1)..(recordEnd - 1)], lineEscaped, lines) : null;
+        // Compact as written: copied as it is.
+        Utf8Line? json = text ? null : lines.Add(body[recordStart..recordEnd]);
+        // Written once, where the list keeps it: a record is 80 bytes of which four references, and each copy of it on
+        // the way (returned, then added) went through the collector's write barrier.
+        int count = records.Count;
+        CollectionsMarshal.SetCount(records, count + 1);
+        CollectionsMarshal.AsSpan(records)[count] = new TelemetryRecord(unixNanos, type, TelemetryKinds.FromType(type), line, json, fields);
         return recordEnd + 1;
     }
 
@@ -68,7 +72,10 @@ internal static class CompactElementScan
     /// under plain names, none of them a schema field that is not a string, and its fields; -1 otherwise.</summary>
     private static int FlatObject(ReadOnlySpan<byte> body, int brace, out RecordFields fields)
     {
-        fields = new RecordFields();
+        fields = RecordFields.None;
+        // A JSON log line's own fields; any other of the schema's (rare in a log line) makes the line's fields its own.
+        string? requestId = null, level = null, traceId = null, tenantId = null;
+        RecordFields? own = null;
         int at = brace + 1;
         while (true)
         {
@@ -89,9 +96,15 @@ internal static class CompactElementScan
             {
                 return -1;
             }
-            if (field >= 0)
+            string? value = field >= 0 ? RecentStrings.Read(body[(valueStart + 1)..(valueEnd - 1)], valueEscaped) : null;
+            switch (field)
             {
-                RecordFieldsReader.Assign(fields, field, RecentStrings.Read(body[(valueStart + 1)..(valueEnd - 1)], valueEscaped));
+                case < 0: break;
+                case LogFieldNames.RequestId: requestId = value; break;
+                case LogFieldNames.Level: level = value; break;
+                case LogFieldNames.TraceId: traceId = value; break;
+                case LogFieldNames.TenantId: tenantId = value; break;
+                default: RecordFieldsReader.Assign(own ??= new RecordFields(), field, value!); break;
             }
             switch (body[valueEnd])
             {
@@ -99,11 +112,21 @@ internal static class CompactElementScan
                     at = valueEnd + 1;
                     break;
                 case (byte)'}':
+                    fields = own is null ? SharedLineFields.For(requestId, level, traceId, tenantId) : WithLineFields(own, requestId, level, traceId, tenantId);
                     return valueEnd + 1;
                 default:
                     return -1;
             }
         }
+    }
+
+    private static RecordFields WithLineFields(RecordFields own, string? requestId, string? level, string? traceId, string? tenantId)
+    {
+        own.RequestId = requestId;
+        own.Level = level;
+        own.TraceId = traceId;
+        own.TenantId = tenantId;
+        return own;
     }
 
     /// <summary>Where the string value after <paramref name="name"/> (its opening quote next) ends, or -1.</summary>

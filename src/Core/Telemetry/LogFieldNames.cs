@@ -29,7 +29,7 @@ internal static class LogFieldNames
     /// <see cref="TenantId"/>), or -1.</summary>
     public static int Index(ReadOnlySpan<byte> written)
     {
-        if (written.Length > MaxNameBytes)
+        if (written.Length > MaxNameBytes || !MayBeOne(written.Trim("_-"u8)))
         {
             return -1;
         }
@@ -62,6 +62,14 @@ internal static class LogFieldNames
             _ => -1,
         };
     }
+
+    /// <summary>Whether a name (without the separators folding drops at its ends) starts and ends with letters one of
+    /// the names does: most names a line has (timestamp, message) are told apart by two bytes instead of being folded.
+    /// (<c>| 0x20</c> lowers an ASCII letter; other bytes it may turn into letters, which only costs the folding.)</summary>
+    private static bool MayBeOne(ReadOnlySpan<byte> name) =>
+        !name.IsEmpty
+        && (name[0] | 0x20) is 'l' or 't' or 's' or 'r' or 'a' or 'x' or 'f'
+        && (name[^1] | 0x20) is 'l' or 'd' or 'y' or 'e';
 
     /// <summary>A numeric level as pino and bunyan write them (10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal),
     /// as the word the level parser reads; null for another number.</summary>

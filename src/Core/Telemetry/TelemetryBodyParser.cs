@@ -188,9 +188,8 @@ internal static class TelemetryBodyParser
         int at = readerStart + (int)reader.BytesConsumed;
         bool first = index == 0;
         int end;
-        while ((end = CompactElementScan.TryRead(body, at, index == 0, receivedUnixNanos, lines, out TelemetryRecord record)) > 0)
+        while ((end = CompactElementScan.TryRead(body, at, index == 0, receivedUnixNanos, lines, records)) > 0)
         {
-            records.Add(record);
             index++;
             at = end;
         }
