@@ -10,7 +10,9 @@ namespace LokiLambdaExtension.Core.Shaping;
 internal sealed class InvocationContext
 {
     private readonly EntryShaping _shaping;
-    private readonly MetadataPairs?[] _byLevel = new MetadataPairs?[LogLevels.Count];
+    /// <summary>Empty until built (a context's lines carry its request id, so built pairs are empty only for an empty id,
+    /// which then builds them again, harmlessly); each is one reference, written whole.</summary>
+    private readonly MetadataPairs[] _byLevel = new MetadataPairs[LogLevels.Count];
 
     public InvocationContext(string requestId, string? traceId, EntryShaping shaping)
     {
@@ -23,7 +25,15 @@ internal sealed class InvocationContext
 
     public string? TraceId { get; }
 
-    public MetadataPairs For(LogLevel level) => _byLevel[(int)level] ??= _shaping.ForLine(RequestId, TraceId, level);
+    public MetadataPairs For(LogLevel level)
+    {
+        ref MetadataPairs pairs = ref _byLevel[(int)level];
+        if (pairs.Count == 0)
+        {
+            pairs = _shaping.ForLine(RequestId, TraceId, level);
+        }
+        return pairs;
+    }
 
     /// <summary>The <c>Root=</c> part of an X-Ray trace header (<c>Root=1-…;Parent=…;Sampled=1</c>), the trace id
     /// users look up; a value without <c>Root=</c> is taken as the id itself.</summary>

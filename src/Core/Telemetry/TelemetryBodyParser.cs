@@ -8,8 +8,9 @@ using static LanguageExt.Prelude;
 namespace LokiLambdaExtension.Core.Telemetry;
 
 /// <summary>Reads a Telemetry API (or Logs API) body, a JSON array of <c>{"time","type","record"}</c>, with a
-/// <see cref="Utf8JsonReader"/>: no reflection, no DOM. Lines are unescaped straight into a <see cref="LineArena"/>
-/// and stay UTF-8 from here to the push.</summary>
+/// <see cref="Utf8JsonReader"/>: no reflection, no DOM. The elements Lambda writes compact are read without it
+/// (<see cref="CompactElementScan"/>), the reader taking over wherever one is not. Lines are unescaped straight into a
+/// <see cref="LineArena"/> and stay UTF-8 from here to the push.</summary>
 internal static class TelemetryBodyParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
