@@ -7,9 +7,8 @@ namespace LokiLambdaExtension.Core.Telemetry;
 /// writes them: <c>{"time":"…","type":"…","record":…}</c> whose record is a text line (a string) or a JSON log line
 /// whose values are all strings (<c>{"timestamp":"…","level":"INFO","requestId":"…","message":"…"}</c>). Punctuation
 /// is compared as bytes, strings are passed over by <see cref="JsonStringScan"/>, and control characters are looked
-/// for once over the whole element. The reader spent more on such an
-/// element's short tokens than on its line (each string's start and end, each name, and a new reader after every
-/// scanned line); an element in any other shape (spread out, other keys or order, an escaped time, type or name, a
+/// for once over the whole element. The reader spent more on such an element's short tokens than on its line (each
+/// string's start and end, each name, and a new reader after every scanned line); an element in any other shape (spread out, other keys or order, an escaped time, type or name, a
 /// record with numbers, nested values or a schema field that is not a string) is left to the reader, which reads the
 /// body on from where this stopped, so what is accepted is what the reader accepts, read as it reads it.</summary>
 internal static class CompactElementScan
@@ -139,7 +138,8 @@ internal static class CompactElementScan
             : -1;
     }
 
-    private static int PastWhitespace(ReadOnlySpan<byte> body, int at)
+    /// <summary>The index of the first byte from <paramref name="at"/> that is not JSON whitespace.</summary>
+    internal static int PastWhitespace(ReadOnlySpan<byte> body, int at)
     {
         while (at < body.Length && body[at] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {

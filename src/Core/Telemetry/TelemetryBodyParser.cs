@@ -198,19 +198,10 @@ internal static class TelemetryBodyParser
         {
             return false;
         }
-        reader = new Utf8JsonReader(body[at..], isFinalBlock: true, AfterElement(reader.CurrentState, first));
+        // The reader's state as had it read the elements itself: after the array's start or an element, one more.
+        reader = new Utf8JsonReader(body[at..], isFinalBlock: true, StateAfter(reader.CurrentState, first ? "{}"u8 : ",{}"u8, tokens: 2));
         readerStart = at;
         return true;
-    }
-
-    /// <summary>The reader's state after an element of the array, from its state after the array's start
-    /// (<paramref name="first"/>) or after an element: what it would be had it read the element itself.</summary>
-    private static JsonReaderState AfterElement(JsonReaderState before, bool first)
-    {
-        var element = new Utf8JsonReader(first ? "{}"u8 : ",{}"u8, isFinalBlock: false, before);
-        element.Read();
-        element.Read();
-        return element.CurrentState;
     }
 
     /// <summary>The types of every record are few: reuse one string for each instead of allocating per record.</summary>
@@ -266,11 +257,7 @@ internal static class TelemetryBodyParser
     /// untouched.</summary>
     private static Utf8Line? ScannedLine(ref Utf8JsonReader reader, ref int readerStart, ReadOnlySpan<byte> body, LineArena lines)
     {
-        int quote = readerStart + (int)reader.BytesConsumed;
-        while (quote < body.Length && body[quote] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-        {
-            quote++;
-        }
+        int quote = CompactElementScan.PastWhitespace(body, readerStart + (int)reader.BytesConsumed);
         bool escaped = false;
         int end = quote < body.Length && body[quote] == '"' ? JsonStringScan.End(body, quote, out escaped) : -1;
         if (end < 0)
@@ -278,18 +265,23 @@ internal static class TelemetryBodyParser
             return null;
         }
         Utf8Line line = ReadLine(body[(quote + 1)..(end - 1)], escaped, lines);
-        reader = new Utf8JsonReader(body[end..], isFinalBlock: true, AfterStringValue(reader.CurrentState));
+        // The reader's state as had it read the string itself: a value just read.
+        reader = new Utf8JsonReader(body[end..], isFinalBlock: true, StateAfter(reader.CurrentState, "\"\""u8, tokens: 1));
         readerStart = end;
         return line;
     }
 
-    /// <summary>The reader's state after a string value, from its state before one: what it would be had it read the
-    /// string itself (its depth, its options, a value just read), but for the position it counts for messages.</summary>
-    private static JsonReaderState AfterStringValue(JsonReaderState beforeValue)
+    /// <summary>The reader's state after <paramref name="tokens"/> tokens of <paramref name="standIn"/> read from
+    /// <paramref name="before"/>: what it would be had it read the bytes the stand-in stands for itself (its depth, its
+    /// options, the last token's kind), but for the position it counts for messages.</summary>
+    private static JsonReaderState StateAfter(JsonReaderState before, ReadOnlySpan<byte> standIn, int tokens)
     {
-        var value = new Utf8JsonReader("\"\""u8, isFinalBlock: false, beforeValue);
-        value.Read();
-        return value.CurrentState;
+        var reader = new Utf8JsonReader(standIn, isFinalBlock: false, before);
+        for (int token = 0; token < tokens; token++)
+        {
+            reader.Read();
+        }
+        return reader.CurrentState;
     }
 
     private static ReadOnlySpan<byte> WithoutTrailingNewline(ReadOnlySpan<byte> text) =>
