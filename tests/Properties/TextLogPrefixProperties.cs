@@ -23,7 +23,7 @@ public sealed class TextLogPrefixProperties
         bool expected = text.Length == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-'
             && text.All(c => c == '-' || char.IsAsciiHexDigit(c));
 
-        Assert.Equal(expected, TextLogPrefix.LooksLikeRequestId(text));
+        Assert.Equal(expected, TextLogPrefix.LooksLikeRequestId(System.Text.Encoding.UTF8.GetBytes(text)));
     });
 
     /// <summary>Level words in any case, with characters that invariant casing lowers to ASCII letters (İ, the Kelvin sign).</summary>
@@ -43,4 +43,8 @@ public sealed class TextLogPrefixProperties
 
         Assert.Equal(LogLevels.Parse(lower), LogLevels.Parse(word));
     });
+
+    [Property(MaxTest = 500)]
+    public Property Parse_AWordsUtf8Bytes_IsTheLevelOfItsCharacters() => Prop.ForAll(Words.ToArbitrary(), word =>
+        Assert.Equal(LogLevels.Parse(word), LogLevels.Parse(System.Text.Encoding.UTF8.GetBytes(word))));
 }

@@ -35,8 +35,8 @@ internal static class LogLevels
     /// <c>info</c>/<c>fail</c>/<c>crit</c>, Python's <c>WARNING</c>/<c>CRITICAL</c>, Ruby's single letters, ...).</summary>
     public static LogLevel Parse(ReadOnlySpan<char> word)
     {
-        Span<char> lower = stackalloc char[12];
-        if (word.Length is 0 or > 12)
+        Span<char> lower = stackalloc char[MaxWordLength];
+        if (word.Length is 0 or > MaxWordLength)
         {
             return LogLevel.None;
         }
@@ -44,15 +44,36 @@ internal static class LogLevels
         int length = System.Text.Ascii.ToLower(word, lower, out int written) == System.Buffers.OperationStatus.Done
             ? written
             : word.ToLowerInvariant(lower);
-        return lower[..length] switch
-        {
-            "trace" or "trce" or "verbose" or "finest" or "finer" => LogLevel.Trace,
-            "debug" or "dbug" or "fine" => LogLevel.Debug,
-            "info" or "information" or "notice" or "informational" => LogLevel.Info,
-            "warn" or "warning" => LogLevel.Warn,
-            "error" or "err" or "fail" or "failure" or "severe" => LogLevel.Error,
-            "fatal" or "crit" or "critical" or "panic" or "emerg" or "emergency" or "alert" => LogLevel.Fatal,
-            _ => LogLevel.None,
-        };
+        return OfLowered(lower[..length]);
     }
+
+    /// <summary>As <see cref="Parse(ReadOnlySpan{char})"/>, for a word in a line's UTF-8 bytes.</summary>
+    public static LogLevel Parse(ReadOnlySpan<byte> word)
+    {
+        Span<char> lower = stackalloc char[MaxWordLength];
+        if (word.Length is 0 or > MaxWordLength * 3)
+        {
+            return LogLevel.None;
+        }
+        if (System.Text.Ascii.ToLower(word, lower, out int written) == System.Buffers.OperationStatus.Done)
+        {
+            return OfLowered(lower[..written]);
+        }
+        // Not ASCII (or longer than any level word): decoded, it reads as it would have as characters.
+        Span<char> chars = stackalloc char[MaxWordLength * 3];
+        return System.Text.Encoding.UTF8.TryGetChars(word, chars, out int decoded) ? Parse(chars[..decoded]) : LogLevel.None;
+    }
+
+    private const int MaxWordLength = 12;
+
+    private static LogLevel OfLowered(ReadOnlySpan<char> lower) => lower switch
+    {
+        "trace" or "trce" or "verbose" or "finest" or "finer" => LogLevel.Trace,
+        "debug" or "dbug" or "fine" => LogLevel.Debug,
+        "info" or "information" or "notice" or "informational" => LogLevel.Info,
+        "warn" or "warning" => LogLevel.Warn,
+        "error" or "err" or "fail" or "failure" or "severe" => LogLevel.Error,
+        "fatal" or "crit" or "critical" or "panic" or "emerg" or "emergency" or "alert" => LogLevel.Fatal,
+        _ => LogLevel.None,
+    };
 }

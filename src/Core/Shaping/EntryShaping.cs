@@ -85,10 +85,10 @@ internal sealed class EntryShaping
     /// <summary>The metadata of a line that names its request, outside any known invocation. Requests named lately
     /// are kept as contexts of their own (<paramref name="recent"/>, part of the state): their lines share their
     /// metadata instead of each making a string and an array.</summary>
-    public MetadataPairs ForRequest(ReadOnlySpan<char> requestId, LogLevel level, ref RecentRequests recent) =>
-        (recent.Find(requestId) ?? Remembered(requestId.ToString(), ref recent)).For(level);
+    public MetadataPairs ForRequest(ReadOnlySpan<byte> requestId, LogLevel level, ref RecentRequests recent) =>
+        (recent.Find(requestId) ?? Remembered(System.Text.Encoding.ASCII.GetString(requestId), ref recent)).For(level);
 
-    /// <summary>As <see cref="ForRequest(ReadOnlySpan{char}, LogLevel, ref RecentRequests)"/>, for a record field's id.</summary>
+    /// <summary>As <see cref="ForRequest(ReadOnlySpan{byte}, LogLevel, ref RecentRequests)"/>, for a record field's id.</summary>
     public MetadataPairs ForRequest(string requestId, LogLevel level, ref RecentRequests recent) =>
         (recent.Find(requestId) ?? Remembered(requestId, ref recent)).For(level);
 

@@ -45,10 +45,7 @@ internal static class LogEntries
             }
             else
             {
-                // The prefixes are ASCII and short: read them from the line's first characters, decoded on the stack.
-                Span<char> prefix = stackalloc char[TextLogPrefix.MaxChars];
-                ReadOnlySpan<byte> head = text.Span[..Math.Min(text.Length, TextLogPrefix.MaxChars)];
-                level = TextLogPrefix.Read(prefix[..Encoding.UTF8.GetChars(head, prefix)], out ReadOnlySpan<char> id);
+                level = TextLogPrefix.Read(text.Span, out ReadOnlySpan<byte> id);
                 // A stack trace joined from stdout lines carries no prefix; its level is what the joining found.
                 level = level == LogLevel.None && record.Fields.Level is { } joined ? LogLevels.Parse(joined) : level;
                 // A trace's head alone (not joined: requests interleave, or the trace was cut between deliveries).
@@ -59,7 +56,8 @@ internal static class LogEntries
                     // one request still share their metadata, through the shaping's memo of the last request id.
                     return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level, ref recentRequests));
                 }
-                requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestId) ? context.RequestId : id.ToString();
+                // A request id is ASCII (hexadecimal digits and dashes).
+                requestId = id.IsEmpty ? null : context is not null && Ascii.Equals(id, context.RequestId) ? context.RequestId : Encoding.ASCII.GetString(id);
             }
         }
         else

@@ -29,14 +29,22 @@ internal sealed class RecentRequests
                 return context;
             }
         }
-        return Find(requestId.AsSpan());
+        foreach (InvocationContext context in _contexts)
+        {
+            if (requestId == context.RequestId)
+            {
+                return context;
+            }
+        }
+        return null;
     }
 
-    public InvocationContext? Find(ReadOnlySpan<char> requestId)
+    /// <summary>As <see cref="Find(string)"/>, for an id read from a line's UTF-8 bytes.</summary>
+    public InvocationContext? Find(ReadOnlySpan<byte> requestId)
     {
         foreach (InvocationContext context in _contexts)
         {
-            if (requestId.SequenceEqual(context.RequestId))
+            if (System.Text.Ascii.Equals(requestId, context.RequestId))
             {
                 return context;
             }
