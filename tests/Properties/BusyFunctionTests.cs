@@ -25,7 +25,7 @@ public sealed class BusyFunctionTests
     public void Invoke_PushDue_PushesThenCallsNext_WithoutWaitingForRuntimeDone()
     {
         ExtensionState state = AfterAFirstPush();
-        state = Lifecycle.Step(Settings, state, new TelemetryReceived(At + 30, Prelude.Seq1(Line("buffered while the sandbox was thawed")))).State;
+        state = Lifecycle.Step(Settings, state, new TelemetryReceived(At + 30, [Line("buffered while the sandbox was thawed")])).State;
 
         var (pushing, decisions) = Lifecycle.Step(Settings, state, new InvokeReceived(At + 1200, "c", At + 4200));
         PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
@@ -40,7 +40,7 @@ public sealed class BusyFunctionTests
     {
         var state = Lifecycle.Step(Settings, ExtensionState.Initial(Periodic), new Initialized(At)).State;
         state = Lifecycle.Step(Settings, state, new InvokeReceived(At, "a", At + 3000)).State;
-        state = Lifecycle.Step(Settings, state, new TelemetryReceived(At + 10, Prelude.Seq1(Line("first")))).State;
+        state = Lifecycle.Step(Settings, state, new TelemetryReceived(At + 10, [Line("first")])).State;
         state = Lifecycle.Step(Settings, state, new InvokeReceived(At + 20, "b", At + 3020)).State;
         PushBatch batch = state.Delivery.InFlight.Case as PushBatch ?? throw new InvalidOperationException("no push at the second invocation");
         state = Lifecycle.Step(Settings, state, new PushFinished(At + 20, batch.Id, new PushOutcome.Delivered(), 0.5)).State;

@@ -38,7 +38,7 @@ public sealed class CoreDecisionTests
     public void NextFailed_FlushesWhatIsLeft_ThenExits_AndSaysWhy()
     {
         var state = Step(ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
-        state = Step(state, new TelemetryReceived(At + 5, Prelude.Seq1(Line("logged during init")))).State;
+        state = Step(state, new TelemetryReceived(At + 5, [Line("logged during init")])).State;
 
         var (pushing, decisions) = Step(state, new NextFailed(At + 10, "connection refused"));
 
@@ -55,11 +55,11 @@ public sealed class CoreDecisionTests
     public void ShippingStopped_ServesTheLifecycleAlone_AndLosesOnlyWhatMemoryHeld()
     {
         var state = Step(ExtensionState.Initial(DeliveryPolicy.Default), new Initialized(At)).State;
-        state = Step(state, new TelemetryReceived(At + 5, Prelude.Seq1(Line("buffered")))).State;
+        state = Step(state, new TelemetryReceived(At + 5, [Line("buffered")])).State;
 
         var (stopped, told) = Step(state, new ShippingStopped(At + 6, "Logs API subscription refused too"));
         var (_, invoked) = Step(stopped, new InvokeReceived(At + 10, "a", At + 3010));
-        var (_, afterTelemetry) = Step(stopped with { Phase = new Phase.AwaitingEvent() }, new TelemetryReceived(At + 11, Prelude.Seq1(Line("later"))));
+        var (_, afterTelemetry) = Step(stopped with { Phase = new Phase.AwaitingEvent() }, new TelemetryReceived(At + 11, [Line("later")]));
         var (_, shutdown) = Step(stopped, new ShutdownReceived(At + 20, At + 2020, "spindown"));
 
         Assert.Equal(NoticeLevel.Error, Assert.IsType<Notified>(Assert.Single(told)).Notice.Level);
@@ -120,7 +120,7 @@ public sealed class CoreDecisionTests
         state = Step(state, new InvokeReceived(At, "a", At + 3000)).State;
         var done = new TelemetryRecord(At * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null, Utf8Line.From("{}"),
             new RecordFields { RequestId = "a", Status = "success" });
-        var (flushing, decisions) = Step(state, new TelemetryReceived(At + 30, Prelude.Seq(Line("one line"), done)));
+        var (flushing, decisions) = Step(state, new TelemetryReceived(At + 30, [Line("one line"), done]));
         return (flushing, Assert.IsType<PushStarted>(Assert.Single(decisions)));
     }
 

@@ -62,7 +62,7 @@ public sealed class ExecutionModelProperties
         Assert.Empty(decisions);
         var initRuntimeDone = new TelemetryRecord((At + 310) * 1_000_000, "platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, null,
             Utf8Line.From("{}"), new RecordFields { Status = "success" });
-        (state, decisions) = Lifecycle.Step(snapStart, state, new TelemetryReceived(At + 320, Seq1(initRuntimeDone)));
+        (state, decisions) = Lifecycle.Step(snapStart, state, new TelemetryReceived(At + 320, [initRuntimeDone]));
         PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
         Assert.Equal(2, push.Batch.Entries.Length);
 
@@ -77,7 +77,7 @@ public sealed class ExecutionModelProperties
         var initRuntimeDone = new TelemetryRecord(At * 1_000_000, "platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, null,
             Utf8Line.From("{}"), new RecordFields { Status = "success" });
         // The platform delivers between the subscription and the shell's Initialized (a slow start, an emulated CPU).
-        var (state, _) = Lifecycle.Step(snapStart, ExtensionState.Initial(DeliveryPolicy.Default), new TelemetryReceived(At, Seq1(initRuntimeDone)));
+        var (state, _) = Lifecycle.Step(snapStart, ExtensionState.Initial(DeliveryPolicy.Default), new TelemetryReceived(At, [initRuntimeDone]));
         (_, var decisions) = Lifecycle.Step(snapStart, state, new Initialized(At + 5));
 
         Assert.IsType<PushStarted>(Assert.Single(decisions)); // the init lines go now, not 9 s later
@@ -168,6 +168,6 @@ public sealed class ExecutionModelProperties
         Assert.Contains("'lambda-something-new' is not a model this extension knows", Assert.Single(config.Notes));
     }
 
-    private static TelemetryReceived Body(long at, string line) => new(at, Seq1(new TelemetryRecord(at * 1_000_000, "function",
-        TelemetryKind.Function, Utf8Line.From(line), null, RecordFields.None)));
+    private static TelemetryReceived Body(long at, string line) => new(at, [new TelemetryRecord(at * 1_000_000, "function",
+        TelemetryKind.Function, Utf8Line.From(line), null, RecordFields.None)]);
 }

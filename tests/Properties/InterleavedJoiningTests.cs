@@ -15,14 +15,14 @@ public sealed class InterleavedJoiningTests
             ["AWS_LAMBDA_INITIALIZATION_TYPE"] = model,
         });
         // Two requests' tracebacks, line by line, interleaved as the RIE's separate stdout and stderr readers deliver them.
-        LanguageExt.Seq<TelemetryRecord> records = LanguageExt.Prelude.toSeq(new[]
+        System.Collections.Immutable.ImmutableArray<TelemetryRecord> records = [.. new[]
         {
             "Traceback (most recent call last):", "Traceback (most recent call last):",
             "  File \"/var/task/app.py\", line 3, in handler", "  File \"/var/task/app.py\", line 9, in other",
-        }.Select(line => new TelemetryRecord(0, "function", TelemetryKind.Function, Utf8Line.From(line), null, RecordFields.None)));
+        }.Select(line => new TelemetryRecord(0, "function", TelemetryKind.Function, Utf8Line.From(line), null, RecordFields.None))];
 
         Assert.Equal(joins, config.Shaping.JoinsStackTraces);
         // On-demand one request runs at a time, and these would be one entry; interleaved, they stay four lines.
-        Assert.Equal(joins ? 1 : 4, config.Shaping.Joined(records).Count);
+        Assert.Equal(joins ? 1 : 4, config.Shaping.Joined(records).Length);
     }
 }

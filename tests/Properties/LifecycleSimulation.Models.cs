@@ -28,7 +28,7 @@ internal sealed partial class LifecycleSimulation
     {
         string requestId = $"req-{++_nextRequest}";
         _openRequests.Add(requestId);
-        Apply(new TelemetryReceived(_now, Seq1(Platform("platform.start", TelemetryKind.Start, new RecordFields { RequestId = requestId }))));
+        Apply(new TelemetryReceived(_now, [Platform("platform.start", TelemetryKind.Start, new RecordFields { RequestId = requestId })]));
     }
 
     /// <summary>A request ends: its report, and (for some) its runtimeDone first.</summary>
@@ -45,7 +45,7 @@ internal sealed partial class LifecycleSimulation
         {
             records = records.Add(Platform("platform.runtimeDone", TelemetryKind.RuntimeDone, new RecordFields { RequestId = requestId, Status = "success" }));
         }
-        Apply(new TelemetryReceived(_now, records.Add(Platform("platform.report", TelemetryKind.Report, new RecordFields { RequestId = requestId, Status = "success" }))));
+        Apply(new TelemetryReceived(_now, [.. records, Platform("platform.report", TelemetryKind.Report, new RecordFields { RequestId = requestId, Status = "success" })]));
     }
 
     /// <summary>JSON records of the open requests, interleaved; one in seven names no request.</summary>
@@ -85,7 +85,7 @@ internal sealed partial class LifecycleSimulation
         {
             return true;
         }
-        Apply(new TelemetryReceived(_now, Restore(), Draw: RestoreDraw));
+        Apply(new TelemetryReceived(_now, [.. Restore()], Draw: RestoreDraw));
         CheckRedrawn();
         return false;
     }
@@ -95,7 +95,7 @@ internal sealed partial class LifecycleSimulation
         if (due)
         {
             CheckRedrawn();
-            Apply(new TelemetryReceived(_now, Restore(), Draw: (RestoreDraw + 17) % EntryStamps.NanosPerMillisecond));
+            Apply(new TelemetryReceived(_now, [.. Restore()], Draw: (RestoreDraw + 17) % EntryStamps.NanosPerMillisecond));
         }
     }
 

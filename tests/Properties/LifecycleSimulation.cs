@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using LanguageExt;
 using static LanguageExt.Prelude;
 using HashSetOfIds = System.Collections.Generic.HashSet<int>;
@@ -163,24 +164,24 @@ internal sealed partial class LifecycleSimulation
                 RedeliverAfterEvent(restoredLater);
                 break;
             case MoveKind.RuntimeDone when _state.Phase is Phase.EndingInit:
-                Apply(new TelemetryReceived(_now, Seq1(Platform("platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, new RecordFields { Status = "success" }))));
+                Apply(new TelemetryReceived(_now, [Platform("platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, new RecordFields { Status = "success" })]));
                 break;
             case MoveKind.RuntimeDone when _model.RunsConcurrently() && thawed:
                 EndConcurrentRequest(move.Roll);
                 break;
             case MoveKind.Lines when thawed:
-                Seq<TelemetryRecord> lines = Lines(move.Amount);
+                ImmutableArray<TelemetryRecord> lines = [.. Lines(move.Amount)];
                 Apply(new TelemetryReceived(_now, lines, Verdicts: _settings.Shaping.Filter.Sift(lines, LineLimit.DefaultMaxBytes)));
                 break;
             case MoveKind.RuntimeDone when thawed && _currentRequest is not null && !_runtimeDoneSent:
                 (_runtimeDoneSent, _runtimeDoneAt) = (true, _now);
-                Apply(new TelemetryReceived(_now, Seq1(Platform("platform.runtimeDone", TelemetryKind.RuntimeDone,
-                    new RecordFields { RequestId = _currentRequest, Status = "success" }))));
+                Apply(new TelemetryReceived(_now, [Platform("platform.runtimeDone", TelemetryKind.RuntimeDone,
+                    new RecordFields { RequestId = _currentRequest, Status = "success" })]));
                 break;
             case MoveKind.PlatformExtras when thawed:
-                Apply(new TelemetryReceived(_now, Seq1(move.Roll < 50
+                Apply(new TelemetryReceived(_now, [move.Roll < 50
                     ? Platform("platform.logsDropped", TelemetryKind.LogsDropped, new RecordFields { DroppedRecords = 3, DroppedBytes = 300, Reason = "too slow" })
-                    : Platform("platform.report", TelemetryKind.Report, new RecordFields { RequestId = $"req-{_nextRequest}", Status = "success" }))));
+                    : Platform("platform.report", TelemetryKind.Report, new RecordFields { RequestId = $"req-{_nextRequest}", Status = "success" })]));
                 break;
         }
     }

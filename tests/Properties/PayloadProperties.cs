@@ -125,7 +125,7 @@ public sealed class PayloadProperties
     public void Parse_ATruncatedBody_KeepsTheRecordsBeforeTheBreakAndSaysWhere()
     {
         var result = TelemetryBodyParser.Parse("""[{"time":"2026-11-24T10:00:00.000Z","type":"function","record":"first\n"},{"time":"2026"""u8.ToArray(), 0, new LineArena());
-        Assert.Equal(2, result.Records.Count);
+        Assert.Equal(2, result.Records.Length);
         Assert.Equal("first", result.Records[0].Text.ToString());
         Assert.Equal((TelemetryKind.Unparsed, "{\"time\":\"2026"), (result.Records[1].Kind, result.Records[1].Text.ToString()));
         Assert.Contains("malformed JSON after 1 records", result.Problem.IfNone(""));

@@ -64,7 +64,7 @@ public sealed class RateLimitedPushTests
             new TelemetryRecord(At * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From($"line {n} ".PadRight(200, 'x')), null, RecordFields.None)));
         var done = new TelemetryRecord(At * 1_000_000, "platform.runtimeDone", TelemetryKind.RuntimeDone, null, Utf8Line.From("{}"),
             new RecordFields { RequestId = "a", Status = "success" });
-        var (flushing, decisions) = Lifecycle.Step(LifecycleSettings.Default, state, new TelemetryReceived(At + 30, records.Add(done)));
+        var (flushing, decisions) = Lifecycle.Step(LifecycleSettings.Default, state, new TelemetryReceived(At + 30, [.. records, done]));
         return (flushing, Assert.IsType<PushStarted>(Assert.Single(decisions)));
     }
 }

@@ -107,7 +107,7 @@ public sealed class SandboxStampProperties
                 }
                 else if (pending is { } body)
                 {
-                    next = new TelemetryReceived(now, body.Add(RuntimeDoneOf($"r{invocation}")));
+                    next = new TelemetryReceived(now, [.. body, RuntimeDoneOf($"r{invocation}")]);
                     pending = null;
                 }
                 else if (state.Phase is Phase.AwaitingEvent && state.Undelivered > 0)

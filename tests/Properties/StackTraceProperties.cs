@@ -1,7 +1,7 @@
+using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LanguageExt;
 
 namespace LokiLambdaExtension.Properties;
 
@@ -31,7 +31,7 @@ public sealed class StackTraceProperties
         var joined = StackTraces.Join(Records(body), LineLimit.DefaultMaxBytes);
 
         Assert.Equal(Flatten(Records(body)), Flatten(joined));
-        Assert.InRange(joined.Count, 0, body.Length);
+        Assert.InRange(joined.Length, 0, body.Length);
     });
 
     [Property(MaxTest = 500)]
@@ -64,14 +64,14 @@ public sealed class StackTraceProperties
 
         Assert.All(joined, r => Assert.InRange(r.Text!.Value.Length, 1, LineLimit.MinimumMaxBytes));
         Assert.Equal(Flatten(Records(body)), Flatten(joined));
-        Assert.True(joined.Count > 1);
+        Assert.True(joined.Length > 1);
     }
 
     /// <summary>Every function line of the records, each joined entry split at its joints; platform records as markers.</summary>
-    private static IEnumerable<string> Flatten(Seq<TelemetryRecord> records) =>
+    private static IEnumerable<string> Flatten(ImmutableArray<TelemetryRecord> records) =>
         records.SelectMany(r => r.Kind == TelemetryKind.Function ? r.Text!.Value.ToString().Split('\n') : ["<platform>"]);
 
-    private static Seq<TelemetryRecord> Records((bool Platform, string Line)[] body) => Prelude.toSeq(body.Select(b => b.Platform
+    private static ImmutableArray<TelemetryRecord> Records((bool Platform, string Line)[] body) => [.. body.Select(b => b.Platform
         ? new TelemetryRecord(0, "platform.report", TelemetryKind.Report, null, Utf8Line.From("{}"), RecordFields.None)
-        : new TelemetryRecord(0, "function", TelemetryKind.Function, Utf8Line.From(b.Line), null, RecordFields.None)).ToArray());
+        : new TelemetryRecord(0, "function", TelemetryKind.Function, Utf8Line.From(b.Line), null, RecordFields.None))];
 }

@@ -31,12 +31,12 @@ public sealed class TelemetryProofTests
         var state = Step(Initial(), new Initialized(At)).State;
         state = Step(state, new InvokeReceived(At + 10, "a", At + 300_000)).State;
 
-        var (proven, decisions) = Step(state, new TelemetryReceived(At + 40, Prelude.Seq1(Line("a line"))));
+        var (proven, decisions) = Step(state, new TelemetryReceived(At + 40, [Line("a line")]));
 
         Assert.DoesNotContain(decisions, d => d is NextCalled);
         Phase.Invoked invoked = Assert.IsType<Phase.Invoked>(proven.Phase);
         Assert.Equal(At + 300_000 - DeliveryPolicy.Default.DeadlineMarginMs - DeliveryPolicy.Default.TimeoutFlushReserveMs, invoked.GiveUpAtMs);
-        var (_, done) = Step(proven, new TelemetryReceived(At + 60, Prelude.Seq1(RuntimeDone("a"))));
+        var (_, done) = Step(proven, new TelemetryReceived(At + 60, [RuntimeDone("a")]));
         Assert.Contains(done, d => d is PushStarted);
     }
 
@@ -45,7 +45,7 @@ public sealed class TelemetryProofTests
     {
         var settings = LifecycleSettings.Default with { SeesPlatformRecords = false };
         var state = Lifecycle.Step(settings, Initial(), new Initialized(At)).State;
-        state = Lifecycle.Step(settings, state, new TelemetryReceived(At + 5, Prelude.Seq1(Line("proof: the platform delivers")))).State;
+        state = Lifecycle.Step(settings, state, new TelemetryReceived(At + 5, [Line("proof: the platform delivers")])).State;
         state = Lifecycle.Step(settings, state, new TimerFired(At + 6)).State;
 
         var (_, decisions) = Lifecycle.Step(settings, state with { Buffer = EntryBuffer.Empty }, new InvokeReceived(At + 10, "a", At + 300_000));

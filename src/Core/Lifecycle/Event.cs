@@ -37,7 +37,7 @@ internal sealed record ShippingStopped(long NowMs, string Reason) : Observation(
 /// <summary>The platform delivered a Telemetry API body (its <paramref name="Digest"/>, when the shell took one: a body
 /// delivered again is not shipped twice), with what the drop and mask patterns made of its records, when there are
 /// patterns (<see cref="LineFilter.Sift"/>).</summary>
-internal sealed record TelemetryReceived(long NowMs, Seq<TelemetryRecord> Records, BodyDigest? Digest = null, LineVerdicts? Verdicts = null,
+internal sealed record TelemetryReceived(long NowMs, ImmutableArray<TelemetryRecord> Records, BodyDigest? Digest = null, LineVerdicts? Verdicts = null,
     long Draw = 0) : Observation(NowMs);
 
 /// <summary>The shell's intake met a problem that may recur: a body it could not read whole, a request it refused or

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using LanguageExt;
 
@@ -27,8 +28,8 @@ internal static class Intake
     {
         TenantState before = state.Tenancy;
         state = TelemetryProof.Delivered(settings, state);
-        Seq<TelemetryRecord> records = telemetry.Records;
-        if (Restores.Awaited(settings, state) && records.Exists(r => r.Kind == TelemetryKind.RestoreStart))
+        ImmutableArray<TelemetryRecord> records = telemetry.Records;
+        if (Restores.Awaited(settings, state) && records.Any(r => r.Kind == TelemetryKind.RestoreStart))
         {
             state = Restores.Restored(settings, state, telemetry.Draw);
         }
@@ -50,14 +51,13 @@ internal static class Intake
         // Counted here and folded into the counters once per body: a record per line would allocate per line.
         long received = 0, filtered = 0, maskTimeouts = 0, maskTimeoutBytes = 0;
         // The body's entries join the buffer together, as one array (see EntryQueue).
-        var kept = new LogEntry[records.Count];
+        var kept = new LogEntry[records.Length];
         int keptCount = 0;
         (long Lines, long Bytes, string Reason) platformDropped = (0, 0, "");
         LineVerdicts? verdicts = telemetry.Verdicts;
-        int index = -1;
-        foreach (TelemetryRecord record in records)
+        for (int index = 0; index < records.Length; index++)
         {
-            index++;
+            ref readonly TelemetryRecord record = ref records.ItemRef(index);
             if (record.Kind is TelemetryKind.Extension && record.Text?.StartsWith(OwnLinePrefixUtf8) == true)
             {
                 continue; // the extension's own stdout, coming back: shipping it would feed on itself

@@ -1,4 +1,4 @@
-using LanguageExt;
+using System.Collections.Immutable;
 using LokiLambdaExtension.Core.Entries;
 using LokiLambdaExtension.Core.Shaping;
 using LokiLambdaExtension.Core.Telemetry;
@@ -32,7 +32,7 @@ public sealed class TelemetryIntake(LifecycleSettings settings)
         {
             return (null, problem);
         }
-        Seq<TelemetryRecord> records = shaping.Joined(result.Records);
+        ImmutableArray<TelemetryRecord> records = shaping.Joined(result.Records);
         LineVerdicts? verdicts = shaping.Filter.Sift(records, shaping.MaxLineBytes);
         return (new TelemetryReceived(nowMs, records, BodyDigest.Of(body), verdicts, draw), problem);
     }

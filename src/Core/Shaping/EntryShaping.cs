@@ -35,7 +35,7 @@ internal sealed class EntryShaping
 
     /// <summary>A body's records as entries will be made of them: stack traces joined when asked. Runs where the body is
     /// parsed, before the filters, off the decision loop.</summary>
-    public LanguageExt.Seq<TelemetryRecord> Joined(LanguageExt.Seq<TelemetryRecord> records) =>
+    public System.Collections.Immutable.ImmutableArray<TelemetryRecord> Joined(System.Collections.Immutable.ImmutableArray<TelemetryRecord> records) =>
         JoinsStackTraces ? StackTraces.Join(records, MaxLineBytes) : records;
 
     /// <summary>Metadata of a line logged outside any invocation (the init phase).</summary>

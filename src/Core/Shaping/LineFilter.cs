@@ -23,20 +23,19 @@ internal sealed record LineFilter(Regex? Drop, Regex? Mask)
     /// <summary>Runs the patterns over each record's line where the body is parsed, off the decision loop; null when
     /// there are no patterns. The verdicts sit beside the records rather than in them: a record is kept small, as a
     /// body's worth of them must stay off the large-object heap.</summary>
-    public LineVerdicts? Sift(LanguageExt.Seq<TelemetryRecord> records, int maxLineBytes)
+    public LineVerdicts? Sift(System.Collections.Immutable.ImmutableArray<TelemetryRecord> records, int maxLineBytes)
     {
         if (IsNone)
         {
             return null;
         }
-        var outcomes = new FilterOutcome[records.Count];
-        var masked = new Utf8Line?[records.Count];
-        int index = 0;
-        foreach (TelemetryRecord record in records)
+        var outcomes = new FilterOutcome[records.Length];
+        var masked = new Utf8Line?[records.Length];
+        for (int index = 0; index < records.Length; index++)
         {
-            FilterResult result = Apply(LogEntries.LineOf(in record, maxLineBytes));
+            FilterResult result = Apply(LogEntries.LineOf(in records.ItemRef(index), maxLineBytes));
             outcomes[index] = result.Outcome;
-            masked[index++] = result.Outcome == FilterOutcome.Masked ? LineLimit.Truncate(result.Line!.Value, maxLineBytes) : null;
+            masked[index] = result.Outcome == FilterOutcome.Masked ? LineLimit.Truncate(result.Line!.Value, maxLineBytes) : null;
         }
         return new LineVerdicts(outcomes, masked);
     }

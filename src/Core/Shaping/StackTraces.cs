@@ -1,4 +1,5 @@
-using LanguageExt;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace LokiLambdaExtension.Core.Shaping;
 
@@ -12,15 +13,15 @@ namespace LokiLambdaExtension.Core.Shaping;
 /// Runs where the body is parsed, off the decision loop; a body with nothing to join comes back as it was.</summary>
 internal static class StackTraces
 {
-    public static Seq<TelemetryRecord> Join(Seq<TelemetryRecord> records, int maxLineBytes)
+    public static ImmutableArray<TelemetryRecord> Join(ImmutableArray<TelemetryRecord> records, int maxLineBytes)
     {
         List<TelemetryRecord>? output = null; // null while nothing changed
         int start = -1, end = -1;
         long length = 0;
         TraceKind kind = TraceKind.None;
-        for (int i = 0; i < records.Count; i++)
+        for (int i = 0; i < records.Length; i++)
         {
-            TelemetryRecord record = records[i];
+            ref readonly TelemetryRecord record = ref records.ItemRef(i);
             bool text = record.Kind == TelemetryKind.Function && record.Text is not null;
             if (text && start >= 0 && end == i - 1)
             {
@@ -29,7 +30,7 @@ internal static class StackTraces
                 {
                     end = i;
                     length += 1 + line.Length;
-                    kind = kind == TraceKind.None ? TraceShapes.KindOf(records[start].Text!.Value.Span) : kind;
+                    kind = kind == TraceKind.None ? TraceShapes.KindOf(records.ItemRef(start).Text!.Value.Span) : kind;
                     continue;
                 }
             }
@@ -52,24 +53,28 @@ internal static class StackTraces
         {
             output = Emit(records, start, end, output);
         }
-        return output is null ? records : LanguageExt.Seq.create(output.ToArray());
+        return output is null ? records : ImmutableCollectionsMarshal.AsImmutableArray(output.ToArray());
     }
 
     /// <summary>The entry of records <paramref name="start"/> to <paramref name="end"/>: the first record, its text the
     /// records' texts joined with <c>\n</c> (and <c>\r</c> made <c>\n</c>), level <c>error</c> when it heads an exception.</summary>
-    private static List<TelemetryRecord>? Emit(Seq<TelemetryRecord> records, int start, int end, List<TelemetryRecord>? output)
+    private static List<TelemetryRecord>? Emit(ImmutableArray<TelemetryRecord> records, int start, int end, List<TelemetryRecord>? output)
     {
-        TelemetryRecord first = records[start];
+        ref readonly TelemetryRecord first = ref records.ItemRef(start);
         if (start == end && first.Text!.Value.Span.IndexOf((byte)'\r') < 0)
         {
             output?.Add(first);
             return output;
         }
-        output ??= [.. records.Take(start)];
+        if (output is null)
+        {
+            output = new List<TelemetryRecord>(records.Length);
+            output.AddRange(records.AsSpan(0, start));
+        }
         int capacity = end - start;
         for (int i = start; i <= end; i++)
         {
-            capacity += records[i].Text!.Value.Length;
+            capacity += records.ItemRef(i).Text!.Value.Length;
         }
         byte[] joined = new byte[capacity];
         int written = 0;
@@ -79,7 +84,7 @@ internal static class StackTraces
             {
                 joined[written++] = (byte)'\n';
             }
-            ReadOnlySpan<byte> line = records[i].Text!.Value.Span;
+            ReadOnlySpan<byte> line = records.ItemRef(i).Text!.Value.Span;
             for (int b = 0; b < line.Length; b++)
             {
                 // Node's stdout fallback: \r in place of \n (and \r\n stays one joint).

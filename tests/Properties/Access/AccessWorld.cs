@@ -212,7 +212,7 @@ internal sealed class AccessWorld
         string id = $"request-{_invocations}";
         Schedule(new InvokeReceived(at, id, at + 3000, _random.Next(1_000_000)), at);
         long ran = at + 1 + _random.Next(200);
-        Schedule(new TelemetryReceived(ran, Seq(Line(ran, $"line of {id}"), RuntimeDone(ran, id))), ran);
+        Schedule(new TelemetryReceived(ran, [Line(ran, $"line of {id}"), RuntimeDone(ran, id)]), ran);
     }
 
     private long Later(long notAfterMs) => Math.Min(notAfterMs, _now + 1 + _random.Next(400)) + (_random.Next(10) == 0 ? 5000 : 0) is var t && t > notAfterMs
@@ -221,7 +221,7 @@ internal sealed class AccessWorld
     private void Schedule(Observation observation, long at) => _pending.Enqueue(observation, at);
 
     private TelemetryReceived Telemetry(TelemetryKind kind, string text) =>
-        new(_now, Seq1(new TelemetryRecord(_now * 1_000_000, "platform.initRuntimeDone", kind, null, Utf8Line.From("{}"), new RecordFields { Status = "success" })));
+        new(_now, [new TelemetryRecord(_now * 1_000_000, "platform.initRuntimeDone", kind, null, Utf8Line.From("{}"), new RecordFields { Status = "success" })]);
 
     private static TelemetryRecord Line(long atMs, string text) =>
         new(atMs * 1_000_000, "function", TelemetryKind.Function, Utf8Line.From(text), null, RecordFields.None);

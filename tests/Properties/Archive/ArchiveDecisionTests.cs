@@ -69,7 +69,7 @@ public sealed class ArchiveDecisionTests
     {
         var settings = Settings(ArchiveMode.Fallback, DeliveryPolicy.Default with { MaxBufferBytes = 1600 });
         var state = Lifecycle.Step(settings, ExtensionState.Initial(settings.Policy), new Initialized(At)).State;
-        state = Lifecycle.Step(settings, state, new TelemetryReceived(At + 1, Prelude.Seq(Enumerable.Range(1, 8).Select(n => Line($"in memory {n}")).ToArray()))).State;
+        state = Lifecycle.Step(settings, state, new TelemetryReceived(At + 1, [.. Enumerable.Range(1, 8).Select(n => Line($"in memory {n}")).ToArray()])).State;
         // A file an earlier process spilled, too big to read back while memory holds these lines.
         ImmutableArray<LogEntry> spooled = [.. Enumerable.Range(1, 4).Select(n => new LogEntry(At * 1_000_000 - 1000 + n, $"spooled {n} {new string('x', 80)}", StreamKind.Function))];
         var file = new SpoolFile(7, spooled.Length, spooled.Sum(e => (long)e.ApproximateBytes));
@@ -101,7 +101,7 @@ public sealed class ArchiveDecisionTests
         var settings = Settings(ArchiveMode.All);
         var state = Lifecycle.Step(settings, ExtensionState.Initial(settings.Policy), new Initialized(At)).State;
         state = Lifecycle.Step(settings, state, new InvokeReceived(At + 10, "a", At + 3010)).State;
-        var (pushing, decisions) = Lifecycle.Step(settings, state, new TelemetryReceived(At + 20, Prelude.Seq(Line("first"), RuntimeDone("a", At + 20))));
+        var (pushing, decisions) = Lifecycle.Step(settings, state, new TelemetryReceived(At + 20, [Line("first"), RuntimeDone("a", At + 20)]));
         PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
         var (waiting, afterPush) = Lifecycle.Step(settings, pushing, new PushFinished(At + 30, push.Batch.Id, new PushOutcome.Delivered(), 0.5));
         Assert.IsType<NextCalled>(Assert.Single(afterPush)); // copies not due yet: the invocation is not held for them
@@ -112,7 +112,7 @@ public sealed class ArchiveDecisionTests
         Assert.DoesNotContain(idle, d => d is ArchiveStarted);
 
         var invoked = Lifecycle.Step(settings, waiting, new InvokeReceived(At + Archiving.CopiesMaxAgeMs + 200, "b", At + Archiving.CopiesMaxAgeMs + 3200)).State;
-        var (_, flushing) = Lifecycle.Step(settings, invoked, new TelemetryReceived(At + Archiving.CopiesMaxAgeMs + 210, Prelude.Seq1(RuntimeDone("b", At + Archiving.CopiesMaxAgeMs + 210))));
+        var (_, flushing) = Lifecycle.Step(settings, invoked, new TelemetryReceived(At + Archiving.CopiesMaxAgeMs + 210, [RuntimeDone("b", At + Archiving.CopiesMaxAgeMs + 210)]));
         ArchiveStarted copies = Assert.Single(flushing.OfType<ArchiveStarted>());
         Assert.Equal(ArchiveSource.Copies, copies.Source);
         Assert.Equal(["first", "{}"], copies.Entries.Select(e => e.Line.ToString().Contains("first") ? "first" : "{}"));
@@ -127,7 +127,7 @@ public sealed class ArchiveDecisionTests
         state = state with { Phase = new Phase.AwaitingEvent() };
 
         var (full, _) = Lifecycle.Step(settings, state, new TelemetryReceived(At + 1,
-            Prelude.Seq(Enumerable.Range(1, 14).Select(n => Line($"line {n} {new string('y', 40)}")).ToArray())));
+            [.. Enumerable.Range(1, 14).Select(n => Line($"line {n} {new string('y', 40)}")).ToArray()]));
 
         Assert.True(full.Archive.Rescued.Count > 0);
         Assert.Equal(0, full.Counters.Dropped);
@@ -144,7 +144,7 @@ public sealed class ArchiveDecisionTests
         var state = Lifecycle.Step(settings, ExtensionState.Initial(settings.Policy), new Initialized(At)).State;
         var initDone = new TelemetryRecord((At + 50) * 1_000_000, "platform.initRuntimeDone", TelemetryKind.InitRuntimeDone, null, Utf8Line.From("{}"),
             new RecordFields { Status = "success" });
-        var (pushing, decisions) = Lifecycle.Step(settings, state, new TelemetryReceived(At + 50, Prelude.Seq(Line("loaded the model"), initDone)));
+        var (pushing, decisions) = Lifecycle.Step(settings, state, new TelemetryReceived(At + 50, [Line("loaded the model"), initDone]));
         PushStarted push = Assert.IsType<PushStarted>(Assert.Single(decisions));
 
         var (writing, afterPush) = Lifecycle.Step(settings, pushing, new PushFinished(At + 60, push.Batch.Id, new PushOutcome.Delivered(), 0.5));
