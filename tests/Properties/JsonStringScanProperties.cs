@@ -36,10 +36,18 @@ public sealed class JsonStringScanProperties
         }
     }
 
+    /// <summary>The end of the string at 0 as the parser finds it: passed over, then its bytes looked at for control
+    /// characters once.</summary>
+    private static int ScannedEnd(byte[] json, out bool escaped)
+    {
+        int end = JsonStringScan.EndAllowingControls(json, 0, out escaped);
+        return end >= 0 && JsonStringScan.HasControl(json.AsSpan(1..(end - 1))) ? -1 : end;
+    }
+
     [Property(MaxTest = 2000)]
     public Property End_AnyBytes_IsWhereTheReaderEndsTheString() => Prop.ForAll(Shrinking.Arrays(StringLike), json =>
     {
-        int end = JsonStringScan.End(json, 0, out bool escaped);
+        int end = ScannedEnd(json, out bool escaped);
 
         (int readerEnd, bool readerEscaped) = ReaderEnd(json);
         Assert.Equal(readerEnd, end);
@@ -48,6 +56,28 @@ public sealed class JsonStringScanProperties
             Assert.Equal(readerEscaped, escaped);
         }
     });
+
+    [Property(MaxTest = 2000)]
+    public Property ScanAndUnescape_AnyBytesAnyRoom_EndsWhereTheScanEndsAndWritesWhatUnescapingWrites() =>
+        Prop.ForAll(Shrinking.Arrays(StringLike), Gen.Choose(0, 64).ToArbitrary(), (json, roomLength) =>
+        {
+            var room = new byte[roomLength];
+            int end = JsonStringUnescaper.ScanAndUnescape(json, 0, room, out int written, out bool escaped);
+
+            int scanEnd = JsonStringScan.EndAllowingControls(json, 0, out bool scanEscaped);
+            byte[] unescaped = new byte[json.Length];
+            int expected = scanEnd < 0 ? 0 : JsonStringUnescaper.Unescape(json.AsSpan(1..(scanEnd - 1)), unescaped);
+            if (end >= 0)
+            {
+                Assert.Equal((scanEnd, scanEscaped), (end, escaped));
+                Assert.Equal(unescaped[..expected], room[..written]);
+            }
+            else
+            {
+                // Given up only where the scan gives up, or where the line (with an escape's 4 bytes) would not fit.
+                Assert.True(scanEnd < 0 || expected + 4 > roomLength, $"gave up on a string of {expected} bytes in {roomLength}");
+            }
+        });
 
     [Theory]
     [InlineData("\"plain\" rest", 7, false)]
@@ -63,7 +93,7 @@ public sealed class JsonStringScanProperties
     [InlineData("\"ends in a backslash\\", -1, false)]
     public void End_Examples(string json, int expected, bool expectedEscaped)
     {
-        int end = JsonStringScan.End(Encoding.UTF8.GetBytes(json), 0, out bool escaped);
+        int end = ScannedEnd(Encoding.UTF8.GetBytes(json), out bool escaped);
 
         Assert.Equal(expected, end);
         Assert.Equal(expectedEscaped, end >= 0 && escaped);

@@ -37,6 +37,23 @@ internal sealed class LineArena
         return _chunk.AsSpan(_used, maxBytes);
     }
 
+    /// <summary>The room left in the chunk being filled (a new chunk when less than <see cref="MinRoom"/> is left), for
+    /// a line whose length is known only once written: write into it, then <see cref="Commit"/> the bytes written. The
+    /// same room until a line is committed or room reserved.</summary>
+    internal Span<byte> Room()
+    {
+        if (_chunk.Length - _used < MinRoom)
+        {
+            _chunk = new byte[ChunkBytes];
+            _used = 0;
+        }
+        return _chunk.AsSpan(_used);
+    }
+
+    /// <summary>Less than this left in a chunk is left unused by <see cref="Room"/>: a line's typical few hundred bytes
+    /// would not fit, and would be written twice (see <see cref="Telemetry.RecordLine.Scan"/>).</summary>
+    private const int MinRoom = 1024;
+
     /// <summary>Seals the first <paramref name="length"/> bytes of the last <see cref="Reserve"/>d room as a line,
     /// repairing invalid UTF-8 with U+FFFD (one bad byte costs a character, not the line).</summary>
     internal Utf8Line Commit(int length)

@@ -41,8 +41,9 @@ internal static class CompactElementScan
         }
         bool text = body[recordStart] == (byte)'"';
         bool lineEscaped = false;
+        int lineLength = -1;
         RecordFields fields = RecordFields.None;
-        int recordEnd = text ? JsonStringScan.EndAllowingControls(body, recordStart, out lineEscaped)
+        int recordEnd = text ? RecordLine.Scan(body, recordStart, lines, out lineLength, out lineEscaped)
             : body[recordStart] == (byte)'{' ? FlatObject(body, recordStart, out fields)
             : -1;
         // Nothing but strings in the element can hold a control character (there is no whitespace between its tokens),
@@ -56,7 +57,7 @@ internal static class CompactElementScan
         long unixNanos = !timeEscaped && Iso8601.TryParseUnixNanos(body[timeStart..(timeEnd - 1)], out long parsed) ? parsed : receivedUnixNanos;
         ReadOnlySpan<byte> typeBytes = body[typeStart..(typeEnd - 1)];
         string type = TelemetryBodyParser.KnownType(typeBytes) ?? Encoding.UTF8.GetString(typeBytes);
-        Utf8Line? line = text ? TelemetryBodyParser.ReadLine(body[(recordStart + 1)..(recordEnd - 1)], lineEscaped, lines) : null;
+        Utf8Line? line = text ? RecordLine.Commit(body[(recordStart + 1)..(recordEnd - 1)], lineEscaped, lineLength, lines) : null;
         // Compact as written: copied as it is.
         Utf8Line? json = text ? null : lines.Add(body[recordStart..recordEnd]);
         // Written once, where the list keeps it: a record is 80 bytes of which four references, and each copy of it on

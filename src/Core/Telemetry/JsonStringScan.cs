@@ -9,16 +9,9 @@ namespace LokiLambdaExtension.Core.Telemetry;
 internal static class JsonStringScan
 {
     /// <summary>The index just past the closing quote of the string whose opening quote is at
-    /// <paramref name="quote"/>, and whether it holds escapes; -1 when the reader would refuse it (or it does not
-    /// end). The control characters the reader refuses are looked for once, in the whole string, when its end is found.</summary>
-    public static int End(ReadOnlySpan<byte> json, int quote, out bool escaped)
-    {
-        int end = EndAllowingControls(json, quote, out escaped);
-        return end >= 0 && HasControl(json[(quote + 1)..(end - 1)]) ? -1 : end;
-    }
-
-    /// <summary>As <see cref="End"/>, but for a string whose bytes the caller checks for control characters itself
-    /// (<see cref="HasControl"/>, once over many strings, where a search for each short string cost more than its bytes).</summary>
+    /// <paramref name="quote"/>, and whether it holds escapes; -1 when the reader would refuse it for anything but a
+    /// control character (or it does not end). The caller looks for control characters itself (<see cref="HasControl"/>,
+    /// once over the string or over many strings, where a search for each short string cost more than its bytes).</summary>
     public static int EndAllowingControls(ReadOnlySpan<byte> json, int quote, out bool escaped)
     {
         escaped = false;
@@ -49,14 +42,14 @@ internal static class JsonStringScan
     /// unescaped.</summary>
     public static bool HasControl(ReadOnlySpan<byte> bytes) => bytes.ContainsAnyInRange((byte)0, (byte)0x1F);
 
-    private static int NextQuoteOrBackslash(ReadOnlySpan<byte> json, int at)
+    internal static int NextQuoteOrBackslash(ReadOnlySpan<byte> json, int at)
     {
         int stop = at < json.Length ? json[at..].IndexOfAny((byte)'"', (byte)'\\') : -1;
         return stop < 0 ? -1 : at + stop;
     }
 
     /// <summary>How many bytes after a backslash its escape takes; 0 when it is not one.</summary>
-    private static int EscapeLength(ReadOnlySpan<byte> after) => after.IsEmpty ? 0 : after[0] switch
+    internal static int EscapeLength(ReadOnlySpan<byte> after) => after.IsEmpty ? 0 : after[0] switch
     {
         (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t' => 1,
         (byte)'u' when after.Length >= 5 && IsHex(after[1]) && IsHex(after[2]) && IsHex(after[3]) && IsHex(after[4]) => 5,

@@ -152,7 +152,7 @@ internal static class TelemetryBodyParser
             }
             else if (isRecord && reader.TokenType == JsonTokenType.String)
             {
-                text = ReadLine(reader.ValueSpan, reader.ValueIsEscaped, lines);
+                text = RecordLine.Read(reader.ValueSpan, reader.ValueIsEscaped, lines);
             }
             else if (isRecord)
             {
@@ -243,17 +243,6 @@ internal static class TelemetryBodyParser
 
     /// <summary>A text record's line, unescaped into the arena without the newline the runtime ended it with.
     /// (Unescaped, a JSON string cannot hold a newline.)</summary>
-    internal static Utf8Line ReadLine(ReadOnlySpan<byte> raw, bool escaped, LineArena lines)
-    {
-        if (!escaped)
-        {
-            return lines.Add(raw);
-        }
-        Span<byte> room = lines.Reserve(raw.Length);
-        int length = JsonStringUnescaper.Unescape(raw, room);
-        return lines.Commit(WithoutTrailingNewline(room[..length]).Length);
-    }
-
     /// <summary>With the reader on a property name: when its value is a string that <see cref="JsonStringScan"/> passes
     /// over, that string's line, written into the arena, and the reader resumed after it; otherwise none, the reader
     /// untouched.</summary>
@@ -261,12 +250,13 @@ internal static class TelemetryBodyParser
     {
         int quote = CompactElementScan.PastWhitespace(body, readerStart + (int)reader.BytesConsumed);
         bool escaped = false;
-        int end = quote < body.Length && body[quote] == '"' ? JsonStringScan.End(body, quote, out escaped) : -1;
-        if (end < 0)
+        int length = -1;
+        int end = quote < body.Length && body[quote] == '"' ? RecordLine.Scan(body, quote, lines, out length, out escaped) : -1;
+        if (end < 0 || JsonStringScan.HasControl(body[(quote + 1)..(end - 1)]))
         {
             return null;
         }
-        Utf8Line line = ReadLine(body[(quote + 1)..(end - 1)], escaped, lines);
+        Utf8Line line = RecordLine.Commit(body[(quote + 1)..(end - 1)], escaped, length, lines);
         // The reader's state as had it read the string itself: a value just read.
         reader = new Utf8JsonReader(body[end..], isFinalBlock: true, StateAfter(reader.CurrentState, "\"\""u8, tokens: 1));
         readerStart = end;
@@ -285,7 +275,4 @@ internal static class TelemetryBodyParser
         }
         return reader.CurrentState;
     }
-
-    private static ReadOnlySpan<byte> WithoutTrailingNewline(ReadOnlySpan<byte> text) =>
-        text.EndsWith("\r\n"u8) ? text[..^2] : text.EndsWith("\n"u8) ? text[..^1] : text;
 }
