@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LokiLambdaExtension.Core.Entries;
 
@@ -55,6 +56,7 @@ internal static class TextLogPrefix
             & HexDigitsOrDashes(Vector128.Create(text[20..]))) == Vector128<byte>.AllBitsSet;
 
     /// <summary>All bits of a byte set where it is a hexadecimal digit or a dash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a call passed the vectors through memory
     private static Vector128<byte> HexDigitsOrDashes(Vector128<byte> bytes)
     {
         // Unsigned: a byte below '0' (or 'a') wraps round past the bound.
@@ -129,10 +131,11 @@ internal static class TextLogPrefix
         return level;
     }
 
-    /// <summary>Takes the text up to the next <paramref name="separator"/> (or the end) and moves past it.</summary>
+    /// <summary>Takes the text up to the next <paramref name="separator"/> (or the end) and moves past it; spaces before
+    /// it are passed over when the separator is a space.</summary>
     private static bool NextField(scoped ref ReadOnlySpan<byte> rest, byte separator, out ReadOnlySpan<byte> field)
     {
-        rest = rest.TrimStart(separator == ' ' ? (byte)' ' : (byte)0);
+        rest = separator == ' ' ? rest.TrimStart((byte)' ') : rest;
         int end = rest.IndexOf(separator);
         field = end < 0 ? rest : rest[..end];
         rest = end < 0 ? default : rest[(end + 1)..];
