@@ -44,6 +44,18 @@ public sealed class TextLogPrefixProperties
         Assert.Equal(LogLevels.Parse(lower), LogLevels.Parse(word));
     });
 
+    [Theory]
+    [InlineData("INFORMATIONAL", "info")]
+    [InlineData("informational", "info")]
+    [InlineData("Emergency", "fatal")]
+    [InlineData("informationals", "")]
+    [InlineData("W", "")]
+    public void Parse_Examples(string word, string expected)
+    {
+        Assert.Equal(expected, LogLevels.Parse(word).Name());
+        Assert.Equal(expected, LogLevels.Parse(System.Text.Encoding.UTF8.GetBytes(word)).Name());
+    }
+
     [Property(MaxTest = 500)]
     public Property Parse_AWordsUtf8Bytes_IsTheLevelOfItsCharacters() => Prop.ForAll(Words.ToArbitrary(), word =>
         Assert.Equal(LogLevels.Parse(word), LogLevels.Parse(System.Text.Encoding.UTF8.GetBytes(word))));

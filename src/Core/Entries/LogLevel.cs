@@ -64,7 +64,8 @@ internal static class LogLevels
         return System.Text.Encoding.UTF8.TryGetChars(word, chars, out int decoded) ? Parse(chars[..decoded]) : LogLevel.None;
     }
 
-    private const int MaxWordLength = 12;
+    /// <summary>The longest level word's length (<c>informational</c>).</summary>
+    private const int MaxWordLength = 13;
 
     private static LogLevel OfLowered(ReadOnlySpan<char> lower) => lower switch
     {
