@@ -10,6 +10,27 @@ public sealed class EncoderProperties
 {
     private static readonly StreamLabels Labels = StreamLabels.Create([new("service_name", "orders-api")]);
 
+    /// <summary>Any 64-bit value, of every length from one byte to ten.</summary>
+    private static Gen<ulong> Varints =>
+        from bits in Gen.Choose(0, 64)
+        from value in ArbMap.Default.GeneratorFor<ulong>()
+        select bits == 64 ? value : value & ((1UL << bits) - 1);
+
+    [Property(MaxTest = 1000)]
+    public Property SevenBit_AnyValue_IsGoogleProtobufsVarint() => Prop.ForAll(Varints.ToArbitrary(), value =>
+    {
+        var expected = new MemoryStream();
+        var output = new Google.Protobuf.CodedOutputStream(expected);
+        output.WriteUInt64(value);
+        output.Flush();
+        byte[] written = new byte[12];
+
+        int length = SevenBit.Write(value, written);
+
+        Assert.Equal(expected.ToArray(), written[..length]);
+        Assert.Equal(length, SevenBit.Length(value));
+    });
+
     [Property(MaxTest = 300)]
     public Property Encode_AnyEntries_DecodesToTheSameStreamsEntriesAndMetadata() => Prop.ForAll(Generators.Entries, entries =>
     {
