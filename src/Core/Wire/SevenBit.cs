@@ -19,16 +19,14 @@ internal static class SevenBit
 
     public static int Write(ulong value, Span<byte> destination)
     {
-        // Sized first, then written over a span of that size, every byte with its high bit and the last's cleared: no
-        // bounds check per byte (three of an entry's fields take this way, in every push).
-        Span<byte> bytes = destination[..Length(value)];
-        for (int i = 0; i < bytes.Length; i++)
+        int at = 0;
+        while (value >= 0x80)
         {
-            bytes[i] = (byte)(value | 0x80);
+            destination[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        bytes[^1] &= 0x7F;
-        return bytes.Length;
+        destination[at++] = (byte)value;
+        return at;
     }
 
     /// <summary>The value at <paramref name="at"/>, moving past it; null when the bytes end first or it does not fit an int.</summary>
