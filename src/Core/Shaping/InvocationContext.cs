@@ -25,6 +25,13 @@ internal sealed class InvocationContext
 
     public string? TraceId { get; }
 
+    /// <summary>The request id as UTF-8 (ASCII, as every request id is), made on first use: text lines name their request
+    /// as bytes, and comparing bytes with bytes is one vectorised compare where widening them was a hundred
+    /// instructions a line.</summary>
+    public ReadOnlySpan<byte> RequestIdUtf8 => _requestIdUtf8 ??= System.Text.Encoding.UTF8.GetBytes(RequestId);
+
+    private byte[]? _requestIdUtf8;
+
     public MetadataPairs For(LogLevel level)
     {
         ref MetadataPairs pairs = ref _byLevel[(int)level];

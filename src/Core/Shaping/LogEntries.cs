@@ -57,7 +57,7 @@ internal static class LogEntries
                     return new LogEntry(record.UnixNanos, LineLimit.Truncate(text, shaping.MaxLineBytes), stream, shaping.ForRequest(id, level, ref recentRequests));
                 }
                 // A request id is ASCII (hexadecimal digits and dashes).
-                requestId = id.IsEmpty ? null : context is not null && Ascii.Equals(id, context.RequestId) ? context.RequestId : Encoding.ASCII.GetString(id);
+                requestId = id.IsEmpty ? null : context is not null && id.SequenceEqual(context.RequestIdUtf8) ? context.RequestId : Encoding.ASCII.GetString(id);
             }
         }
         else

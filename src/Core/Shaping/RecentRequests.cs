@@ -44,7 +44,7 @@ internal sealed class RecentRequests
     {
         foreach (InvocationContext context in _contexts)
         {
-            if (System.Text.Ascii.Equals(requestId, context.RequestId))
+            if (requestId.SequenceEqual(context.RequestIdUtf8))
             {
                 return context;
             }
