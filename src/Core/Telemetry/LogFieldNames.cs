@@ -63,9 +63,6 @@ internal static class LogFieldNames
         };
     }
 
-    /// <summary>Whether a name (without the separators folding drops at its ends) starts and ends with letters one of
-    /// the names does: most names a line has (timestamp, message) are told apart by two bytes instead of being folded.
-    /// (<c>| 0x20</c> lowers an ASCII letter; other bytes it may turn into letters, which only costs the folding.)</summary>
     /// <summary>The name without the underscores and dashes it starts or ends with: what <c>Trim("_-"u8)</c> gives, by two
     /// loops over a byte or two (the trim's general way cost 176 instructions a name, 3% of a JSON line).</summary>
     private static ReadOnlySpan<byte> WithoutUnderscoresOrDashesAround(ReadOnlySpan<byte> name)
@@ -82,6 +79,9 @@ internal static class LogFieldNames
         return name[start..end];
     }
 
+    /// <summary>Whether a name (without the separators folding drops at its ends) starts and ends with letters one of
+    /// the names does: most names a line has (timestamp, message) are told apart by two bytes instead of being folded.
+    /// (<c>| 0x20</c> lowers an ASCII letter; other bytes it may turn into letters, which only costs the folding.)</summary>
     private static bool MayBeOne(ReadOnlySpan<byte> name) =>
         !name.IsEmpty
         && (name[0] | 0x20) is 'l' or 't' or 's' or 'r' or 'a' or 'x' or 'f'
