@@ -49,9 +49,13 @@ public sealed partial class ArchiveTests(ExtensionBinaryFixture extension)
             Assert.Single(archived, e => e.Line.EndsWith(line, StringComparison.Ordinal));
         }
         Assert.All(archived, e => Assert.Contains("service_name=\"orders-api\"", e.Labels));
-        // The report travels with the lines, so a replay tells Loki what happened; and nothing is counted lost.
-        ArchivedEntry report = Assert.Single(archived, e => e.Metadata.GetValueOrDefault("cause") == "archived");
-        Assert.Contains("archived to s3://log-archive/lambda", report.Line);
+        // The report travels with the lines, so a replay tells Loki what happened; and nothing is counted lost. One report
+        // an object, telling of its own entries: a record the platform delivers late (the last REPORT, under qemu) can
+        // make a second object at SHUTDOWN, with a report of its own.
+        var reports = archived.Where(e => e.Metadata.GetValueOrDefault("cause") == "archived").ToList();
+        Assert.NotEmpty(reports);
+        Assert.All(reports, report => Assert.Contains("archived to s3://log-archive/lambda", report.Line));
+        Assert.Equal(reports.Count, reports.Select(report => report.Key).Distinct().Count());
         Assert.Equal(0, ExtensionSummary.Number(sandbox.Output, "dropped"));
         Assert.Equal(0, ExtensionSummary.Number(sandbox.Output, "unsent"));
         Assert.True(ExtensionSummary.Number(sandbox.Output, "archived") >= 100, output);
