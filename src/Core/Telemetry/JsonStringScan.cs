@@ -42,7 +42,7 @@ internal static class JsonStringScan
     /// unescaped.</summary>
     public static bool HasControl(ReadOnlySpan<byte> bytes) => bytes.ContainsAnyInRange((byte)0, (byte)0x1F);
 
-    internal static int NextQuoteOrBackslash(ReadOnlySpan<byte> json, int at)
+    private static int NextQuoteOrBackslash(ReadOnlySpan<byte> json, int at)
     {
         int stop = at < json.Length ? json[at..].IndexOfAny((byte)'"', (byte)'\\') : -1;
         return stop < 0 ? -1 : at + stop;
